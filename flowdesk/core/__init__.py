@@ -1,0 +1,1 @@
+"""The Qt-free core: registry, engine, scheduler, listener, store, profiles, OAuth."""

@@ -1,0 +1,52 @@
+"""Exception types shared by the core; each names the file, field or request at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FlowDeskError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class ConfigError(FlowDeskError):
+    """A config file that cannot be used, rendered as ``path: field: message``."""
+
+    def __init__(self, path: Path | str | None, field: str | None, message: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.field = field
+        self.message = message
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The one-line form shown in the CLI, the GUI and the API."""
+        parts = [p for p in (self.path, self.field) if p]
+        return ": ".join([*parts, self.message])
+
+
+class ConfigErrors(FlowDeskError):
+    """Several ConfigError at once (one per bad field of one file)."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(e.render() for e in errors))
+
+
+class WorkspaceError(FlowDeskError):
+    """The workspace folder is missing or is not a FlowDesk workspace."""
+
+
+class NotFound(FlowDeskError):
+    """A workflow, tool, interface or run that does not exist."""
+
+
+class InputValidationError(FlowDeskError):
+    """Run input that does not match the workflow's ``inputs_schema``."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class QueueFull(FlowDeskError):
+    """The bounded run queue cannot take another run right now."""
