@@ -1,0 +1,207 @@
+"""Read config.json files into models (errors as ``ConfigErrors``) and write them back atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from flowdesk.core.config.base import ConfigModel, FieldProblem
+from flowdesk.core.config.interface_config import InterfaceConfig
+from flowdesk.core.config.tool_config import ToolConfig
+from flowdesk.core.config.workflow_config import WorkflowConfig
+from flowdesk.core.errors import ConfigError, ConfigErrors
+
+M = TypeVar("M", bound=BaseModel)
+
+# Pydantic error types rendered in plain words; anything else falls back to pydantic's text.
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "unknown key",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+}
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path``; unreadable files, bad JSON and non-objects raise ConfigErrors."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")  # -sig: files saved by Windows editors
+    except FileNotFoundError:
+        raise ConfigErrors([ConfigError(path, None, "file not found")]) from None
+    except UnicodeDecodeError:
+        raise ConfigErrors([ConfigError(path, None, "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise ConfigErrors([ConfigError(path, None, f"cannot read file: {exc.strerror or exc}")]) from None
+    if not text.strip():
+        raise ConfigErrors([ConfigError(path, None, "file is empty")])
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        raise ConfigErrors([ConfigError(path, None, message)]) from None
+    if not isinstance(data, dict):
+        raise ConfigErrors([ConfigError(path, None, "the top level must be a JSON object {...}")])
+    return data
+
+
+def load_config(path: Path, model_type: type[M]) -> M:
+    """Read and validate ``path`` as ``model_type``; raises ConfigErrors with one entry per bad field."""
+    data = read_json_object(path)
+    try:
+        return model_type.model_validate(data)
+    except ValidationError as exc:
+        raise errors_from_validation(path, exc, data) from None
+
+
+def load_workflow_config(path: Path) -> WorkflowConfig:
+    """A workflow ``config.json`` as a WorkflowConfig (raises ConfigErrors)."""
+    return load_config(path, WorkflowConfig)
+
+
+def load_tool_config(path: Path) -> ToolConfig:
+    """A tool ``config.json`` as a ToolConfig (raises ConfigErrors)."""
+    return load_config(path, ToolConfig)
+
+
+def load_interface_config(path: Path) -> InterfaceConfig:
+    """An interface ``config.json`` as an InterfaceConfig (raises ConfigErrors)."""
+    return load_config(path, InterfaceConfig)
+
+
+def errors_from_validation(path: Path | str | None, exc: ValidationError,
+                           data: dict[str, Any] | None = None) -> ConfigErrors:
+    """One ConfigError per pydantic error, field rendered like ``inputs_schema[2].type``.
+
+    With ``data`` (the validated dict) the errors follow the order of its keys, as the user reads the file.
+    """
+    found = []
+    order = {key: i for i, key in enumerate(data or {})}
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldProblem):
+            loc += list(cause.loc)
+        rank = order.get(loc[0], len(order)) if loc else -1
+        found.append((rank, ConfigError(path, render_loc(loc), _message(err, cause))))
+    found.sort(key=lambda pair: pair[0])  # stable: pydantic's order within one key
+    return ConfigErrors([error for _, error in found])
+
+
+def render_loc(loc: list[str | int] | tuple[str | int, ...]) -> str | None:
+    """``("inputs_schema", 2, "type")`` -> ``"inputs_schema[2].type"`` (None for the whole file)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif "[" in part or "(" in part:
+            continue  # pydantic's internal step names (function-after[...]), not user keys
+        else:
+            out += f".{part}" if out else part
+    return out or None
+
+
+def _message(err: Any, cause: Any) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and cause is not None:
+        return str(cause)
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}, not {err.get('input')!r}"
+    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("greater than", "gt"),
+              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
+    if kind in bounds:
+        words, key = bounds[kind]
+        bound = ctx.get(key)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        return f"must be {words} {bound}"
+    msg = str(err.get("msg", "is invalid"))
+    return msg[:1].lower() + msg[1:]
+
+
+def save_config(path: Path, model_or_dict: BaseModel | dict[str, Any], original: dict[str, Any] | None = None,
+                *, model_type: type[BaseModel] | None = None) -> dict[str, Any]:
+    """Write a config atomically, keeping ``original``'s key order, unknown keys and spellings.
+
+    A model is written through ``to_json_dict(original)`` (``original`` defaults to the
+    dict it was loaded from) and re-validated first, so an invalid file is never written.
+    A dict is written as given, ordered like ``original``; pass ``model_type`` to validate it.
+    Returns the dict written. Raises ConfigErrors when validation fails.
+    """
+    if isinstance(model_or_dict, ConfigModel):
+        data = model_or_dict.to_json_dict(original)
+        model_type = model_type or type(model_or_dict)
+    elif isinstance(model_or_dict, BaseModel):
+        data = model_or_dict.model_dump(mode="json", exclude_defaults=True)
+    else:
+        data = _ordered_like(dict(model_or_dict), original)
+    if model_type is not None:
+        try:
+            model_type.model_validate(data)
+        except ValidationError as exc:
+            raise errors_from_validation(path, exc, data) from None
+    write_json_atomic(path, data)
+    return data
+
+
+def _ordered_like(data: dict[str, Any], original: dict[str, Any] | None) -> dict[str, Any]:
+    """``data`` with the keys ``original`` had first, in its order; new keys after."""
+    if not original:
+        return data
+    ordered = {k: data[k] for k in original if k in data}
+    ordered.update((k, v) for k, v in data.items() if k not in ordered)
+    return ordered
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as 2-space JSON through a synced temp file in the same folder, then rename."""
+    path = Path(path)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp_name, path.stat().st_mode & 0o7777)  # keep the file's permissions
+        except FileNotFoundError:
+            os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; a config file is not a secret
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable where the OS allows syncing a directory (not on Windows)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

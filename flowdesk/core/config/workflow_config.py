@@ -1,0 +1,165 @@
+"""``WorkflowConfig``: a workflow's ``config.json`` (seed keys plus FlowDesk's scheduling and webhook keys)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from flowdesk.core.config.base import ConfigModel, FieldProblem
+from flowdesk.core.config.input_field import InputField
+
+Trigger = Literal["manual", "webhook", "schedule"]
+TRIGGERS: tuple[str, ...] = get_args(Trigger)
+DEFAULT_TRIGGERS: list[str] = ["manual"]
+
+WebhookAuth = Literal["api", "token", "hmac", "public"]
+DEFAULT_HEADERS = {"token": "X-FlowDesk-Token", "hmac": "X-FlowDesk-Signature"}
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class WebhookConfig(ConfigModel):
+    """How ``POST /api/webhooks/<name>`` is authorised for this workflow.
+
+    ``api`` (default): the API bearer token; ``token``: a shared secret sent in a header;
+    ``hmac``: an HMAC-SHA256 signature of the body in a header; ``public``: no check.
+    The secret is given inline (``secret``) or, better, as an environment variable name
+    (``secret_env``), read from the environment or ``config/.env``.
+    """
+
+    # Unknown keys here are typos in security settings: refuse them rather than keep them.
+    model_config = ConfigDict(extra="forbid")
+
+    auth: WebhookAuth = "api"
+    secret: str | None = None
+    secret_env: str | None = Field(None, description="Name of the variable holding the secret.")
+    header: str | None = Field(None, description="Defaults: X-FlowDesk-Token (token), X-FlowDesk-Signature (hmac).")
+
+    @field_validator("secret_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not _ENV_NAME_RE.match(value):
+            raise ValueError(f"'{value}' is not a valid environment variable name")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_matches_auth(self) -> WebhookConfig:
+        if self.secret is not None and self.secret_env is not None:
+            raise FieldProblem("secret_env", "give either secret or secret_env, not both")
+        if self.auth in ("token", "hmac") and not (self.secret or self.secret_env):
+            raise FieldProblem("secret", f"auth '{self.auth}' needs a secret or a secret_env variable name")
+        return self
+
+    @property
+    def effective_header(self) -> str | None:
+        """The header carrying the token or signature (None for ``api`` / ``public``)."""
+        return self.header or DEFAULT_HEADERS.get(self.auth)
+
+    def resolve_secret(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """The secret: inline, else ``environ[secret_env]`` (default ``os.environ``); None when unset."""
+        if self.secret is not None:
+            return self.secret
+        if self.secret_env is None:
+            return None
+        return (os.environ if environ is None else environ).get(self.secret_env) or None
+
+
+class WorkflowConfig(ConfigModel):
+    """A workflow ``config.json``; every key is optional and unknown keys (``author``...) are kept.
+
+    ``triggers`` defaults to ``["manual"]``: a webhook or a schedule must be listed to be
+    allowed, as in the seed platform where ``schedule`` only runs when listed. Manual
+    covers the desktop app, the CLI and the authenticated API run routes.
+    """
+
+    name: str | None = None
+    description: str | None = None
+    category: str | None = None
+    schedule: str | None = Field(None, description="Cron expression; used when 'schedule' is in triggers.")
+    triggers: list[Trigger] = Field(DEFAULT_TRIGGERS, description="How the workflow may be started.")
+    tools_required: list[str] = []
+    tool_profiles: dict[str, str] = Field({}, description="Tool -> PROFILE or INPUT_<FIELD>.")
+    tools_profiles: dict[str, str] = Field({}, description="Same as tool_profiles (wins on conflict).")
+    interface: str | None = None
+    inputs_schema: list[InputField] = []
+    active: bool = True
+    timezone: str | None = Field(None, description="IANA time zone of the schedule; default the machine's.")
+    timeout: float | None = Field(None, gt=0, description="Seconds before a run is stopped; default the app's.")
+    max_instances: int = Field(1, ge=1, description="Runs of this workflow allowed at the same time.")
+    retries: int = Field(0, ge=0, description="Extra attempts after a failed run.")
+    catchup: Literal["skip", "once"] = Field("skip", description="Runs missed while the app was closed.")
+    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
+
+    @field_validator("schedule", mode="before")
+    @classmethod
+    def _blank_schedule(cls, value: Any) -> Any:
+        # The cron syntax itself is the scheduler's business; here only "" means "none".
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @field_validator("triggers", mode="before")
+    @classmethod
+    def _normalise_triggers(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return value
+        out: list[Any] = []
+        for item in value:
+            key = item.strip().lower() if isinstance(item, str) else item
+            if key not in TRIGGERS:
+                raise ValueError(f"unknown trigger {item!r}; use {', '.join(TRIGGERS)}")
+            if key not in out:
+                out.append(key)
+        return out
+
+    @field_validator("inputs_schema")
+    @classmethod
+    def _unique_input_names(cls, fields: list[InputField]) -> list[InputField]:
+        seen: set[str] = set()
+        for i, field in enumerate(fields):
+            if field.name in seen:
+                raise FieldProblem((i, "name"), f"duplicate input name '{field.name}'")
+            seen.add(field.name)
+        return fields
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as Europe/Paris)") from None
+        return value
+
+    @property
+    def profiles(self) -> dict[str, str]:
+        """Tool -> profile, merging ``tool_profiles`` and ``tools_profiles`` (the latter wins)."""
+        return {**self.tool_profiles, **self.tools_profiles}
+
+    def set_profile(self, tool: str, profile: str) -> None:
+        """Set a tool's profile in the spelling the file already uses (``tool_profiles`` for new files)."""
+        if tool in self.tools_profiles or ("tools_profiles" in (self.raw or {}) and tool not in self.tool_profiles):
+            self.tools_profiles = {**self.tools_profiles, tool: profile}
+        else:
+            self.tool_profiles = {**self.tool_profiles, tool: profile}
+
+    @property
+    def is_scheduled(self) -> bool:
+        """True when a cron schedule is set and ``schedule`` is among the triggers."""
+        return self.schedule is not None and "schedule" in self.triggers
+
+    def allows(self, trigger: str) -> bool:
+        """True when the workflow may be started by ``trigger`` (manual, webhook or schedule)."""
+        return trigger in self.triggers
+
+    def input_field(self, name: str) -> InputField | None:
+        """The ``inputs_schema`` entry called ``name``, if any."""
+        return next((f for f in self.inputs_schema if f.name == name), None)
