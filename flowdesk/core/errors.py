@@ -50,3 +50,15 @@ class InputValidationError(FlowDeskError):
 
 class QueueFull(FlowDeskError):
     """The bounded run queue cannot take another run right now."""
+
+
+class WorkflowBroken(FlowDeskError):
+    """The workflow's config cannot be loaded, so no run can be built from it."""
+
+
+class TriggerNotAllowed(FlowDeskError):
+    """The workflow's ``triggers`` do not include the way it was called."""
+
+
+class WorkflowInactive(FlowDeskError):
+    """The workflow is switched off (``active: false``)."""

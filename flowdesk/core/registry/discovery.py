@@ -1,0 +1,138 @@
+"""Turn one folder into a registry entry, reporting every fault instead of raising."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from flowdesk.core.config import (
+    InterfaceConfig,
+    errors_from_validation,
+    load_interface_config,
+    load_tool_config,
+    load_workflow_config,
+)
+from flowdesk.core.errors import ConfigErrors
+from flowdesk.core.registry.entries import InterfaceEntry, ToolEntry, WorkflowEntry, fingerprint
+from flowdesk.core.registry.source_inspection import (
+    SEED_INTERFACE_CONSTANTS,
+    find_tool_class,
+    inspect_source,
+)
+
+RESERVED_ROUTES = ("/api", "/health", "/oauth")
+
+
+def is_entry_folder(path: Path) -> bool:
+    """Folders that may hold an entry: not hidden, not private (``_x``), not caches."""
+    return path.is_dir() and not path.name.startswith((".", "_"))
+
+
+def _config_error_text(exc: ConfigErrors) -> str:
+    return "; ".join(e.render() for e in exc.errors)
+
+
+def load_workflow(folder: Path) -> WorkflowEntry:
+    """Read ``config.json`` and inspect ``main.py`` of a workflow folder."""
+    entry = WorkflowEntry(kind="workflow", slug=folder.name, path=folder)
+    entry.stamp = fingerprint(entry.config_path, entry.main_path)
+    if not entry.config_path.is_file():
+        entry.error = f"{entry.config_path}: config.json is missing"
+        return entry
+    try:
+        entry.config = load_workflow_config(entry.config_path)
+    except ConfigErrors as exc:
+        entry.error = _config_error_text(exc)
+        return entry
+    if not entry.main_path.is_file():
+        entry.error = f"{entry.main_path}: main.py is missing"
+        return entry
+    facts = inspect_source(entry.main_path)
+    if facts.error:
+        entry.error = f"{entry.main_path}: {facts.error}"
+        return entry
+    if not facts.defines("execute"):
+        entry.error = f"{entry.main_path}: main.py defines no execute(data, tools) function"
+        return entry
+    entry.has_validate_data = facts.defines("validate_data")
+    given = entry.config.model_fields_set
+    if "inputs_schema" not in given and "get_required_inputs" in facts.functions:
+        if "get_required_inputs" in facts.literal_returns:
+            entry.seed_inputs = facts.literal_returns["get_required_inputs"]
+        else:
+            entry.needs_probe = True
+    if not ({"tool_profiles", "tools_profiles"} & given) and "get_tools_profiles" in facts.functions:
+        if "get_tools_profiles" in facts.literal_returns:
+            entry.seed_profiles = facts.literal_returns["get_tools_profiles"]
+        else:
+            entry.needs_probe = True
+    return entry
+
+
+def load_tool(folder: Path, *, builtin: bool) -> ToolEntry:
+    """Read a tool folder's ``config.json`` and find its BaseTool subclass in ``main.py``."""
+    entry = ToolEntry(kind="tool", slug=folder.name, path=folder, builtin=builtin)
+    config_path, main_path = folder / "config.json", folder / "main.py"
+    entry.stamp = fingerprint(config_path, main_path)
+    if not config_path.is_file():
+        entry.error = f"{config_path}: config.json is missing"
+        return entry
+    try:
+        entry.config = load_tool_config(config_path)
+    except ConfigErrors as exc:
+        entry.error = _config_error_text(exc)
+        return entry
+    if not main_path.is_file():
+        entry.error = f"{main_path}: main.py is missing"
+        return entry
+    facts = inspect_source(main_path)
+    if facts.error:
+        entry.error = f"{main_path}: {facts.error}"
+        return entry
+    entry.class_name = entry.config.class_name or find_tool_class(facts)
+    if entry.class_name is None:
+        entry.error = f"{main_path}: main.py defines no subclass of BaseTool"
+    elif entry.class_name not in facts.classes:
+        entry.error = f"{config_path}: class_name: main.py defines no class {entry.class_name}"
+    return entry
+
+
+def _interface_from_main(main_path: Path, slug: str) -> tuple[InterfaceConfig | None, str | None]:
+    """Seed interfaces keep their metadata as constants in a FastAPI ``main.py``: read them, never import."""
+    facts = inspect_source(main_path)
+    if facts.error:
+        return None, f"{main_path}: {facts.error}"
+    values = {k.lower(): facts.constants.get(k) for k in SEED_INTERFACE_CONSTANTS if facts.constants.get(k)}
+    data = {"name": slug, **values}
+    try:
+        return InterfaceConfig.model_validate(data), None
+    except ValidationError as exc:
+        return None, _config_error_text(errors_from_validation(main_path, exc, data))
+
+
+def load_interface(folder: Path) -> InterfaceEntry:
+    """Read an interface's metadata (config.json, else seed main.py constants) and check ``src/index.html``."""
+    entry = InterfaceEntry(kind="interface", slug=folder.name, path=folder)
+    config_path, main_path = folder / "config.json", folder / "main.py"
+    entry.stamp = fingerprint(config_path, main_path, entry.src_dir / "index.html")
+    if config_path.is_file():
+        entry.source = "config.json"
+        try:
+            entry.config = load_interface_config(config_path)
+        except ConfigErrors as exc:
+            entry.error = _config_error_text(exc)
+            return entry
+    elif main_path.is_file():
+        entry.source = "main.py"
+        entry.config, entry.error = _interface_from_main(main_path, folder.name)
+        if entry.error:
+            return entry
+    else:
+        entry.config = InterfaceConfig.model_validate({"name": folder.name})
+    if not (entry.src_dir / "index.html").is_file():
+        entry.error = f"{entry.src_dir / 'index.html'}: src/index.html is missing"
+    elif any(entry.route == r or entry.route.startswith(r + "/") for r in RESERVED_ROUTES):
+        entry.error = f"{config_path if entry.source == 'config.json' else main_path}: route: {entry.route} is reserved by FlowDesk"
+    return entry
+
