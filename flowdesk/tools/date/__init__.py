@@ -1,0 +1,1 @@
+"""The built-in ``date`` tool (``tools.date.main`` to seed code)."""
