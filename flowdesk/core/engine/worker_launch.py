@@ -1,0 +1,81 @@
+"""Starting a worker process: its command line, environment, pipes and control channel; naming its death."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from flowdesk.core.engine.worker_protocol import open_control_channel
+
+PIPE_SIZE = 1 << 20  # a bigger pipe means fewer stalls of a chatty workflow
+F_SETPIPE_SZ = 1031  # Linux fcntl
+
+
+def worker_command() -> list[str]:
+    """argv of a worker: the module, or the frozen app binary with a flag."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--flowdesk-worker"]
+    return [sys.executable, "-m", "flowdesk.core.engine.worker"]
+
+
+def worker_env(workspace_root: Path, extra: dict[str, str]) -> dict[str, str]:
+    """The app's environment plus what the worker needs to find the workspace and this package."""
+    env = dict(os.environ)
+    env.update(extra)
+    env["FLOWDESK_WORKSPACE"] = str(workspace_root)
+    env["PYTHONUNBUFFERED"] = "1"
+    if not getattr(sys, "frozen", False):
+        # The worker runs with cwd = workspace; make sure it imports this very flowdesk package.
+        here = str(Path(__file__).resolve().parents[3])
+        old = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = here + (os.pathsep + old if old else "")
+    return env
+
+
+def exit_description(returncode: int | None, during: str = "the run", channel_lost: bool = False) -> str:
+    """'worker process exited with code 3 during the run' / 'worker process crashed (signal SIGSEGV)'."""
+    if channel_lost:
+        return f"worker process closed its control channel during {during} and was killed"
+    if returncode is None:
+        return f"worker process was lost during {during}"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = str(-returncode)
+        return f"worker process crashed (signal {name})"
+    return f"worker process exited with code {returncode} during {during}"
+
+
+def launch_worker(workspace_root: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], socket.socket, int]:
+    """Spawn a worker: (process, engine end of the control channel, read end of its output pipe).
+
+    stdin is /dev/null; fd 1 and fd 2 are the *same* pipe, so stdout, stderr and logging keep
+    their relative order. The worker gets its own session and process group, so one killpg
+    also reaches whatever the workflow spawned. Raises OSError when the process cannot start.
+    """
+    parent_sock, endpoint = open_control_channel()
+    read_fd, write_fd = os.pipe()
+    with contextlib.suppress(OSError, ImportError):
+        import fcntl
+
+        fcntl.fcntl(read_fd, F_SETPIPE_SZ, PIPE_SIZE)
+    try:
+        proc = subprocess.Popen(
+            worker_command(), stdin=subprocess.DEVNULL, stdout=write_fd, stderr=write_fd,
+            pass_fds=endpoint.pass_fds, env=worker_env(workspace_root, {**extra_env, **endpoint.env}),
+            cwd=str(workspace_root), start_new_session=True,
+        )
+    except BaseException:
+        os.close(read_fd)
+        parent_sock.close()
+        raise
+    finally:
+        os.close(write_fd)
+        endpoint.close()
+    return proc, parent_sock, read_fd
