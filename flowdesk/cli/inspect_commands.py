@@ -1,0 +1,102 @@
+"""``flowdesk list`` and ``flowdesk check``: what the workspace holds and what is wrong with it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from flowdesk.cli.runtime_context import open_runtime, workspace_from
+from flowdesk.cli.table_output import print_json, print_table
+from flowdesk.core.profiles import ProfileResolver
+from flowdesk.core.registry import Registry
+from flowdesk.core.workspace_check import check_workspace
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``list`` and ``check`` sub-commands."""
+    p = sub.add_parser("list", parents=[common], help="workflows, tools and interfaces, broken ones with why")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=handle_list)
+    c = sub.add_parser("check", parents=[common], help="validate the workspace: exit 1 and one line per broken file")
+    c.add_argument("--json", action="store_true", help="machine-readable output")
+    c.add_argument("--no-import", action="store_true", help="skip importing each workflow in a worker")
+    c.set_defaults(handler=handle_check)
+
+
+def listing(registry: Registry) -> dict[str, Any]:
+    """The JSON shape of ``flowdesk list --json``."""
+    workflows = []
+    for slug, e in sorted(registry.workflows.items()):
+        c = e.config
+        workflows.append({
+            "name": slug, "display_name": e.display_name, "path": str(e.path), "error": e.error,
+            "description": c.description if c else None, "category": c.category if c else None,
+            "triggers": list(c.triggers) if c else [], "schedule": c.schedule if c else None,
+            "active": c.active if c else False, "tools_required": list(c.tools_required) if c else [],
+        })
+    tools = [{
+        "name": slug, "display_name": e.display_name, "builtin": e.builtin, "overrides_builtin": e.overrides_builtin,
+        "path": str(e.path), "error": e.error,
+        "actions": [a.name for a in e.config.actions] if e.config else [],
+    } for slug, e in sorted(registry.tools.items())]
+    interfaces = [{
+        "name": slug, "display_name": e.display_name, "route": e.route, "path": str(e.path), "error": e.error,
+        "icon": e.config.icon if e.config else None, "description": e.config.description if e.config else None,
+    } for slug, e in sorted(registry.interfaces.items())]
+    return {"workflows": workflows, "tools": tools, "interfaces": interfaces,
+            "broken": [e.problem() for e in registry.broken_entries()]}
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """Print the listing as tables or JSON."""
+    registry = Registry(workspace_from(args))
+    registry.reload()
+    data = listing(registry)
+    if args.json:
+        print_json(data)
+        return 0
+    mark = lambda item: "✗" if item["error"] else "✓"  # noqa: E731
+    print(f"Workspace {registry.workspace.root}\n\nWorkflows")
+    print_table(["", "name", "category", "triggers", "schedule", "active"],
+                [[mark(w), w["name"], w["category"] or "", ",".join(w["triggers"]), w["schedule"] or "",
+                  "yes" if w["active"] else "no"] for w in data["workflows"]])
+    print("\nTools")
+    print_table(["", "name", "source", "actions"],
+                [[mark(t), t["name"], "built-in" if t["builtin"] else "workspace", ", ".join(t["actions"])]
+                 for t in data["tools"]])
+    print("\nInterfaces")
+    print_table(["", "name", "route"], [[mark(i), i["name"], i["route"]] for i in data["interfaces"]])
+    if data["broken"]:
+        print("\nBroken")
+        for b in data["broken"]:
+            print(f"  {b['kind']} {b['name']}: {b['error']}")
+    return 0
+
+
+async def _check(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    if args.no_import:
+        ws = workspace_from(args)
+        registry = Registry(ws)
+        registry.reload()
+        return check_workspace(registry, ProfileResolver(ws.env_file), probe=None)
+    async with open_runtime(args, max_workers=2) as runtime:
+        probes = {}
+        for slug, entry in sorted(runtime.registry.workflows.items()):
+            if not entry.broken:
+                probes[slug] = await runtime.engine.probe(entry.path)
+        return check_workspace(runtime.registry, runtime.resolver, probe=probes)
+
+
+def handle_check(args: argparse.Namespace) -> int:
+    """Print one line per broken file (exit 1) and one per warning (exit 0 if only warnings)."""
+    errors, warnings = asyncio.run(_check(args))
+    if args.json:
+        print_json({"ok": not errors, "errors": errors, "warnings": warnings})
+    else:
+        for line in errors:
+            print(line)
+        for line in warnings:
+            print(f"warning: {line}")
+        print(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+    return 1 if errors else 0

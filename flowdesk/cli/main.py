@@ -1,0 +1,53 @@
+"""Argument parsing and dispatch for ``flowdesk``; each command lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from flowdesk import __version__
+from flowdesk.core.errors import FlowDeskError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: global options plus one sub-parser per command."""
+    from flowdesk.cli import inspect_commands, jobs_command, new_command, run_command, runs_command, serve_command
+
+    parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation.")
+    parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: $FLOWDESK_WORKSPACE, the "
+                        "current folder if it has private/, else ~/FlowDesk)")
+    common.add_argument("--data-dir", metavar="DIR", help="database, logs and API token (default: "
+                        "$FLOWDESK_DATA_DIR, else the user data dir)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command):
+        module.register(sub, common)
+    parser.set_defaults(common=common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--flowdesk-worker"]:  # frozen bundle: the engine starts workers through the app binary
+        from flowdesk.core.engine.worker import main as worker_main
+
+        return worker_main() or 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except FlowDeskError as exc:
+        print(f"flowdesk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

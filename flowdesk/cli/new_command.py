@@ -1,0 +1,30 @@
+"""``flowdesk new workflow|tool|interface NAME``: scaffold a working folder."""
+
+from __future__ import annotations
+
+import argparse
+
+from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.core.scaffold import CREATORS
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``new`` sub-command."""
+    p = sub.add_parser("new", parents=[common], help="create a working workflow, tool or interface folder")
+    p.add_argument("kind", choices=sorted(CREATORS))
+    p.add_argument("name", help="folder name: letters, digits and underscores")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Create the folder and say how to use it."""
+    ws = workspace_from(args)
+    folder = CREATORS[args.kind](ws, args.name)
+    print(f"created {folder}")
+    hints = {
+        "workflow": f"run it: flowdesk run {folder.name}",
+        "tool": f"test it: flowdesk tools test {folder.name} --profile DEFAULT",
+        "interface": "open it from the app, or at its route once `flowdesk serve` runs",
+    }
+    print(hints[args.kind])
+    return 0

@@ -1,0 +1,49 @@
+"""``flowdesk runs [NAME]``: run history, newest first; ``--id`` shows one run with its log."""
+
+from __future__ import annotations
+
+import argparse
+
+from flowdesk.cli.table_output import print_json, print_table, short_time
+from flowdesk.core.errors import NotFound
+from flowdesk.core.runtime import DB_FILENAME
+from flowdesk.core.store import STATUSES, TRIGGERS, RunStore
+from flowdesk.core.workspace import resolve_data_dir
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``runs`` sub-command."""
+    p = sub.add_parser("runs", parents=[common], help="run history (newest first)")
+    p.add_argument("name", nargs="?", help="only this workflow")
+    p.add_argument("--status", choices=STATUSES, help="only runs with this status")
+    p.add_argument("--trigger", choices=TRIGGERS, help="only runs started this way")
+    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    p.add_argument("--id", dest="run_id", help="show one run in full, with its log")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Print runs as a table or JSON."""
+    store = RunStore(resolve_data_dir(args.data_dir) / DB_FILENAME)
+    try:
+        if args.run_id:
+            record = store.get(args.run_id, include_log=True)
+            if record is None:
+                raise NotFound(f"run {args.run_id!r} not found")
+            print_json(record.to_dict(include_log=True))
+            return 0
+        runs = store.list_runs(workflow=args.name, status=args.status, trigger=args.trigger, limit=args.limit)
+        if args.json:
+            print_json([r.to_dict() for r in runs])
+            return 0
+        if not runs:
+            print("No runs yet." + (" Start one with: flowdesk run " + (args.name or "NAME")))
+            return 0
+        print_table(["id", "workflow", "trigger", "status", "started", "duration", "message"], [
+            [r.id[:12], r.workflow, r.trigger, r.status, short_time(r.started_at or r.queued_at),
+             f"{r.duration:.2f}s" if r.duration is not None else "", (r.message or r.error or "")[:60].replace("\n", " ")]
+            for r in runs])
+        return 0
+    finally:
+        store.close()

@@ -1,0 +1,123 @@
+"""One FlowDesk process's core: workspace, registry, run store, engine and run service, started together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flowdesk.core.config import load_workflow_config, save_config
+from flowdesk.core.engine import Engine, RunEvent
+from flowdesk.core.errors import WorkflowBroken
+from flowdesk.core.profiles import ProfileResolver
+from flowdesk.core.registry import Registry, ReloadReport
+from flowdesk.core.run_service import RunService
+from flowdesk.core.scheduler import WorkflowScheduler
+from flowdesk.core.store import RunStore
+from flowdesk.core.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "flowdesk.sqlite3"
+
+
+@dataclass
+class RuntimeSettings:
+    """Tunables of the core; the defaults suit a workstation."""
+
+    max_workers: int = 4
+    warm_workers: int = 2
+    queue_limit: int = 1000
+    default_timeout: float = 300.0
+    log_limit: int = 1_000_000
+    retention_days: int | None = 90
+    retention_runs: int | None = None
+
+
+class Runtime:
+    """Owns the core objects of one process; front ends (CLI, listener, GUI) only talk to it."""
+
+    def __init__(self, workspace: Workspace, data_dir: Path, settings: RuntimeSettings | None = None) -> None:
+        self.workspace = workspace
+        self.data_dir = data_dir
+        self.settings = settings or RuntimeSettings()
+        self.registry = Registry(workspace)
+        self.store = RunStore(data_dir / DB_FILENAME)
+        self.resolver = ProfileResolver(workspace.env_file)
+        self._subscribers: list[Callable[[RunEvent], None]] = []
+        s = self.settings
+        self.engine = Engine(
+            workspace.root, max_workers=s.max_workers, warm_workers=s.warm_workers, queue_limit=s.queue_limit,
+            default_timeout=s.default_timeout, log_limit=s.log_limit, on_event=self._on_engine_event,
+        )
+        self.runs = RunService(self.registry, self.store, self.engine, self.resolver,
+                               disabled_tools=self.disabled_tools)
+        self.scheduler: WorkflowScheduler | None = None
+        self.started = False
+
+    def disabled_tools(self) -> set[str]:
+        """Tools the user switched off (kept in the store's settings)."""
+        return set(self.store.get_setting("disabled_tools", []) or [])
+
+    def subscribe(self, callback: Callable[[RunEvent], None]) -> Callable[[], None]:
+        """Be told of every run event (queued, started, log, finished); returns an unsubscribe function."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _on_engine_event(self, event: RunEvent) -> None:
+        if event.kind == "started":
+            self.store.mark_running(event.run_id, event.payload)
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:  # a broken subscriber must not break runs
+                log.exception("run event subscriber failed")
+
+    async def start(self, *, with_scheduler: bool = False) -> ReloadReport:
+        """Recover from a crash, discover the workspace and warm the engine (on the running loop)."""
+        interrupted = self.store.mark_interrupted()
+        if interrupted:
+            log.warning("%d run(s) left unfinished by a previous process were marked interrupted", interrupted)
+        report = self.registry.reload()
+        await self.engine.start()
+        if with_scheduler:
+            self.scheduler = WorkflowScheduler(self)
+            self.scheduler.start()
+        self.started = True
+        return report
+
+    def reload(self) -> ReloadReport:
+        """Re-read the workspace and bring the schedules in line (API reload, file watcher, GUI)."""
+        report = self.registry.reload()
+        if self.scheduler is not None:
+            self.scheduler.sync()
+        return report
+
+    def set_workflow_active(self, slug: str, active: bool | None) -> bool:
+        """Write ``active`` into the workflow's config.json (``None`` flips it), keeping the rest of the file."""
+        entry = self.registry.refresh_workflow(slug)
+        if entry.config is None:
+            raise WorkflowBroken(entry.error or f"workflow {slug!r} cannot be loaded")
+        config = load_workflow_config(entry.config_path)
+        config.active = (not config.active) if active is None else active
+        save_config(entry.config_path, config)
+        self.registry.refresh_workflow(slug)
+        if self.scheduler is not None:
+            self.scheduler.sync()
+        return config.active
+
+    def engine_load(self) -> dict[str, int]:
+        """Runs waiting and running right now (from memory: cheap enough for /health)."""
+        return {"queued": self.engine.queued, "running": self.engine.running}
+
+    async def stop(self, grace: float = 10.0) -> list[str]:
+        """Let running runs finish up to ``grace`` seconds; the rest are recorded as interrupted."""
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        left = await self.engine.stop(grace)
+        if self.started:
+            self.store.mark_interrupted("FlowDesk stopped before this run finished")
+        self.started = False
+        self.store.close()
+        return left
