@@ -1,0 +1,74 @@
+"""``flowdesk jobs``: scheduled workflows with next and last run (works whether or not ``serve`` runs)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timezone
+
+from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.cli.table_output import print_json, print_table, short_time
+from flowdesk.core.cron import CronError, CronSchedule, describe_cron
+from flowdesk.core.instance_lock import InstanceLock
+from flowdesk.core.registry import Registry
+from flowdesk.core.runtime import DB_FILENAME
+from flowdesk.core.store import RunStore
+from flowdesk.core.store.records import iso
+from flowdesk.core.workspace import resolve_data_dir
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``jobs`` sub-command."""
+    p = sub.add_parser("jobs", parents=[common], help="scheduled workflows with next_run / last_run")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Next fire times come from the same croniter code the scheduler uses, so they agree."""
+    registry = Registry(workspace_from(args))
+    registry.reload()
+    data_dir = resolve_data_dir(args.data_dir)
+    store = RunStore(data_dir / DB_FILENAME)
+    holder = InstanceLock.for_data_dir(data_dir).holder()
+    paused = bool(store.get_setting("scheduler_paused", False))
+    now = datetime.now(timezone.utc)
+    jobs, errors = [], []
+    for slug, entry in sorted(registry.workflows.items()):
+        c = entry.config
+        if entry.broken or c is None or not c.is_scheduled:
+            continue
+        try:
+            schedule = CronSchedule.parse(c.schedule, c.timezone)
+        except CronError as exc:
+            errors.append(f"{entry.config_path}: schedule: {exc}")
+            continue
+        state = store.get_job_state(slug)
+        jobs.append({
+            "id": slug, "workflow_name": slug, "workflow_display_name": entry.display_name,
+            "cron_expression": schedule.expression, "timezone": str(schedule.timezone),
+            "description": describe_cron(schedule.expression), "active": c.active and not paused,
+            "next_run": iso(schedule.next_after(now)) if c.active else None,
+            "last_run": iso(state.last_run) if state else None,
+            "last_status": state.last_status if state else None, "workflow_active": c.active,
+        })
+    store.close()
+    if args.json:
+        print_json(jobs)
+        return 0
+    print_table(["workflow", "schedule", "in words", "timezone", "next run", "last run", "last status"], [
+        [j["workflow_name"] + ("" if j["workflow_active"] else " (inactive)"), j["cron_expression"], j["description"],
+         j["timezone"], short_time(datetime.fromisoformat(j["next_run"])) if j["next_run"] else "",
+         short_time(datetime.fromisoformat(j["last_run"])) if j["last_run"] else "", j["last_status"] or ""]
+        for j in jobs])
+    state = f"running (pid {holder.get('pid')}, {holder.get('url', '')})" if _alive(holder) else "not running"
+    print(f"\nScheduler: {state}{', paused' if paused else ''}")
+    for line in errors:
+        print(f"error: {line}")
+    return 0
+
+
+def _alive(holder: dict) -> bool:
+    from flowdesk.core.store.owner import pid_alive
+
+    pid = holder.get("pid")
+    return isinstance(pid, int) and pid_alive(pid)

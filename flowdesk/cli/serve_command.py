@@ -1,0 +1,89 @@
+"""``flowdesk serve``: scheduler + HTTP listener without a window; SIGINT/SIGTERM stop it cleanly."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+from pathlib import Path
+
+from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.core.instance_lock import AlreadyRunning
+from flowdesk.core.listener.server import DEFAULT_HOST, DEFAULT_PORT
+from flowdesk.core.service import FlowDeskService, ServiceOptions
+from flowdesk.core.workspace import resolve_data_dir
+
+log = logging.getLogger("flowdesk.serve")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``serve`` sub-command."""
+    p = sub.add_parser("serve", parents=[common], help="run the scheduler and the HTTP listener without a window")
+    p.add_argument("--host", default=os.environ.get("FLOWDESK_HOST", DEFAULT_HOST), help=f"default {DEFAULT_HOST}")
+    p.add_argument("--port", type=int, default=int(os.environ.get("FLOWDESK_PORT", DEFAULT_PORT)),
+                   help=f"default {DEFAULT_PORT}; 0 picks a free port")
+    p.add_argument("--grace", type=float, default=10.0, help="seconds running runs get to finish on stop")
+    p.add_argument("--no-watch", action="store_true", help="do not reload when files under private/ change")
+    p.set_defaults(handler=handle)
+
+
+def setup_logging(data_dir: Path, verbose: bool) -> Path:
+    """Log to stderr and to a rotating file ``logs/flowdesk.log`` in the data dir."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "flowdesk.log"
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    file_handler.setFormatter(fmt)
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(fmt)
+    root = logging.getLogger()
+    root.handlers[:] = [stream, file_handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("apscheduler", "watchfiles", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return path
+
+
+async def serve(service: FlowDeskService) -> int:
+    """Start, print where we listen, wait for SIGINT/SIGTERM, stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: KeyboardInterrupt ends asyncio.run instead
+            pass
+    try:
+        await service.start()
+    except AlreadyRunning as exc:
+        print(f"flowdesk: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"flowdesk: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    token_hint = "FLOWDESK_API_TOKEN" if os.environ.get("FLOWDESK_API_TOKEN") else str(service.token_file)
+    reg = service.runtime.registry
+    print(f"FlowDesk listening on {service.url}  (workspace {service.runtime.workspace.root})", flush=True)
+    print(f"API token: {token_hint}  |  {len(reg.workflows)} workflows, "
+          f"{len(service.runtime.scheduler.jobs()) if service.runtime.scheduler else 0} schedules, "
+          f"{len(reg.broken_entries())} broken  |  Ctrl+C to stop", flush=True)
+    await stop.wait()
+    log.info("stopping: letting running runs finish (up to %.0f s)", service.options.grace)
+    left = await service.stop()
+    if left:
+        log.warning("%d run(s) did not finish in time and were marked interrupted", len(left))
+    log.info("stopped")
+    return 0
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the service until a signal arrives."""
+    data_dir = resolve_data_dir(args.data_dir)
+    setup_logging(data_dir, args.verbose)
+    options = ServiceOptions(host=args.host, port=args.port, watch=not args.no_watch, grace=args.grace)
+    return asyncio.run(serve(FlowDeskService(workspace_from(args), data_dir, options)))

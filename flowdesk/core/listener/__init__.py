@@ -1,0 +1,1 @@
+"""The embedded HTTP listener (aiohttp): webhooks, the REST API and the interfaces."""

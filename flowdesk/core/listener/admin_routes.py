@@ -1,0 +1,103 @@
+"""Health, reload, interfaces, runs and scheduler routes."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from flowdesk.core.listener.app_keys import RUNTIME
+from flowdesk import __version__
+from flowdesk.core.errors import NotFound
+from flowdesk.core.listener.presenters import interface_summary, run_brief
+from flowdesk.core.runtime import Runtime
+
+
+def _runtime(request: web.Request) -> Runtime:
+    return request.app[RUNTIME]
+
+
+async def health(request: web.Request) -> web.Response:
+    """``GET /health``: answered from memory only, so it stays instant under load."""
+    runtime = _runtime(request)
+    reg = runtime.registry
+    load = runtime.engine_load()
+    scheduler = runtime.scheduler
+    return web.json_response({
+        "status": "healthy",
+        "app": "FlowDesk",
+        "version": __version__,
+        "workflows_loaded": sum(1 for e in reg.workflows.values() if not e.broken),
+        "interfaces_loaded": sum(1 for e in reg.interfaces.values() if not e.broken),
+        "tools_loaded": sum(1 for e in reg.tools.values() if not e.broken),
+        "broken": len(reg.broken_entries()),
+        "runs_running": load["running"],
+        "runs_queued": load["queued"],
+        "scheduler": {"running": scheduler is not None and scheduler.running,
+                      "paused": bool(scheduler and scheduler.paused),
+                      "jobs": len(scheduler.jobs()) if scheduler else 0},
+    })
+
+
+async def reload(request: web.Request) -> web.Response:
+    """``POST /api/reload``: re-read the workspace and reschedule; says what changed."""
+    report = _runtime(request).reload()
+    return web.json_response({"status": "reloaded", **report.to_dict()})
+
+
+async def list_interfaces(request: web.Request) -> web.Response:
+    """``GET /api/interfaces``"""
+    reg = _runtime(request).registry
+    return web.json_response([interface_summary(e) for _, e in sorted(reg.interfaces.items())])
+
+
+async def get_run(request: web.Request) -> web.Response:
+    """``GET /api/runs/{id}``: the whole record with its log."""
+    record = _runtime(request).store.get(request.match_info["id"], include_log=True)
+    if record is None:
+        raise NotFound(f"run {request.match_info['id']!r} not found")
+    return web.json_response(record.to_dict(include_log=True))
+
+
+async def list_runs(request: web.Request) -> web.Response:
+    """``GET /api/runs?workflow=&status=&trigger=&limit=&offset=``: run history, newest first."""
+    q = request.query
+    runs = _runtime(request).store.list_runs(
+        workflow=q.get("workflow") or None, status=q.get("status") or None, trigger=q.get("trigger") or None,
+        limit=min(int(q.get("limit", "100") or 100), 1000), offset=int(q.get("offset", "0") or 0),
+    )
+    return web.json_response([run_brief(r) for r in runs])
+
+
+async def scheduler_jobs(request: web.Request) -> web.Response:
+    """``GET /api/scheduler/jobs``: the seed's job shape, with timezone."""
+    scheduler = _runtime(request).scheduler
+    return web.json_response([job.to_dict() for job in scheduler.jobs()] if scheduler else [])
+
+
+async def scheduler_pause(request: web.Request) -> web.Response:
+    """``POST /api/scheduler/pause``: no scheduled run fires until resumed."""
+    scheduler = _runtime(request).scheduler
+    if scheduler is None:
+        raise NotFound("no scheduler runs in this process")
+    scheduler.pause()
+    return web.json_response({"paused": True})
+
+
+async def scheduler_resume(request: web.Request) -> web.Response:
+    """``POST /api/scheduler/resume``"""
+    scheduler = _runtime(request).scheduler
+    if scheduler is None:
+        raise NotFound("no scheduler runs in this process")
+    scheduler.resume()
+    return web.json_response({"paused": False})
+
+
+def add_routes(app: web.Application) -> None:
+    """Register the admin routes on ``app``."""
+    app.router.add_get("/health", health)
+    app.router.add_post("/api/reload", reload)
+    app.router.add_get("/api/interfaces", list_interfaces)
+    app.router.add_get("/api/runs", list_runs)
+    app.router.add_get("/api/runs/{id}", get_run)
+    app.router.add_get("/api/scheduler/jobs", scheduler_jobs)
+    app.router.add_post("/api/scheduler/pause", scheduler_pause)
+    app.router.add_post("/api/scheduler/resume", scheduler_resume)

@@ -1,0 +1,73 @@
+"""Interfaces' static files, served from their ``src/`` folder with no way out of it."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from flowdesk.core.listener.app_keys import RUNTIME
+from flowdesk.core.listener.http_errors import json_error
+from flowdesk.core.registry import InterfaceEntry
+
+
+def _match(request: web.Request) -> tuple[InterfaceEntry, str] | None:
+    """The interface whose route prefixes the path (longest route first), and the rest of the path."""
+    runtime = request.app[RUNTIME]
+    path = request.path
+    for entry in sorted(runtime.registry.interfaces.values(), key=lambda e: len(e.route), reverse=True):
+        if entry.broken:
+            continue
+        route = entry.route.rstrip("/")
+        if path == route or path.startswith(route + "/"):
+            return entry, path[len(route):]
+    return None
+
+
+def safe_file(src_dir: Path, rest: str) -> Path | None:
+    """The file under ``src_dir`` named by ``rest``, or None if it would leave the folder.
+
+    ``rest`` is already percent-decoded by aiohttp; it is decoded once more so that double-encoded
+    ``%252e%252e`` cannot slip through, and symlinks are resolved before the containment check.
+    """
+    parts = [p for p in unquote(rest).replace("\\", "/").split("/") if p not in ("", ".")]
+    if any(p == ".." or "\x00" in p for p in parts):
+        return None
+    root = src_dir.resolve()
+    candidate = root.joinpath(*parts) if parts else root
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if resolved != root and root not in resolved.parents:
+        return None
+    if resolved.is_dir():
+        resolved = resolved / "index.html"
+        if not resolved.is_file():
+            return None
+    return resolved if resolved.is_file() else None
+
+
+async def serve_interface(request: web.Request) -> web.StreamResponse:
+    """``GET /{route}/...``: the interface file, ``index.html`` for folders."""
+    found = _match(request)
+    if found is None:
+        return json_error(404, f"no route or interface at {request.path}")
+    entry, rest = found
+    if rest == "":
+        raise web.HTTPFound(entry.route.rstrip("/") + "/" + (f"?{request.query_string}" if request.query_string else ""))
+    target = safe_file(entry.src_dir, rest)
+    if target is None:
+        return json_error(404, f"{request.path}: not found in interface {entry.slug}")
+    content_type, _ = mimetypes.guess_type(target.name)
+    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    return web.FileResponse(target, headers=headers)
+
+
+def add_routes(app: web.Application) -> None:
+    """The catch-all route for interfaces; registered last so API routes win."""
+    app.router.add_get("/{tail:.*}", serve_interface)

@@ -1,0 +1,105 @@
+"""The OpenAPI 3.1 document of the API, served at ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from flowdesk import __version__
+
+ERR = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
+RESULT = {"description": "the workflow's result object plus run_id",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunResult"}}}}
+NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+
+# (method, path) -> operation; kept next to the routes' docstrings and checked against the router by a test.
+OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/health"): {"summary": "Health and counts", "security": []},
+    ("get", "/api/openapi.json"): {"summary": "This document", "security": []},
+    ("get", "/auth/login"): {"summary": "Set the interface session cookie from the token, then redirect",
+                             "security": [], "parameters": [
+                                 {"name": "token", "in": "query", "required": True, "schema": {"type": "string"}},
+                                 {"name": "next", "in": "query", "schema": {"type": "string"}}]},
+    ("get", "/api/workflows"): {"summary": "All workflows, broken ones with their error"},
+    ("get", "/api/workflows/{name}"): {"summary": "One workflow with its raw config", "parameters": [NAME]},
+    ("post", "/api/workflows/execute/{name}"): {
+        "summary": "Run and wait; body {\"data\": {...}} or the data itself", "parameters": [NAME],
+        "requestBody": {"content": JSON_OBJ}, "responses": {"200": RESULT}},
+    ("get", "/api/workflows/trigger/{name}"): {"summary": "Run with URL parameters as input and wait",
+                                               "parameters": [NAME], "responses": {"200": RESULT}},
+    ("post", "/api/webhooks/{name}"): {
+        "summary": "Webhook: JSON body merged with URL parameters (URL wins); 202 with run_id, or ?wait=true",
+        "parameters": [NAME, {"name": "wait", "in": "query", "schema": {"type": "boolean"}}],
+        "requestBody": {"content": JSON_OBJ},
+        "responses": {"202": {"description": "accepted", "content": JSON_OBJ}, "200": RESULT}},
+    ("get", "/api/workflows/logs/{name}"): {"summary": "Recent runs of a workflow", "parameters": [
+        NAME, {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+        {"name": "status", "in": "query", "schema": {"type": "string"}}]},
+    ("get", "/api/workflows/stats"): {"summary": "Run statistics over all workflows"},
+    ("get", "/api/workflows/stats/{name}"): {"summary": "Run statistics of one workflow", "parameters": [NAME]},
+    ("post", "/api/workflows/toggle/{name}"): {"summary": "Switch a workflow on or off", "parameters": [NAME]},
+    ("get", "/api/interfaces"): {"summary": "The HTML interfaces and their routes"},
+    ("get", "/api/scheduler/jobs"): {"summary": "Scheduled jobs with next_run and last_run"},
+    ("post", "/api/scheduler/pause"): {"summary": "Pause every schedule"},
+    ("post", "/api/scheduler/resume"): {"summary": "Resume the schedules"},
+    ("post", "/api/reload"): {"summary": "Re-read the workspace and reschedule"},
+    ("get", "/api/runs"): {"summary": "Run history, newest first", "parameters": [
+        {"name": n, "in": "query", "schema": {"type": t}} for n, t in
+        (("workflow", "string"), ("status", "string"), ("trigger", "string"), ("limit", "integer"), ("offset", "integer"))]},
+    ("get", "/api/runs/{id}"): {"summary": "One run with input, output, error and log",
+                                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]},
+    ("get", "/api/oauth/status"): {"summary": "OAuth status of every tool profile"},
+    ("get", "/api/oauth/status/{tool}"): {"summary": "OAuth status of one tool", "parameters": [
+        {"name": "tool", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "profile", "in": "query", "schema": {"type": "string"}}]},
+    ("get", "/oauth/google/auth"): {"summary": "Start the Google consent flow", "parameters": [
+        {"name": "service", "in": "query", "schema": {"type": "string"}},
+        {"name": "profile", "in": "query", "schema": {"type": "string"}}]},
+    ("get", "/oauth/google/callback"): {"summary": "Google redirects here with code and state", "security": []},
+}
+
+
+def openapi_document(app: web.Application) -> dict[str, Any]:
+    """The document for the routes this app really has (OAuth routes only when registered)."""
+    registered = registered_operations(app)
+    paths: dict[str, dict[str, Any]] = {}
+    for (method, path), op in OPERATIONS.items():
+        if (method, path) not in registered:
+            continue
+        responses = op.get("responses", {"200": {"description": "OK", "content": JSON_OBJ}})
+        paths.setdefault(path, {})[method] = {**op, "responses": {**responses, "4XX": ERR}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "FlowDesk API", "version": __version__,
+                 "description": "Every route but /health, webhooks with their own secret and interface files "
+                                "needs Authorization: Bearer <token>."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"],
+                          "properties": {"error": {"type": "string"}, "fields": {"type": "object"}}},
+                "RunResult": {"type": "object", "required": ["status", "run_id"], "properties": {
+                    "status": {"type": "string", "enum": ["success", "error", "skipped"]},
+                    "message": {"type": ["string", "null"]}, "data": {}, "run_id": {"type": "string"},
+                    "run_status": {"type": "string"}, "duration": {"type": ["number", "null"]}}},
+            },
+        },
+    }
+
+
+def registered_operations(app: web.Application) -> set[tuple[str, str]]:
+    """(method, canonical path) of every route of ``app`` except the interfaces' catch-all."""
+    out = set()
+    for route in app.router.routes():
+        if route.method in ("HEAD", "*") or route.resource is None:
+            continue
+        path = route.resource.canonical
+        if path == "/{tail}":
+            continue
+        out.add((route.method.lower(), path))
+    return out

@@ -1,0 +1,83 @@
+"""Build the aiohttp application and run it on 127.0.0.1 next to the engine, on the same loop."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+from aiohttp import web
+
+from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, MAX_BODY, RUNTIME
+from flowdesk.core.listener import admin_routes, interface_files, workflow_routes
+from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware, login
+from flowdesk.core.listener.http_errors import error_middleware
+from flowdesk.core.listener.openapi import openapi_document
+from flowdesk.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+def build_app(runtime: Runtime, api_token: str, *, host: str = DEFAULT_HOST,
+              max_body: int = DEFAULT_MAX_BODY, extra_hosts: tuple[str, ...] = ()) -> web.Application:
+    """The listener's aiohttp application (errors outermost, then access control)."""
+    app = web.Application(middlewares=[error_middleware, access_middleware], client_max_size=max_body)
+    app[RUNTIME] = runtime
+    app[API_TOKEN] = api_token
+    app[MAX_BODY] = max_body
+    app[ALLOWED_HOSTS] = {h.lower() for h in (*LOCAL_NAMES, host, *extra_hosts)}
+    app.router.add_get("/auth/login", login)
+    app.router.add_get("/api/openapi.json", _openapi)
+    admin_routes.add_routes(app)
+    workflow_routes.add_routes(app)
+    interface_files.add_routes(app)  # catch-all: last
+    return app
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document(request.app))
+
+
+class ListenerServer:
+    """Start/stop the listener; ``port=0`` picks a free port (tests, second instances)."""
+
+    def __init__(self, app: web.Application, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:8000``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def start(self) -> None:
+        """Bind and serve; raises OSError with the port named when it is taken."""
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        if hasattr(socket, "SO_REUSEADDR") and not hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # POSIX: rebind right after a restart
+        try:
+            sock.bind((self.host, self.port))
+        except OSError as exc:
+            sock.close()
+            await self._runner.cleanup()
+            raise OSError(exc.errno, f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from None
+        sock.listen(1024)
+        sock.setblocking(False)
+        self.port = sock.getsockname()[1]
+        site = web.SockSite(self._runner, sock)
+        await site.start()
+        log.info("listening on %s", self.url)
+
+    async def stop(self) -> None:
+        """Stop accepting and close connections."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

@@ -1,0 +1,138 @@
+"""Workflow routes: list, detail, execute, trigger, webhooks, logs, stats, toggle."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from flowdesk.core.listener.app_keys import RUNTIME
+from flowdesk.core.listener.http_errors import BadRequest, json_error
+from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
+from flowdesk.core.listener.request_input import parse_body, query_data, read_body, unwrap_data
+from flowdesk.core.listener.webhook_auth import WebhookRefused, check_webhook
+from flowdesk.core.run_service import RunRequest, input_fields
+from flowdesk.core.runtime import Runtime
+
+
+def _runtime(request: web.Request) -> Runtime:
+    return request.app[RUNTIME]
+
+
+async def list_workflows(request: web.Request) -> web.Response:
+    """``GET /api/workflows``"""
+    registry = _runtime(request).registry
+    return web.json_response([workflow_summary(e) for _, e in sorted(registry.workflows.items())])
+
+
+async def get_workflow(request: web.Request) -> web.Response:
+    """``GET /api/workflows/{name}``"""
+    entry = _runtime(request).registry.workflow(request.match_info["name"])
+    return web.json_response(workflow_detail(entry))
+
+
+async def _wait_and_answer(done: asyncio.Future) -> web.Response:
+    # shield: a client that hangs up must not cancel the run's bookkeeping
+    record = await asyncio.shield(done)
+    return web.json_response(run_result(record))
+
+
+async def execute_workflow(request: web.Request) -> web.Response:
+    """``POST /api/workflows/execute/{name}``: body ``{"data": {...}}`` or the data itself; waits."""
+    runtime = _runtime(request)
+    entry = runtime.registry.workflow(request.match_info["name"])
+    body = parse_body(await read_body(request), request.content_type)
+    data = unwrap_data(body, {f.name for f in input_fields(entry)})
+    prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="api", source="json", enforce_triggers=True))
+    _, done = runtime.runs.submit(prepared)
+    return await _wait_and_answer(done)
+
+
+async def trigger_workflow(request: web.Request) -> web.Response:
+    """``GET /api/workflows/trigger/{name}?k=v``: URL parameters as input; waits."""
+    runtime = _runtime(request)
+    prepared = runtime.runs.prepare(RunRequest(request.match_info["name"], query_data(request.query),
+                                               trigger="api", source="query", enforce_triggers=True))
+    _, done = runtime.runs.submit(prepared)
+    return await _wait_and_answer(done)
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """``POST /api/webhooks/{name}?k=v``: body merged with URL params (URL wins); 202, or the result with ?wait=true."""
+    runtime = _runtime(request)
+    entry = runtime.registry.workflow(request.match_info["name"])
+    if entry.config is None:
+        return json_error(409, entry.error or "workflow is broken")
+    raw = await read_body(request)
+    try:
+        check_webhook(request, entry.config, raw)
+    except WebhookRefused as exc:
+        return json_error(401, str(exc))
+    data: dict[str, Any] = {**parse_body(raw, request.content_type), **query_data(request.query)}
+    source = "query" if request.query else "json"
+    prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="webhook", source=source, enforce_triggers=True))
+    run_id, done = runtime.runs.submit(prepared)
+    if request.query.get("wait", "").lower() in ("1", "true", "yes"):
+        return await _wait_and_answer(done)
+    if done.done():  # skipped at once (a tool profile is missing): say so rather than pretend it is queued
+        record = done.result()
+        return web.json_response({"run_id": run_id, "status": record.status, "message": record.message}, status=202)
+    return web.json_response({"run_id": run_id, "status": "queued"}, status=202)
+
+
+async def workflow_logs(request: web.Request) -> web.Response:
+    """``GET /api/workflows/logs/{name}?limit=N&status=S``: the workflow's recent runs, newest first."""
+    runtime = _runtime(request)
+    entry = runtime.registry.workflow(request.match_info["name"])
+    limit = _int_param(request, "limit", 50, 1, 1000)
+    status = request.query.get("status") or None
+    runs = runtime.store.list_runs(workflow=entry.slug, status=status, limit=limit)
+    return web.json_response([run_brief(r) for r in runs])
+
+
+async def all_stats(request: web.Request) -> web.Response:
+    """``GET /api/workflows/stats``: totals over every run, plus a per-workflow breakdown."""
+    store = _runtime(request).store
+    totals = store.stats().to_dict()
+    totals["workflows"] = {name: s.to_dict() for name, s in store.stats_by_workflow().items()}
+    return web.json_response(totals)
+
+
+async def workflow_stats(request: web.Request) -> web.Response:
+    """``GET /api/workflows/stats/{name}``"""
+    runtime = _runtime(request)
+    entry = runtime.registry.workflow(request.match_info["name"])
+    return web.json_response({"workflow": entry.slug, **runtime.store.stats(entry.slug).to_dict()})
+
+
+async def toggle_workflow(request: web.Request) -> web.Response:
+    """``POST /api/workflows/toggle/{name}``: flips ``active`` in config.json; the schedule follows."""
+    runtime = _runtime(request)
+    entry = runtime.registry.workflow(request.match_info["name"])
+    active = runtime.set_workflow_active(entry.slug, None)
+    return web.json_response({"name": entry.slug, "active": active,
+                              "message": f"workflow {entry.slug} {'activated' if active else 'deactivated'}"})
+
+
+def _int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    value = request.query.get(name)
+    if value is None:
+        return default
+    try:
+        return max(low, min(high, int(value)))
+    except ValueError:
+        raise BadRequest(f"query parameter {name}: not a whole number: {value!r}") from None
+
+
+def add_routes(app: web.Application) -> None:
+    """Register the workflow routes on ``app``."""
+    app.router.add_get("/api/workflows", list_workflows)
+    app.router.add_get("/api/workflows/stats", all_stats)
+    app.router.add_get("/api/workflows/stats/{name}", workflow_stats)
+    app.router.add_get("/api/workflows/logs/{name}", workflow_logs)
+    app.router.add_post("/api/workflows/execute/{name}", execute_workflow)
+    app.router.add_get("/api/workflows/trigger/{name}", trigger_workflow)
+    app.router.add_post("/api/workflows/toggle/{name}", toggle_workflow)
+    app.router.add_get("/api/workflows/{name}", get_workflow)
+    app.router.add_post("/api/webhooks/{name}", webhook)

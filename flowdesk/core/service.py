@@ -1,0 +1,85 @@
+"""The long-running FlowDesk service (``flowdesk serve`` and the desktop app): core + scheduler + listener."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flowdesk.core.api_token import load_or_create_token, token_path
+from flowdesk.core.instance_lock import InstanceLock
+from flowdesk.core.listener.server import DEFAULT_HOST, DEFAULT_PORT, ListenerServer, build_app
+from flowdesk.core.runtime import Runtime, RuntimeSettings
+from flowdesk.core.workspace import Workspace
+from flowdesk.core.workspace_watcher import WorkspaceWatcher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceOptions:
+    """Where to listen and how to behave."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    watch: bool = True
+    scheduler: bool = True
+    grace: float = 10.0
+
+
+class FlowDeskService:
+    """Holds the data-dir lock, the runtime with its scheduler, the listener and the file watcher."""
+
+    def __init__(self, workspace: Workspace, data_dir: Path, options: ServiceOptions | None = None,
+                 settings: RuntimeSettings | None = None) -> None:
+        self.options = options or ServiceOptions()
+        self.data_dir = data_dir
+        self.lock = InstanceLock.for_data_dir(data_dir)
+        self.runtime = Runtime(workspace, data_dir, settings)
+        self.api_token = ""
+        self.listener: ListenerServer | None = None
+        self.watcher: WorkspaceWatcher | None = None
+
+    @property
+    def token_file(self) -> Path:
+        """Where the generated API token lives (unless FLOWDESK_API_TOKEN is set)."""
+        return token_path(self.data_dir)
+
+    @property
+    def url(self) -> str | None:
+        """The listener's base URL once started."""
+        return self.listener.url if self.listener else None
+
+    async def start(self) -> None:
+        """Lock the data dir (AlreadyRunning if taken), start the core, then listen."""
+        self.lock.acquire({"workspace": str(self.runtime.workspace.root)})
+        try:
+            self.api_token = load_or_create_token(self.data_dir)
+            await self.runtime.start(with_scheduler=self.options.scheduler)
+            app = build_app(self.runtime, self.api_token, host=self.options.host)
+            self.listener = ListenerServer(app, self.options.host, self.options.port)
+            await self.listener.start()
+            self.lock.update({"workspace": str(self.runtime.workspace.root), "url": self.listener.url})
+            if self.options.watch:
+                self.watcher = WorkspaceWatcher(self.runtime.workspace.root, lambda _: self.runtime.reload())
+                await self.watcher.start()
+        except BaseException:
+            await self._teardown()
+            raise
+
+    async def stop(self) -> list[str]:
+        """Stop accepting requests, let runs finish up to the grace period, release the lock."""
+        return await self._teardown()
+
+    async def _teardown(self) -> list[str]:
+        left: list[str] = []
+        if self.watcher is not None:
+            await self.watcher.stop()
+            self.watcher = None
+        if self.listener is not None:
+            await self.listener.stop()
+            self.listener = None
+        if self.runtime.started:
+            left = await self.runtime.stop(self.options.grace)
+        self.lock.release()
+        return left
