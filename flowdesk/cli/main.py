@@ -17,6 +17,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation.")
     parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}")
+    parser.add_argument("--workspace", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: $FLOWDESK_WORKSPACE, the "
                         "current folder if it has private/, else ~/FlowDesk)")
@@ -42,8 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not getattr(args, "handler", None):
-        parser.print_help()
-        return 0
+        from flowdesk.gui.app import run_app  # no command: the desktop app
+
+        return run_app(args)
     try:
         return int(args.handler(args) or 0)
     except FlowDeskError as exc:

@@ -46,6 +46,7 @@ class Runtime:
         self.store = RunStore(data_dir / DB_FILENAME)
         self.resolver = ProfileResolver(workspace.env_file)
         self._subscribers: list[Callable[[RunEvent], None]] = []
+        self._reload_subscribers: list[Callable[[ReloadReport], None]] = []
         s = self.settings
         self.engine = Engine(
             workspace.root, max_workers=s.max_workers, warm_workers=s.warm_workers, queue_limit=s.queue_limit,
@@ -64,6 +65,10 @@ class Runtime:
         """Be told of every run event (queued, started, log, finished); returns an unsubscribe function."""
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def subscribe_reload(self, callback: Callable[[ReloadReport], None]) -> None:
+        """Be told after every reload (API, file watcher, GUI) with what changed."""
+        self._reload_subscribers.append(callback)
 
     def _on_engine_event(self, event: RunEvent) -> None:
         if event.kind == "started":
@@ -92,6 +97,11 @@ class Runtime:
         report = self.registry.reload()
         if self.scheduler is not None:
             self.scheduler.sync()
+        for callback in list(self._reload_subscribers):
+            try:
+                callback(report)
+            except Exception:  # a broken subscriber must not break reloads
+                log.exception("reload subscriber failed")
         return report
 
     def set_workflow_active(self, slug: str, active: bool | None) -> bool:

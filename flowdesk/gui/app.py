@@ -1,0 +1,86 @@
+"""``flowdesk`` with no argument: the desktop app hosting the same core as ``flowdesk serve``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from flowdesk.core.app_settings import load_app_settings
+from flowdesk.core.errors import WorkspaceError
+from flowdesk.core.runtime import RuntimeSettings
+from flowdesk.core.service import ServiceOptions
+from flowdesk.core.workspace import Workspace, resolve_data_dir, resolve_workspace
+from flowdesk.gui.display_check import NO_DISPLAY_MESSAGE, has_display
+
+log = logging.getLogger(__name__)
+
+
+def _workspace(args: argparse.Namespace, saved: str | None) -> Workspace | None:
+    from flowdesk.gui.first_start import offer_workspace
+
+    try:
+        return resolve_workspace(getattr(args, "workspace", None) or saved, create_default=False)
+    except WorkspaceError:
+        if getattr(args, "workspace", None):
+            raise
+        return offer_workspace()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the window (or bring the running one forward); returns the exit code."""
+    if not has_display():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 1
+    from flowdesk.gui.core_bridge import CoreBridge
+    from flowdesk.gui.icons import app_icon
+    from flowdesk.gui.main_window import MainWindow
+    from flowdesk.gui.qt import QApplication, QMessageBox
+    from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
+    from flowdesk.gui.tray import Tray
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("FlowDesk")
+    app.setOrganizationName("FlowDesk")
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    if ask_running_instance_to_show(data_dir):
+        print("FlowDesk is already open on this data dir; its window was brought forward.")
+        return 0
+    settings = load_app_settings(data_dir)
+    workspace = _workspace(args, settings.workspace)
+    if workspace is None:
+        return 0
+    instance = InstanceServer(data_dir)
+    instance.listen()
+    bridge = CoreBridge(workspace, data_dir, ServiceOptions(port=settings.port),
+                        RuntimeSettings(retention_days=settings.retention_days, retention_runs=settings.retention_runs))
+    tray = Tray(bridge) if Tray.available() else None
+    window = MainWindow(bridge, tray_available=tray is not None)
+    exit_code = 0
+
+    def quit_app() -> None:
+        window.hide()
+        app.quit()
+
+    def failed(message: str) -> None:
+        nonlocal exit_code
+        exit_code = 1
+        QMessageBox.critical(window, "FlowDesk cannot start", message)
+        app.quit()
+
+    window.quit_requested.connect(quit_app)
+    instance.show_requested.connect(window.bring_forward)
+    bridge.start_failed.connect(failed)
+    if tray is not None:
+        tray.show_requested.connect(window.bring_forward)
+        tray.quit_requested.connect(quit_app)
+        tray.show()
+    app.aboutToQuit.connect(bridge.stop)
+    app.aboutToQuit.connect(instance.close)
+    bridge.start()
+    if not (settings.start_minimised and tray is not None):
+        window.show()
+    app.exec()
+    return exit_code

@@ -1,0 +1,49 @@
+"""GUI fixtures: a real CoreBridge (service on its core thread, free port) over a copied workspace."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+from flowdesk.core.runtime import RuntimeSettings  # noqa: E402
+from flowdesk.core.service import ServiceOptions  # noqa: E402
+from flowdesk.core.workspace import Workspace  # noqa: E402
+from tests.conftest import REPO, copy_workspace  # noqa: E402
+
+GUI_TOKEN = "gui-test-token"
+
+
+@pytest.fixture()
+def gui_ws(tmp_path: Path) -> Path:
+    """The example workspace, copied (tests may edit it)."""
+    return copy_workspace(REPO, tmp_path / "ws")
+
+
+@pytest.fixture()
+def bridge(qtbot, gui_ws: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """A started CoreBridge; ``bridge.runtime`` is live, ``bridge.url`` answers."""
+    from flowdesk.gui.core_bridge import CoreBridge
+
+    monkeypatch.setenv("FLOWDESK_API_TOKEN", GUI_TOKEN)
+    b = CoreBridge(Workspace(gui_ws), data_dir, ServiceOptions(port=0, watch=False, grace=2),
+                   RuntimeSettings(max_workers=2, warm_workers=1))
+    with qtbot.waitSignal(b.started, timeout=30000):
+        b.start()
+    yield b
+    b.stop()
+
+
+def call_core(qtbot, bridge, fn, timeout: int = 30000):  # noqa: ANN001, ANN201 - test helper
+    """Run ``fn(runtime)`` on the core loop and return its result (the Qt loop keeps turning)."""
+    box: dict = {}
+    bridge.submit(fn, lambda v: box.setdefault("value", v), lambda e: box.setdefault("error", e))
+    qtbot.waitUntil(lambda: "value" in box or "error" in box, timeout=timeout)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
