@@ -32,7 +32,7 @@ def test_no_secrets_returns_text_unchanged() -> None:
     assert mask_text("", ["abcd"]) == ""
 
 
-def test_mask_json_recurses_and_keeps_shape() -> None:
+def test_mask_json_recurses_masks_keys_and_keeps_shape() -> None:
     obj = {
         "status": "error",
         "error": "401 for token s3cr3t!",
@@ -44,7 +44,7 @@ def test_mask_json_recurses_and_keeps_shape() -> None:
         "status": "error",
         "error": "401 for token ***",
         "data": {"items": ["***", 42, None, True], "pair": ("x", "***")},
-        "s3cr3t!": "keys are kept",
+        "***": "keys are kept",  # a secret used as a key is masked too
     }
     assert obj["error"] == "401 for token s3cr3t!"  # the input is not modified
 

@@ -16,7 +16,7 @@ from flowdesk.core.engine.code_version import code_version
 from flowdesk.core.engine.output_capture import LiveLines, OutputCapture
 from flowdesk.core.engine.outcomes import interrupted_outcome, outcome_from_reply
 from flowdesk.core.engine.run_spec import ProbeResult, RunEvent, RunOutcome, RunSpec, utc_now
-from flowdesk.core.engine.secret_mask import mask_text, usable_secrets
+from flowdesk.core.secret_masking import mask_text, usable_secrets
 from flowdesk.core.engine.worker_handle import WorkerHandle, WorkerStartError
 from flowdesk.core.engine.worker_pool import WorkerPool
 from flowdesk.core.engine.worker_protocol import encode, sentinel

@@ -7,7 +7,7 @@ from typing import Any
 
 from flowdesk.core.engine.output_capture import OutputCapture
 from flowdesk.core.engine.run_spec import RunOutcome, RunStatus, utc_now
-from flowdesk.core.engine.secret_mask import mask_text, mask_value
+from flowdesk.core.secret_masking import mask_json, mask_text
 from flowdesk.core.engine.worker_handle import WorkerReply
 
 
@@ -39,7 +39,7 @@ def outcome_from_reply(run_id: str, started_at: datetime, reply: WorkerReply, ca
         if secrets:
             message = mask_text(message, secrets) if isinstance(message, str) else message
             error = mask_text(error, secrets) if isinstance(error, str) else error
-            result = mask_value(result, secrets)
+            result = mask_json(result, secrets)
         return _make(run_id, status, started_at, result=result if isinstance(result, dict) else None,
                      message=message, error=error if status == "error" else None, capture=capture)
     if reply.kind == "timeout":

@@ -6,7 +6,7 @@ import codecs
 from collections.abc import Callable
 from typing import Any
 
-from flowdesk.core.engine.secret_mask import StreamMasker
+from flowdesk.core.secret_masking import StreamMasker
 
 RS = b"\x1e"  # first byte of every sentinel
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from flowdesk.core.engine.output_capture import LiveLines, OutputCapture
-from flowdesk.core.engine.secret_mask import StreamMasker, mask_text, mask_value, usable_secrets
+from flowdesk.core.secret_masking import StreamMasker, mask_json, mask_text, usable_secrets
 from flowdesk.core.engine.worker_protocol import sentinel
 
 SENT = sentinel("run1", "abcdef")
@@ -105,7 +105,7 @@ def test_usable_secrets_and_value_masking() -> None:
     assert secrets == ["token-1234", "token-1"]
     assert mask_text("a token-1234 b token-1 c", secrets) == "a *** b *** c"
     value = {"token-1": ["x token-1234", 3, {"k": "token-1"}], "n": None}
-    assert mask_value(value, secrets) == {"***": ["x ***", 3, {"k": "***"}], "n": None}
+    assert mask_json(value, secrets) == {"***": ["x ***", 3, {"k": "***"}], "n": None}
 
 
 def test_live_lines_whole_lines_then_partial_after_delay() -> None:
