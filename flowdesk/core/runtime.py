@@ -14,7 +14,7 @@ from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, ReloadReport
 from flowdesk.core.run_service import RunService
 from flowdesk.core.scheduler import WorkflowScheduler
-from flowdesk.core.store import RunStore
+from flowdesk.core.store import RunStore, apply_retention
 from flowdesk.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ class Runtime:
         if interrupted:
             log.warning("%d run(s) left unfinished by a previous process were marked interrupted", interrupted)
         report = self.registry.reload()
+        self.apply_retention()
         await self.engine.start()
         if with_scheduler:
             self.scheduler = WorkflowScheduler(self)
@@ -116,6 +117,16 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.sync()
         return config.active
+
+    def apply_retention(self) -> int:
+        """Delete finished runs beyond the retention settings (days and/or count); returns how many."""
+        s = self.settings
+        if s.retention_days is None and s.retention_runs is None:
+            return 0
+        deleted = apply_retention(self.store, s.retention_days, s.retention_runs)
+        if deleted:
+            log.info("retention: deleted %d old run(s)", deleted)
+        return deleted
 
     def engine_load(self) -> dict[str, int]:
         """Runs waiting and running right now (from memory: cheap enough for /health)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from flowdesk.core.workspace import Workspace
 from flowdesk.core.workspace_watcher import WorkspaceWatcher
 
 log = logging.getLogger(__name__)
+HOUSEKEEPING_INTERVAL = 6 * 3600.0
 
 
 @dataclass
@@ -39,6 +41,7 @@ class FlowDeskService:
         self.api_token = ""
         self.listener: ListenerServer | None = None
         self.watcher: WorkspaceWatcher | None = None
+        self._housekeeping: asyncio.Task[None] | None = None
 
     @property
     def token_file(self) -> Path:
@@ -60,6 +63,7 @@ class FlowDeskService:
             self.listener = ListenerServer(app, self.options.host, self.options.port)
             await self.listener.start()
             self.lock.update({"workspace": str(self.runtime.workspace.root), "url": self.listener.url})
+            self._housekeeping = asyncio.get_running_loop().create_task(self._housekeep(), name="flowdesk-housekeeping")
             if self.options.watch:
                 self.watcher = WorkspaceWatcher(self.runtime.workspace.root, lambda _: self.runtime.reload())
                 await self.watcher.start()
@@ -71,8 +75,20 @@ class FlowDeskService:
         """Stop accepting requests, let runs finish up to the grace period, release the lock."""
         return await self._teardown()
 
+    async def _housekeep(self) -> None:
+        """Retention runs at start (in Runtime.start) and then every HOUSEKEEPING_INTERVAL."""
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_INTERVAL)
+            try:
+                self.runtime.apply_retention()
+            except Exception:  # housekeeping must never stop the service
+                log.exception("retention failed")
+
     async def _teardown(self) -> list[str]:
         left: list[str] = []
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+            self._housekeeping = None
         if self.watcher is not None:
             await self.watcher.stop()
             self.watcher = None

@@ -224,3 +224,27 @@ def test_clock_watch_notices_a_jump() -> None:
     asyncio.run(main())
     assert jumps and all(j > 3000 for j in jumps)
 
+
+
+def test_retention_applies_at_start(tmp_path: Path) -> None:
+    ws, data = tmp_path / "ws", tmp_path / "data"
+    write_workflow(ws, "a", {"triggers": ["manual"]})
+
+    async def fill(rt: Runtime) -> None:
+        from flowdesk.core.store import new_run_id
+
+        old = datetime.now(UTC) - timedelta(days=200)
+        for _ in range(3):
+            rid = new_run_id()
+            rt.store.create(rid, "a", "manual", {}, queued_at=old)
+            rt.store.finish(rid, "success", old + timedelta(seconds=1), started_at=old)
+        rid = new_run_id()
+        rt.store.create(rid, "a", "manual", {})
+        rt.store.finish(rid, "success", datetime.now(UTC), started_at=datetime.now(UTC))
+
+    run_with_runtime(ws, data, fill)
+
+    async def check(rt: Runtime) -> None:
+        assert rt.store.count_runs(workflow="a") == 1  # the 200-day-old runs went (default: 90 days)
+
+    run_with_runtime(ws, data, check)
