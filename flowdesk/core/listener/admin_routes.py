@@ -8,6 +8,7 @@ from flowdesk.core.listener.app_keys import RUNTIME
 from flowdesk import __version__
 from flowdesk.core.errors import NotFound
 from flowdesk.core.listener.presenters import interface_summary, run_brief
+from flowdesk.core.listener.request_input import int_param
 from flowdesk.core.runtime import Runtime
 
 
@@ -62,7 +63,7 @@ async def list_runs(request: web.Request) -> web.Response:
     q = request.query
     runs = _runtime(request).store.list_runs(
         workflow=q.get("workflow") or None, status=q.get("status") or None, trigger=q.get("trigger") or None,
-        limit=min(int(q.get("limit", "100") or 100), 1000), offset=int(q.get("offset", "0") or 0),
+        limit=int_param(request, "limit", 100, 1, 1000), offset=int_param(request, "offset", 0, 0, 10**9),
     )
     return web.json_response([run_brief(r) for r in runs])
 
@@ -73,22 +74,16 @@ async def scheduler_jobs(request: web.Request) -> web.Response:
     return web.json_response([job.to_dict() for job in scheduler.jobs()] if scheduler else [])
 
 
-async def scheduler_pause(request: web.Request) -> web.Response:
-    """``POST /api/scheduler/pause``: no scheduled run fires until resumed."""
-    scheduler = _runtime(request).scheduler
-    if scheduler is None:
-        raise NotFound("no scheduler runs in this process")
-    scheduler.pause()
-    return web.json_response({"paused": True})
+def _scheduler_switch(paused: bool):  # noqa: ANN202 - returns an aiohttp handler
+    async def handler(request: web.Request) -> web.Response:
+        """``POST /api/scheduler/pause`` and ``/resume``: no scheduled run fires while paused."""
+        scheduler = _runtime(request).scheduler
+        if scheduler is None:
+            raise NotFound("no scheduler runs in this process")
+        scheduler.pause() if paused else scheduler.resume()
+        return web.json_response({"paused": paused})
 
-
-async def scheduler_resume(request: web.Request) -> web.Response:
-    """``POST /api/scheduler/resume``"""
-    scheduler = _runtime(request).scheduler
-    if scheduler is None:
-        raise NotFound("no scheduler runs in this process")
-    scheduler.resume()
-    return web.json_response({"paused": False})
+    return handler
 
 
 def add_routes(app: web.Application) -> None:
@@ -99,5 +94,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/runs", list_runs)
     app.router.add_get("/api/runs/{id}", get_run)
     app.router.add_get("/api/scheduler/jobs", scheduler_jobs)
-    app.router.add_post("/api/scheduler/pause", scheduler_pause)
-    app.router.add_post("/api/scheduler/resume", scheduler_resume)
+    app.router.add_post("/api/scheduler/pause", _scheduler_switch(True))
+    app.router.add_post("/api/scheduler/resume", _scheduler_switch(False))

@@ -55,3 +55,14 @@ def unwrap_data(body: dict[str, Any], field_names: set[str]) -> dict[str, Any]:
 async def read_body(request: web.Request) -> bytes:
     """The raw body (size-limited by the app's client_max_size)."""
     return await request.read() if request.can_read_body else b""
+
+
+def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter clamped to [low, high]; a non-number is a 400."""
+    value = request.query.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return max(low, min(high, int(value)))
+    except ValueError:
+        raise BadRequest(f"query parameter {name}: not a whole number: {value!r}") from None

@@ -8,9 +8,9 @@ from typing import Any
 from aiohttp import web
 
 from flowdesk.core.listener.app_keys import RUNTIME
-from flowdesk.core.listener.http_errors import BadRequest, json_error
+from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
-from flowdesk.core.listener.request_input import parse_body, query_data, read_body, unwrap_data
+from flowdesk.core.listener.request_input import int_param, parse_body, query_data, read_body, unwrap_data
 from flowdesk.core.listener.webhook_auth import WebhookRefused, check_webhook
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.runtime import Runtime
@@ -85,7 +85,7 @@ async def workflow_logs(request: web.Request) -> web.Response:
     """``GET /api/workflows/logs/{name}?limit=N&status=S``: the workflow's recent runs, newest first."""
     runtime = _runtime(request)
     entry = runtime.registry.workflow(request.match_info["name"])
-    limit = _int_param(request, "limit", 50, 1, 1000)
+    limit = int_param(request, "limit", 50, 1, 1000)
     status = request.query.get("status") or None
     runs = runtime.store.list_runs(workflow=entry.slug, status=status, limit=limit)
     return web.json_response([run_brief(r) for r in runs])
@@ -113,16 +113,6 @@ async def toggle_workflow(request: web.Request) -> web.Response:
     active = runtime.set_workflow_active(entry.slug, None)
     return web.json_response({"name": entry.slug, "active": active,
                               "message": f"workflow {entry.slug} {'activated' if active else 'deactivated'}"})
-
-
-def _int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    value = request.query.get(name)
-    if value is None:
-        return default
-    try:
-        return max(low, min(high, int(value)))
-    except ValueError:
-        raise BadRequest(f"query parameter {name}: not a whole number: {value!r}") from None
 
 
 def add_routes(app: web.Application) -> None:
