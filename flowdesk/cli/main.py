@@ -13,7 +13,16 @@ from flowdesk.core.errors import FlowDeskError
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options plus one sub-parser per command."""
-    from flowdesk.cli import inspect_commands, jobs_command, new_command, run_command, runs_command, serve_command
+    from flowdesk.cli import (
+        inspect_commands,
+        jobs_command,
+        new_command,
+        oauth_command,
+        run_command,
+        runs_command,
+        serve_command,
+        tools_command,
+    )
 
     parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation.")
     parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}")
@@ -26,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "$FLOWDESK_DATA_DIR, else the user data dir)")
     common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command):
+    for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,
+                   tools_command, oauth_command):
         module.register(sub, common)
     parser.set_defaults(common=common)
     return parser

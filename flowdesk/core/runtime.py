@@ -10,6 +10,7 @@ from pathlib import Path
 from flowdesk.core.config import load_workflow_config, save_config
 from flowdesk.core.engine import Engine, RunEvent
 from flowdesk.core.errors import WorkflowBroken
+from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, ReloadReport
 from flowdesk.core.run_service import RunService
@@ -53,7 +54,8 @@ class Runtime:
             default_timeout=s.default_timeout, log_limit=s.log_limit, on_event=self._on_engine_event,
         )
         self.runs = RunService(self.registry, self.store, self.engine, self.resolver,
-                               disabled_tools=self.disabled_tools)
+                               disabled_tools=self.disabled_tools,
+                               tool_blocker=oauth_blocker(self.registry, self.resolver))
         self.scheduler: WorkflowScheduler | None = None
         self.started = False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,9 @@ class FlowDeskService:
         self.lock.acquire({"workspace": str(self.runtime.workspace.root)})
         try:
             self.api_token = load_or_create_token(self.data_dir)
+            if self.options.port:
+                # Workers inherit it: a tool's "connect" link then points at this listener's real port.
+                os.environ["FLOWDESK_LISTENER_URL"] = f"http://localhost:{self.options.port}"
             await self.runtime.start(with_scheduler=self.options.scheduler)
             app = build_app(self.runtime, self.api_token, host=self.options.host)
             self.listener = ListenerServer(app, self.options.host, self.options.port)

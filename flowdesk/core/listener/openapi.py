@@ -54,6 +54,9 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/oauth/status/{tool}"): {"summary": "OAuth status of one tool", "parameters": [
         {"name": "tool", "in": "path", "required": True, "schema": {"type": "string"}},
         {"name": "profile", "in": "query", "schema": {"type": "string"}}]},
+    ("post", "/api/oauth/disconnect/{tool}"): {"summary": "Revoke and delete one profile's token", "parameters": [
+        {"name": "tool", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "profile", "in": "query", "required": True, "schema": {"type": "string"}}]},
     ("get", "/oauth/google/auth"): {"summary": "Start the Google consent flow", "parameters": [
         {"name": "service", "in": "query", "schema": {"type": "string"}},
         {"name": "profile", "in": "query", "schema": {"type": "string"}}]},

@@ -1,0 +1,1 @@
+"""The built-in ``google_drive`` tool (``tools.google_drive.main``)."""

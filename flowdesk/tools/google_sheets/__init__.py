@@ -1,0 +1,1 @@
+"""The built-in ``google_sheets`` tool (``tools.google_sheets.main``)."""
