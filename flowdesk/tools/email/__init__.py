@@ -1,0 +1,1 @@
+"""The built-in ``email`` tool (``tools.email.main`` to seed code)."""

@@ -1,0 +1,1 @@
+"""The built-in ``notion`` tool (``tools.notion.main`` to seed code)."""

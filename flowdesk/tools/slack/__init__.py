@@ -1,0 +1,1 @@
+"""The built-in ``slack`` tool (``tools.slack.main`` to seed code)."""

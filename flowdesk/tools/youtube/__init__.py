@@ -1,0 +1,1 @@
+"""The built-in ``youtube`` tool (``tools.youtube.main`` to seed code)."""
