@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,8 @@ class Runtime:
 
     async def start(self, *, with_scheduler: bool = False) -> ReloadReport:
         """Recover from a crash, discover the workspace and warm the engine (on the running loop)."""
+        # Workers inherit it: tools that keep local state (the WhatsApp inbox) find the data dir.
+        os.environ["FLOWDESK_DATA_DIR"] = str(self.data_dir)
         interrupted = self.store.mark_interrupted()
         if interrupted:
             log.warning("%d run(s) left unfinished by a previous process were marked interrupted", interrupted)

@@ -135,3 +135,21 @@ def test_newsletter_reports_a_youtube_rate_limit(workspace: Path, services: dict
     result = run_workflow(workspace, {"keyword": "python"})["result"]
     assert result["status"] == "error" and "rate limited" in result["message"]
     assert services["slack"].posted("C0MARKET01") == [] and services["smtp"].received == []
+
+
+def test_newsletter_through_flowdesk_run_in_an_engine_worker(workspace: Path, services: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    """The same workflow as a user runs it: ``flowdesk run`` -> run service -> isolated worker -> stand-ins."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("YOUTUBE_", "SLACK_", "EMAIL_"))}
+    env.update(FLOWDESK_DATA_DIR=str(tmp_path / "data"))
+    proc = subprocess.run([sys.executable, "-m", "flowdesk", "run", "newsletter_automation", "--workspace", str(workspace),
+                           "-p", "keyword=python", "-p", "max_videos=3"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["status"] == "success" and record["trigger"] == "manual"
+    assert record["profile_info"] == {"youtube": "TECH_CHANNEL", "slack": "MARKETING", "email": "NEWSLETTER"}
+    assert record["output"]["data"]["videos_found"] == 2
+    assert len(services["slack"].posted("C0MARKET01")) == 2
+    assert len(services["smtp"].received) == 1
+    assert SMTP_PASSWORD not in proc.stdout  # profile secrets never reach the run record

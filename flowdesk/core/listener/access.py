@@ -15,7 +15,8 @@ from flowdesk.core.listener.http_errors import Handler, json_error
 SESSION_COOKIE = "flowdesk_session"
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Routes reachable without the bearer token: each does its own check (or needs none).
-OPEN_PREFIXES = ("/health", "/api/webhooks/", "/api/openapi.json", "/oauth/google/callback", "/auth/login")
+OPEN_PREFIXES = ("/health", "/api/webhooks/", "/api/openapi.json", "/api/integrations/whatsapp/webhook",
+                 "/oauth/google/callback", "/auth/login")
 
 
 def session_value(token: str) -> str:

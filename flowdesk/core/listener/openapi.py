@@ -57,6 +57,12 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/oauth/disconnect/{tool}"): {"summary": "Revoke and delete one profile's token", "parameters": [
         {"name": "tool", "in": "path", "required": True, "schema": {"type": "string"}},
         {"name": "profile", "in": "query", "required": True, "schema": {"type": "string"}}]},
+    ("get", "/api/integrations/whatsapp/webhook"): {
+        "summary": "WhatsApp Cloud API subscription check (hub.verify_token = WHATSAPP_WEBHOOK_VERIFY_TOKEN)",
+        "security": []},
+    ("post", "/api/integrations/whatsapp/webhook"): {
+        "summary": "WhatsApp deliveries signed with WHATSAPP_APP_SECRET (X-Hub-Signature-256), stored for get_messages",
+        "security": []},
     ("get", "/oauth/google/auth"): {"summary": "Start the Google consent flow", "parameters": [
         {"name": "service", "in": "query", "schema": {"type": "string"}},
         {"name": "profile", "in": "query", "schema": {"type": "string"}}]},

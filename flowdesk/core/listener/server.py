@@ -8,7 +8,7 @@ import socket
 from aiohttp import web
 
 from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, MAX_BODY, RUNTIME
-from flowdesk.core.listener import admin_routes, interface_files, oauth_routes, workflow_routes
+from flowdesk.core.listener import admin_routes, interface_files, oauth_routes, whatsapp_routes, workflow_routes
 from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware, login
 from flowdesk.core.listener.http_errors import error_middleware
 from flowdesk.core.listener.openapi import openapi_document
@@ -34,6 +34,7 @@ def build_app(runtime: Runtime, api_token: str, *, host: str = DEFAULT_HOST,
     admin_routes.add_routes(app)
     workflow_routes.add_routes(app)
     oauth_routes.add_routes(app)
+    whatsapp_routes.add_routes(app)
     interface_files.add_routes(app)  # catch-all: last
     return app
 
