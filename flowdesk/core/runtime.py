@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from flowdesk.core.registry import Registry, ReloadReport
 from flowdesk.core.run_service import RunService
 from flowdesk.core.scheduler import WorkflowScheduler
 from flowdesk.core.store import RunStore, apply_retention
+from flowdesk.core.workspace_check import apply_probe
 from flowdesk.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class Runtime:
                                disabled_tools=self.disabled_tools,
                                tool_blocker=oauth_blocker(self.registry, self.resolver))
         self.scheduler: WorkflowScheduler | None = None
+        self._probe_task: asyncio.Task[None] | None = None
         self.started = False
 
     def disabled_tools(self) -> set[str]:
@@ -96,6 +99,7 @@ class Runtime:
             self.scheduler = WorkflowScheduler(self)
             self.scheduler.start()
         self.started = True
+        self._schedule_probes(list(self.registry.workflows))
         return report
 
     def reload(self) -> ReloadReport:
@@ -103,6 +107,7 @@ class Runtime:
         report = self.registry.reload()
         if self.scheduler is not None:
             self.scheduler.sync()
+        self._schedule_probes([k.split(":", 1)[1] for k in (*report.added, *report.changed) if k.startswith("workflow:")])
         for callback in list(self._reload_subscribers):
             try:
                 callback(report)
@@ -123,6 +128,31 @@ class Runtime:
             self.scheduler.sync()
         return config.active
 
+    def _schedule_probes(self, slugs: list[str]) -> None:
+        """Import the given workflows in a worker, in the background, so import errors show as broken."""
+        slugs = [s for s in slugs if s in self.registry.workflows and not self.registry.workflows[s].broken]
+        if not slugs or not self.started:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # called outside the core loop (tests driving the registry directly)
+        self._probe_task = loop.create_task(self._probe(slugs), name="flowdesk-probe")
+
+    async def _probe(self, slugs: list[str]) -> None:
+        for slug in slugs:
+            entry = self.registry.workflows.get(slug)
+            if entry is None or entry.broken or not self.started:
+                continue
+            try:
+                result = await self.engine.probe(entry.path)
+            except Exception:  # the engine is stopping, or refused: the next reload probes again
+                return
+            if self.registry.workflows.get(slug) is entry:  # not replaced by a reload meanwhile
+                apply_probe(entry, result)
+                if entry.broken:
+                    log.warning("%s", entry.error)
+
     def apply_retention(self) -> int:
         """Delete finished runs beyond the retention settings (days and/or count); returns how many."""
         s = self.settings
@@ -139,6 +169,8 @@ class Runtime:
 
     async def stop(self, grace: float = 10.0) -> list[str]:
         """Let running runs finish up to ``grace`` seconds; the rest are recorded as interrupted."""
+        if self._probe_task is not None:
+            self._probe_task.cancel()
         if self.scheduler is not None:
             await self.scheduler.stop()
         left = await self.engine.stop(grace)

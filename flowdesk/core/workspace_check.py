@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flowdesk.core.errors import NotFound
+from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, WorkflowEntry
 from flowdesk.core.run_service import tool_profiles
@@ -59,6 +60,10 @@ def _tool_warnings(registry: Registry, resolver: ProfileResolver, entry: Workflo
                                     secret_params=cfg.secret_params or ())
         if not resolved.available:
             warnings.append(f"{where}: profile {profile} needs {', '.join(resolved.missing)}")
+        elif cfg.is_oauth:
+            blocked = oauth_blocker(registry, resolver)(tool.slug, profile)
+            if blocked:
+                warnings.append(f"{where}: {blocked}")
     return warnings
 
 

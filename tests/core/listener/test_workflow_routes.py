@@ -155,3 +155,18 @@ def test_password_inputs_are_masked_in_records_and_logs(api: Api) -> None:
     run = api("GET", f"/api/runs/{body['run_id']}").json()
     assert run["input"]["secret"] == "***"
     assert "hunter2-hunter2" not in str(run)
+
+
+def test_import_errors_are_found_in_the_background_and_listed(api: Api, listener_ws) -> None:
+    folder = listener_ws / "private/workflows/bad_import"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"name": "Bad import", "triggers": ["manual"]}')
+    (folder / "main.py").write_text("import no_such_module_anywhere\n\n\ndef execute(data, tools):\n    return {}\n")
+    api("POST", "/api/reload")
+    for _ in range(100):
+        entry = [w for w in api("GET", "/api/workflows").json() if w["name"] == "bad_import"][0]
+        if entry["broken"]:
+            break
+        time.sleep(0.1)
+    assert "ModuleNotFoundError: No module named 'no_such_module_anywhere'" in entry["error"]
+    assert not [w for w in api("GET", "/api/workflows").json() if w["name"] == "echo"][0]["broken"]
