@@ -6,6 +6,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flowdesk.core.config import InputField
@@ -149,28 +150,56 @@ class RunService:
                                            profile=profile, config=dict(resolved.values)))
 
     def submit(self, prepared: PreparedRun) -> tuple[str, asyncio.Future[RunRecord]]:
-        """Record the run and queue it; returns its id and a future of the finished record (engine loop only)."""
-        req, entry = prepared.request, prepared.entry
-        run_id = new_run_id()
+        """Record the run and queue it; returns its id and a future of the finished record (engine loop only).
+
+        Raises QueueFull (nothing recorded) when the engine cannot take it.
+        """
+        run_id, done = self.submit_batch([prepared])[0]
+        if done.done() and not done.cancelled() and isinstance(done.exception(), QueueFull):
+            raise done.exception()
+        return run_id, done
+
+    def submit_batch(self, batch: list[PreparedRun], queued_at: datetime | None = None,
+                     ) -> list[tuple[str, asyncio.Future[RunRecord]]]:
+        """Record several runs in one transaction, then queue each (the scheduler fires jobs due together).
+
+        A run the engine refuses is deleted again and its future fails with QueueFull.
+        """
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[RunRecord] = loop.create_future()
-        if prepared.skip_reason:
-            done.set_result(self.store.record_skipped(run_id, entry.slug, req.trigger, prepared.recorded_input, prepared.skip_reason))
-            return run_id, done
+        out: list[tuple[str, asyncio.Future[RunRecord]]] = []
+        queued: list[tuple[str, asyncio.Future[RunRecord], PreparedRun]] = []
+        for prepared in batch:
+            req, entry = prepared.request, prepared.entry
+            run_id, done = new_run_id(), loop.create_future()
+            out.append((run_id, done))
+            if prepared.skip_reason:
+                done.set_result(self.store.record_skipped(run_id, entry.slug, req.trigger, prepared.recorded_input,
+                                                          prepared.skip_reason))
+            else:
+                queued.append((run_id, done, prepared))
+        # Recorded before the engine sees them, so each "started" event finds its row.
+        self.store.create_many([
+            {"run_id": run_id, "workflow": p.entry.slug, "trigger": p.request.trigger, "input": p.recorded_input,
+             "queued_at": queued_at, "attempt": p.request.attempt, "parent_run_id": p.request.parent_run_id,
+             "profile_info": p.profile_info}
+            for run_id, _, p in queued])
+        for run_id, done, prepared in queued:
+            self._dispatch(run_id, done, prepared)
+        return out
+
+    def _dispatch(self, run_id: str, done: asyncio.Future[RunRecord], prepared: PreparedRun) -> None:
+        entry = prepared.entry
         spec = RunSpec(run_id=run_id, workflow=entry.slug, workflow_dir=entry.path, data=prepared.data,
                        tools=prepared.tools, timeout=entry.config.timeout, secrets=prepared.secrets,
                        max_instances=entry.config.max_instances)
-        # Recorded before the engine sees it, so its "started" event always finds the row.
-        self.store.create(run_id, entry.slug, req.trigger, prepared.recorded_input, status="queued",
-                          attempt=req.attempt, parent_run_id=req.parent_run_id, profile_info=prepared.profile_info)
         try:
             outcome_future = self.engine.submit(spec)
-        except QueueFull:
+        except QueueFull as exc:
             self.store.delete_run(run_id)  # refused work leaves no trace: the caller gets 429/503
-            raise
+            done.set_exception(exc)
+            return
         self.in_flight[entry.slug] += 1
         outcome_future.add_done_callback(lambda f: self._finish(f, done, entry.slug))
-        return run_id, done
 
     def _finish(self, outcome_future: asyncio.Future[RunOutcome], done: asyncio.Future[RunRecord], slug: str) -> None:
         self.in_flight[slug] -= 1

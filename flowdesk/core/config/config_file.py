@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from flowdesk.core.config.base import ConfigModel, FieldProblem
+from flowdesk.core.config.base import OWNED_JSON, ConfigModel, FieldProblem
 from flowdesk.core.config.interface_config import InterfaceConfig
 from flowdesk.core.config.tool_config import ToolConfig
 from flowdesk.core.config.workflow_config import WorkflowConfig
@@ -63,7 +63,7 @@ def load_config(path: Path, model_type: type[M]) -> M:
     """Read and validate ``path`` as ``model_type``; raises ConfigErrors with one entry per bad field."""
     data = read_json_object(path)
     try:
-        return model_type.model_validate(data)
+        return model_type.model_validate(data, context={OWNED_JSON: True})
     except ValidationError as exc:
         raise errors_from_validation(path, exc, data) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
 from flowdesk.core.errors import FlowDeskError
-from flowdesk.core.run_service import RunRequest
+from flowdesk.core.run_service import PreparedRun, RunRequest
 from flowdesk.core.scheduler.clock_watch import ClockWatch
 from flowdesk.core.scheduler.cron_trigger import CroniterTrigger
 from flowdesk.core.store import JobState, new_run_id
@@ -54,8 +55,17 @@ class ScheduledJob:
         }
 
 
+def group_key(schedule: CronSchedule) -> str:
+    """One APScheduler job per distinct (expression, zone): workflows due together fire as one batch."""
+    return f"{schedule.expression}|{schedule.timezone}"
+
+
 class WorkflowScheduler:
-    """Keeps APScheduler's jobs in step with the registry and fires runs through the run service."""
+    """Keeps APScheduler's jobs in step with the registry and fires runs through the run service.
+
+    Workflows sharing a schedule share one APScheduler job, so 1,000 workflows on ``* * * * *``
+    cost one fire-time computation and two transactions, not 1,000 of each.
+    """
 
     def __init__(self, runtime: Runtime, *, late_grace: float = 60.0, clock_interval: float = 10.0) -> None:
         self.runtime = runtime
@@ -64,6 +74,7 @@ class WorkflowScheduler:
             # We decide about late runs ourselves (catchup), and never let APScheduler drop one silently.
             "coalesce": True, "misfire_grace_time": None, "max_instances": 10_000})
         self._schedules: dict[str, CronSchedule] = {}
+        self._groups: dict[str, set[str]] = {}
         self.errors: dict[str, str] = {}
         self.paused = bool(runtime.store.get_setting(PAUSED_SETTING, False))
         self.running = False
@@ -118,42 +129,66 @@ class WorkflowScheduler:
         return out
 
     def sync(self, *, startup: bool = False) -> None:
-        """Add, replace and remove jobs so they match the registry; unchanged jobs are left alone."""
+        """Add, replace and remove jobs so they match the registry; unchanged workflows are left alone."""
         wanted = self.wanted()
         store = self.runtime.store
         for slug in [s for s in self._schedules if s not in wanted]:
-            self._aps.remove_job(slug)
             del self._schedules[slug]
             store.delete_job_state(slug)
-        for slug, schedule in wanted.items():
-            if self._schedules.get(slug) == schedule:
-                continue
-            state = store.get_job_state(slug)
-            job = self._aps.add_job(self._fire, trigger=CroniterTrigger(schedule), args=[slug], id=slug,
-                                    name=slug, replace_existing=True)
-            self._schedules[slug] = schedule
-            missed = None
+        changed = [slug for slug, schedule in wanted.items() if self._schedules.get(slug) != schedule]
+        self._schedules.update({slug: wanted[slug] for slug in changed})
+        groups: dict[str, set[str]] = defaultdict(set)
+        for slug, schedule in self._schedules.items():
+            groups[group_key(schedule)].add(slug)
+        for key in set(self._groups) - set(groups):
+            self._aps.remove_job(key)
+        for key in set(groups) - set(self._groups):
+            schedule = self._schedules[next(iter(groups[key]))]
+            self._aps.add_job(self._fire, trigger=CroniterTrigger(schedule), args=[key], id=key, name=key,
+                              replace_existing=True)
+        self._groups = dict(groups)
+        self._save_changed(changed, startup)
+
+    def _save_changed(self, changed: list[str], startup: bool) -> None:
+        store = self.runtime.store
+        old = store.get_job_states(changed)
+        states, missed = [], []
+        now = utc_now()
+        for slug in changed:
+            schedule, state = self._schedules[slug], old.get(slug)
             if (startup and state is not None and state.next_run is not None
-                    and state.cron_expression == schedule.expression and state.next_run < utc_now() - self.late_grace):
-                missed = state.next_run
-            store.save_job_state(JobState(
+                    and state.cron_expression == schedule.expression and state.next_run < now - self.late_grace):
+                missed.append((slug, state.next_run))
+            states.append(JobState(
                 workflow=slug, cron_expression=schedule.expression, timezone=str(schedule.timezone),
-                next_run=job.next_run_time, last_run=state.last_run if state else None,
+                next_run=self.next_run(slug), last_run=state.last_run if state else None,
                 last_run_id=state.last_run_id if state else None, last_status=state.last_status if state else None))
-            if missed is not None:
-                self._missed(slug, missed, "FlowDesk was not running")
+        store.save_job_states(states)
+        if missed:
+            self._missed([slug for slug, _ in missed], min(due for _, due in missed), "FlowDesk was not running")
+
+    def job_id(self, slug: str) -> str | None:
+        """The APScheduler job that fires this workflow (shared with workflows on the same schedule)."""
+        schedule = self._schedules.get(slug)
+        return group_key(schedule) if schedule else None
+
+    def next_run(self, slug: str) -> datetime | None:
+        """When the workflow fires next (what APScheduler will really do)."""
+        key = self.job_id(slug)
+        job = self._aps.get_job(key) if key else None
+        return job.next_run_time if job else None
 
     def jobs(self) -> list[ScheduledJob]:
         """Every scheduled workflow with next and last run."""
+        states = {st.workflow: st for st in self.runtime.store.all_job_states()}
         out = []
         for slug, schedule in sorted(self._schedules.items()):
             entry = self.runtime.registry.workflows.get(slug)
-            job = self._aps.get_job(slug)
-            state = self.runtime.store.get_job_state(slug)
+            state = states.get(slug)
             out.append(ScheduledJob(
                 workflow=slug, display_name=entry.display_name if entry else slug,
                 cron_expression=schedule.expression, timezone=str(schedule.timezone),
-                description=describe_cron(schedule.expression), next_run=job.next_run_time if job else None,
+                description=describe_cron(schedule.expression), next_run=self.next_run(slug),
                 last_run=state.last_run if state else None, last_status=state.last_status if state else None,
                 workflow_active=bool(entry and entry.config and entry.config.active), paused=self.paused))
         return out
@@ -164,61 +199,73 @@ class WorkflowScheduler:
 
     # -- firing -------------------------------------------------------------------------
 
-    def _record_skip(self, slug: str, trigger: str, reason: str) -> None:
-        record = self.runtime.store.record_skipped(new_run_id(), slug, trigger, {}, reason)
-        self._remember(slug, record.id, "skipped")
-        log.info("%s: scheduled run skipped: %s", slug, reason)
+    async def _fire(self, key: str) -> None:
+        fired_at = utc_now()
+        slugs = sorted(self._groups.get(key, ()))
+        if not slugs:
+            return
+        due = self._schedules[slugs[0]].previous_fire(fired_at)
+        if due is not None and fired_at - due > self.late_grace:
+            self._missed(slugs, due, "the machine was asleep, the clock changed or the scheduler was paused")
+            return
+        self._launch(slugs, "schedule", fired_at)
 
-    def _remember(self, slug: str, run_id: str, status: str) -> None:
-        state = self.runtime.store.get_job_state(slug) or JobState(workflow=slug)
-        job = self._aps.get_job(slug)
-        state.last_run, state.last_run_id, state.last_status = utc_now(), run_id, status
-        state.next_run = job.next_run_time if job else None
-        self.runtime.store.save_job_state(state)
-
-    def _missed(self, slug: str, due: datetime, why: str) -> None:
-        entry = self.runtime.registry.workflows.get(slug)
-        policy = entry.config.catchup if entry and entry.config else "skip"
-        when = due.astimezone(self._schedules[slug].timezone).strftime("%Y-%m-%d %H:%M %Z")
-        if policy == "once":
-            log.info("%s: catching up the run due at %s (%s)", slug, when, why)
-            self._launch(slug, "catchup")
-        else:
+    def _missed(self, slugs: list[str], due: datetime, why: str) -> None:
+        """Catch-up ``once`` workflows run now (one batch); ``skip`` ones get a skipped run saying so."""
+        once, skip = [], []
+        for slug in slugs:
+            entry = self.runtime.registry.workflows.get(slug)
+            (once if entry and entry.config and entry.config.catchup == "once" else skip).append(slug)
+        if once:
+            log.info("catching up %d workflow(s) due at %s (%s)", len(once), due.isoformat(), why)
+            self._launch(once, "catchup", utc_now())
+        for slug in skip:
+            when = due.astimezone(self._schedules[slug].timezone).strftime("%Y-%m-%d %H:%M %Z")
             self._record_skip(slug, "schedule", f"missed the run due at {when}: {why} (catchup: skip)")
 
-    async def _fire(self, slug: str) -> None:
-        schedule = self._schedules.get(slug)
-        if schedule is None:
-            return
-        now = utc_now()
-        due = schedule.previous_fire(now)
-        if due is not None and now - due > self.late_grace:
-            self._missed(slug, due, "the machine was asleep, the clock changed or the scheduler was paused")
-            return
-        self._launch(slug, "schedule")
+    def _record_skip(self, slug: str, trigger: str, reason: str) -> None:
+        record = self.runtime.store.record_skipped(new_run_id(), slug, trigger, {}, reason)
+        self._remember({slug: (record.id, "skipped")}, utc_now())
+        log.info("%s: scheduled run skipped: %s", slug, reason)
 
-    def _launch(self, slug: str, trigger: str) -> None:
-        """Re-check the workflow and its tools, respect max_instances, then submit."""
+    def _launch(self, slugs: list[str], trigger: str, fired_at: datetime) -> None:
+        """Re-check each workflow and its tools, respect max_instances, then record and queue them together."""
         runs = self.runtime.runs
-        entry = self.runtime.registry.workflows.get(slug)
-        limit = entry.config.max_instances if entry and entry.config else 1
-        if runs.in_flight.get(slug, 0) >= limit:
-            self._record_skip(slug, trigger, f"the previous run is still going (max_instances {limit})")
-            return
-        try:
-            prepared = runs.prepare(RunRequest(slug, {}, trigger=trigger, enforce_triggers=True))
-            run_id, done = runs.submit(prepared)
-        except FlowDeskError as exc:
-            self._record_skip(slug, trigger, str(exc))
-            return
-        self._remember(slug, run_id, "queued")
-        done.add_done_callback(lambda f: self._finished(slug, f))
+        batch: list[PreparedRun] = []
+        for slug in slugs:
+            entry = self.runtime.registry.workflows.get(slug)
+            limit = entry.config.max_instances if entry and entry.config else 1
+            if runs.in_flight.get(slug, 0) >= limit:
+                self._record_skip(slug, trigger, f"the previous run is still going (max_instances {limit})")
+                continue
+            try:
+                batch.append(runs.prepare(RunRequest(slug, {}, trigger=trigger, enforce_triggers=True)))
+            except FlowDeskError as exc:
+                self._record_skip(slug, trigger, str(exc))
+        launched: dict[str, tuple[str, str]] = {}
+        for prepared, (run_id, done) in zip(batch, runs.submit_batch(batch, queued_at=fired_at)):
+            slug = prepared.entry.slug
+            if done.done() and done.exception() is not None:
+                self._record_skip(slug, trigger, str(done.exception()))
+                continue
+            launched[slug] = (run_id, "skipped" if done.done() else "queued")
+            done.add_done_callback(lambda f, s=slug, r=run_id: self._finished(s, r, f))
+        self._remember(launched, fired_at)
 
-    def _finished(self, slug: str, future: Any) -> None:
+    def _remember(self, runs: dict[str, tuple[str, str]], fired_at: datetime) -> None:
+        """last_run / last_run_id / next_run of the workflows just fired, in one transaction."""
+        if not runs:
+            return
+        old = self.runtime.store.get_job_states(list(runs))
+        states = []
+        for slug, (run_id, status) in runs.items():
+            state = old.get(slug) or JobState(workflow=slug)
+            state.last_run, state.last_run_id, state.last_status = fired_at, run_id, status
+            state.next_run = self.next_run(slug)
+            states.append(state)
+        self.runtime.store.save_job_states(states)
+
+    def _finished(self, slug: str, run_id: str, future: Any) -> None:
         if future.cancelled() or future.exception() is not None:
             return
-        record = future.result()
-        state = self.runtime.store.get_job_state(slug)
-        if state is not None and state.last_run_id == record.id:
-            state.last_status = record.status
-            self.runtime.store.save_job_state(state)
+        self.runtime.store.set_job_last_status(slug, run_id, future.result().status)

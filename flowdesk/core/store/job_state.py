@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flowdesk.core.store.database import StoreDatabase
-from flowdesk.core.store.models import StoreModels, dump_json, load_json
+from flowdesk.core.store.models import StoreModels, dump_json, load_json, to_micros
 from flowdesk.core.store.records import iso
 
 _FIELDS = ("workflow", "cron_expression", "timezone", "next_run", "last_run", "last_run_id", "last_status", "paused")
@@ -43,6 +43,29 @@ class JobStateTables:
         """Insert or replace the state of ``state.workflow``."""
         row = self.models.JobStateRow
         row.replace(**{name: getattr(state, name) for name in _FIELDS}).execute()
+
+    def save_job_states(self, states: list[JobState]) -> None:
+        """Insert or replace many states in one transaction (a batch of jobs fired together)."""
+        if not states:
+            return
+        sql = (f"INSERT OR REPLACE INTO job_state ({', '.join(_FIELDS)}) "
+               f"VALUES ({', '.join('?' * len(_FIELDS))})")
+        rows = [(st.workflow, st.cron_expression, st.timezone, to_micros(st.next_run) if st.next_run else None,
+                 to_micros(st.last_run) if st.last_run else None, st.last_run_id, st.last_status, int(st.paused))
+                for st in states]
+        with self.db.atomic("IMMEDIATE"):
+            self.db.cursor().executemany(sql, rows)
+
+    def set_job_last_status(self, workflow: str, run_id: str, status: str) -> None:
+        """Record how the last run ended, if it is still the workflow's last run (one statement, no read)."""
+        self.db.execute_sql("UPDATE job_state SET last_status = ? WHERE workflow = ? AND last_run_id = ?",
+                            (status, workflow, run_id))
+
+    def get_job_states(self, workflows: list[str]) -> dict[str, JobState]:
+        """The saved states of several workflows in one query."""
+        row = self.models.JobStateRow
+        query = row.select(*[getattr(row, name) for name in _FIELDS]).where(row.workflow.in_(workflows)).tuples()
+        return {values[0]: _job_state(values) for values in query}
 
     def get_job_state(self, workflow: str) -> JobState | None:
         """The saved state of one workflow, or None."""

@@ -45,7 +45,7 @@ async def wait_runs(runtime: Runtime, slug: str, count: int, timeout: float = 20
 
 def fire_now(runtime: Runtime, slug: str) -> None:
     """Make APScheduler's own loop fire the job at once (instead of waiting for the next minute)."""
-    runtime.scheduler._aps.modify_job(slug, next_run_time=datetime.now(UTC))
+    runtime.scheduler._aps.modify_job(runtime.scheduler.job_id(slug), next_run_time=datetime.now(UTC))
     runtime.scheduler._aps.wakeup()
 
 
@@ -248,3 +248,31 @@ def test_retention_applies_at_start(tmp_path: Path) -> None:
         assert rt.store.count_runs(workflow="a") == 1  # the 200-day-old runs went (default: 90 days)
 
     run_with_runtime(ws, data, check)
+
+
+def test_workflows_on_the_same_schedule_share_one_job_and_fire_as_one_batch(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    for slug in ("a", "b", "c"):
+        write_workflow(ws, slug, {"triggers": ["schedule"], "schedule": "*/5 * * * *", "timezone": "UTC"})
+    write_workflow(ws, "other_zone", {"triggers": ["schedule"], "schedule": "*/5 * * * *", "timezone": "Asia/Tokyo"})
+
+    async def body(rt: Runtime) -> None:
+        sched = rt.scheduler
+        assert sched.job_id("a") == sched.job_id("b") == sched.job_id("c") != sched.job_id("other_zone")
+        assert len(sched._aps.get_jobs()) == 2
+        sched.late_grace = timedelta(days=1)
+        fire_now(rt, "a")
+        runs = [(await wait_runs(rt, s, 1))[0] for s in ("a", "b", "c")]
+        assert {r.status for r in runs} == {"success"}
+        assert len({r.queued_at for r in runs}) == 1  # recorded together, at the fire instant
+        assert rt.store.list_runs(workflow="other_zone") == []
+        states = rt.store.get_job_states(["a", "b", "c"])
+        assert {st.last_run_id for st in states.values()} == {r.id for r in runs}
+        await asyncio.sleep(0.2)
+        assert {rt.store.get_job_state(s).last_status for s in ("a", "b", "c")} == {"success"}
+        # leaving the group keeps the others scheduled
+        write_workflow(ws, "b", {"triggers": ["schedule"], "schedule": "0 9 * * *", "timezone": "UTC"})
+        rt.reload()
+        assert sched.job_id("a") != sched.job_id("b") and len(sched._aps.get_jobs()) == 3
+
+    run_with_runtime(ws, tmp_path / "data", body)
