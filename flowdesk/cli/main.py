@@ -49,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from flowdesk.core.engine.worker import main as worker_main
 
         return worker_main() or 0
+    if argv[:1] == ["--flowdesk-tool-check"]:  # frozen bundle: the Tools view's Test button
+        from flowdesk.gui.tool_check import main as tool_check_main
+
+        return tool_check_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,

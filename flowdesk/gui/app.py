@@ -35,11 +35,15 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.core_bridge import CoreBridge
     from flowdesk.gui.icons import app_icon
     from flowdesk.gui.main_window import MainWindow
-    from flowdesk.gui.qt import QApplication, QMessageBox
+    from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
+    from flowdesk.gui.qt import QApplication, QMessageBox, Qt
     from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
     from flowdesk.gui.tray import Tray
 
+    # QtWebEngine is loaded lazily, after the app exists: Qt needs shared GL contexts set before that.
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_log_bridge()
     app.setApplicationName("FlowDesk")
     app.setOrganizationName("FlowDesk")
     app.setWindowIcon(app_icon())
@@ -56,7 +60,7 @@ def run_app(args: argparse.Namespace) -> int:
     instance.listen()
     bridge = CoreBridge(workspace, data_dir, ServiceOptions(port=settings.port),
                         RuntimeSettings(retention_days=settings.retention_days, retention_runs=settings.retention_runs))
-    tray = Tray(bridge) if Tray.available() else None
+    tray = Tray(bridge, notify=settings.notifications) if Tray.available() else None
     window = MainWindow(bridge, tray_available=tray is not None)
     exit_code = 0
 
@@ -79,6 +83,7 @@ def run_app(args: argparse.Namespace) -> int:
         tray.show()
     app.aboutToQuit.connect(bridge.stop)
     app.aboutToQuit.connect(instance.close)
+    app.aboutToQuit.connect(uninstall_log_bridge)
     bridge.start()
     if not (settings.start_minimised and tray is not None):
         window.show()

@@ -15,9 +15,10 @@ class Tray(QObject):
     show_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, bridge: CoreBridge, parent: QObject | None = None) -> None:
+    def __init__(self, bridge: CoreBridge, parent: QObject | None = None, notify: bool = True) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.notify = notify  # Settings ▸ notifications
         self.icon = QSystemTrayIcon(tray_icon("idle"), self)
         self.icon.setToolTip("FlowDesk")
         self.menu = QMenu()
@@ -123,6 +124,8 @@ class Tray(QObject):
                 self.set_state("paused" if self.pause_action.isChecked() else "idle")
 
     def _notify_failure(self, run_id: str, outcome: object) -> None:
+        if not self.notify:
+            return
         record = self.bridge.runtime.store.get(run_id)
         if record is None or record.trigger not in ("schedule", "catchup", "webhook"):
             return  # manual runs show their result in the window

@@ -1,0 +1,168 @@
+"""File ▸ Settings: workspace, port, start-up behaviour, notifications, run retention, start at login."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from flowdesk.core import autostart
+from flowdesk.core.app_settings import AppSettings, load_app_settings, save_app_settings
+from flowdesk.core.runtime import Runtime
+from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.qt import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+RESTART_NOTE = "Takes effect the next time FlowDesk starts."
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    label.setFont(font)
+    label.setEnabled(False)  # the palette's disabled text colour: a hint, readable in light and dark themes
+    return label
+
+
+class SettingsDialog(QDialog):
+    """Edits ``settings.json`` in the data dir; start at login is applied to the system at once."""
+
+    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("FlowDesk settings")
+        self.bridge = bridge
+        self.data_dir: Path = bridge.runtime.data_dir
+        self.settings = load_app_settings(self.data_dir)
+        self.workspace = QLineEdit(self.settings.workspace or "")
+        self.workspace.setPlaceholderText(str(bridge.runtime.workspace.root))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse_workspace)
+        ws_row = QHBoxLayout()
+        ws_row.addWidget(self.workspace, 1)
+        ws_row.addWidget(browse)
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setSpecialValueText("Any free port")
+        self.port.setValue(self.settings.port)
+        self.start_minimised = QCheckBox("Start minimised to the tray")
+        self.start_minimised.setChecked(self.settings.start_minimised)
+        self.notifications = QCheckBox("Notify when a run fails or a scheduled run is skipped")
+        self.notifications.setChecked(self.settings.notifications)
+        self.retention_days = QSpinBox()
+        self.retention_days.setRange(0, 36500)
+        self.retention_days.setSpecialValueText("Keep forever")
+        self.retention_days.setSuffix(" days")
+        self.retention_days.setValue(self.settings.retention_days or 0)
+        self.retention_runs = QSpinBox()
+        self.retention_runs.setRange(0, 10_000_000)
+        self.retention_runs.setSpecialValueText("No limit")
+        self.retention_runs.setSuffix(" runs")
+        self.retention_runs.setValue(self.settings.retention_runs or 0)
+        self.start_at_login = QCheckBox("Start FlowDesk at login")
+        self._autostart_was = self._autostart_state()
+        self.start_at_login.setChecked(self._autostart_was)
+        form = QFormLayout()
+        form.addRow("Workspace folder:", ws_row)
+        form.addRow("", _note(RESTART_NOTE + " Empty: the default (FLOWDESK_WORKSPACE, else ~/FlowDesk)."))
+        form.addRow("Listener port:", self.port)
+        form.addRow("", _note(RESTART_NOTE + " Google OAuth clients made for the seed platform expect 8000."))
+        form.addRow("", self.start_minimised)
+        form.addRow("", self.notifications)
+        form.addRow("Keep runs for:", self.retention_days)
+        form.addRow("Keep at most:", self.retention_runs)
+        form.addRow("", self.start_at_login)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _autostart_state(self) -> bool:
+        """What the system says (the setting may be stale if the user removed the entry by hand)."""
+        try:
+            return autostart.is_enabled()
+        except autostart.AutostartError as exc:
+            self.start_at_login.setEnabled(False)
+            self.start_at_login.setToolTip(str(exc))
+            return False
+
+    def browse_workspace(self) -> None:
+        """Pick the workspace folder."""
+        start = self.workspace.text() or str(self.bridge.runtime.workspace.root)
+        folder = QFileDialog.getExistingDirectory(self, "Workspace folder", start)
+        if folder:
+            self.workspace.setText(folder)
+
+    def collected(self) -> AppSettings:
+        """The settings as edited (unknown keys from newer versions kept); ValidationError if invalid."""
+        data = self.settings.model_dump()
+        data.update(
+            workspace=self.workspace.text().strip() or None,
+            port=self.port.value(),
+            start_minimised=self.start_minimised.isChecked(),
+            notifications=self.notifications.isChecked(),
+            retention_days=self.retention_days.value() or None,
+            retention_runs=self.retention_runs.value() or None,
+            start_at_login=self.start_at_login.isChecked(),
+        )
+        return AppSettings.model_validate(data)
+
+    def save(self) -> str | None:
+        """Write the settings and apply start at login; returns the error to show, or None."""
+        workspace = self.workspace.text().strip()
+        if workspace and not Path(workspace).expanduser().is_dir():
+            return f"The workspace folder {workspace} does not exist."
+        try:
+            settings = self.collected()
+        except ValidationError as exc:
+            return str(exc)
+        wanted = settings.start_at_login
+        if self.start_at_login.isEnabled() and wanted != self._autostart_was:
+            try:
+                autostart.set_enabled(wanted)
+            except autostart.AutostartError as exc:
+                return str(exc)
+            self._autostart_was = wanted
+        try:
+            save_app_settings(self.data_dir, settings)
+        except OSError as exc:
+            return f"Cannot save the settings: {exc}"
+        self.settings = settings
+        self._apply_live(settings)
+        log.info("settings saved to %s", self.data_dir)
+        return None
+
+    def _apply_live(self, settings: AppSettings) -> None:
+        """Retention needs no restart: the runtime reads its settings when it prunes."""
+        def apply(rt: Runtime) -> None:
+            rt.settings.retention_days = settings.retention_days
+            rt.settings.retention_runs = settings.retention_runs
+
+        if self.bridge.running:
+            self.bridge.submit(apply)
+
+    def accept(self) -> None:
+        """Save, then close; on error say why and stay open."""
+        error = self.save()
+        if error is not None:
+            QMessageBox.warning(self, "Settings not saved", error)
+            return
+        super().accept()

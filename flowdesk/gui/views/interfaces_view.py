@@ -1,0 +1,225 @@
+"""The workspace's HTML interfaces, each opened in a closable tab on an authenticated QWebEngineView."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flowdesk.core.registry import InterfaceEntry
+from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.qt import (
+    QApplication,
+    QDesktopServices,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTabWidget,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    load_webengine,
+)
+from flowdesk.gui.widgets.status_colors import error_color
+
+EMPTY_TEXT = ("No interface yet: add a folder under private/interfaces with src/index.html "
+              "(and a config.json for its name, icon and route).")
+NO_TAB_TEXT = "Double-click an interface (or select it and press Open) to use it here."
+SLUG_ROLE = Qt.ItemDataRole.UserRole
+
+
+def login_url(base: str, token: str, route: str) -> str:
+    """``/auth/login`` URL that sets the session cookie and lands on the interface (``route/``)."""
+    target = route.rstrip("/") + "/"
+    return f"{base}/auth/login?token={quote(token, safe='')}&next={quote(target, safe='/')}"
+
+
+class InterfacesView(QWidget):
+    """A list of interfaces on the left, open ones as tabs on the right (QtWebEngine loaded on first open)."""
+
+    title = "Interfaces"
+
+    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.entries: dict[str, InterfaceEntry] = {}
+        self.pages: dict[str, QWidget] = {}  # slug -> QWebEngineView
+        self.list = QListWidget()
+        self.list.itemDoubleClicked.connect(lambda item: self.open_interface(item.data(SLUG_ROLE)))
+        self.list.currentItemChanged.connect(lambda *_: self._show_details())
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_button = QPushButton("Open")
+        self.open_button.clicked.connect(lambda: self.open_interface(self._selected()))
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.list)
+        self.list_stack.addWidget(self.empty)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list_stack, 1)
+        left_layout.addWidget(self.details)
+        left_layout.addWidget(self.open_button)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.clicked.connect(self.reload_current)
+        self.browser_button = QPushButton("Open in browser")
+        self.browser_button.setToolTip("Open the current interface in your web browser, signed in")
+        self.browser_button.clicked.connect(self.open_current_in_browser)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.reload_button)
+        bar.addWidget(self.browser_button)
+        self.no_tab = QLabel(NO_TAB_TEXT)
+        self.no_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tab_stack = QStackedWidget()
+        self.tab_stack.addWidget(self.no_tab)
+        self.tab_stack.addWidget(self.tabs)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(bar)
+        right_layout.addWidget(self.tab_stack, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._update_buttons()
+        bridge.started.connect(lambda _url: self._show_details())
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.close_all_tabs)
+        self.refresh()
+
+    # -- list -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the registry's interfaces (a snapshot: the core may reload meanwhile)."""
+        selected = self._selected()
+        self.entries = dict(sorted(dict(self.bridge.runtime.registry.interfaces).items()))
+        self.list.clear()
+        for slug, entry in self.entries.items():
+            icon = (entry.config.icon if entry.config and entry.config.icon else "🖥️")
+            item = QListWidgetItem(f"{icon}  {entry.display_name}" + ("  (broken)" if entry.broken else ""))
+            item.setData(SLUG_ROLE, slug)
+            item.setToolTip(entry.error or self._description(entry) or entry.route)
+            if entry.broken:
+                item.setForeground(error_color(self))
+            self.list.addItem(item)
+            if slug == selected:
+                self.list.setCurrentItem(item)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
+        self.list_stack.setCurrentWidget(self.list if self.entries else self.empty)
+        self._show_details()
+
+    @staticmethod
+    def _description(entry: InterfaceEntry) -> str:
+        return (entry.config.description or "") if entry.config else ""
+
+    def _selected(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(SLUG_ROLE) if item is not None else None
+
+    def _show_details(self) -> None:
+        entry = self.entries.get(self._selected() or "")
+        if entry is None:
+            self.details.setText("")
+            self.open_button.setEnabled(False)
+            return
+        lines = [f"<b>{_esc(entry.display_name)}</b>", _esc(self._description(entry)),
+                 f"Route: <code>{_esc(entry.route)}/</code>"]
+        if entry.broken:
+            colour = error_color(self).name()
+            lines.append(f"<span style='color:{colour}'>{_esc(entry.error or '')}</span>")
+        self.details.setText("<br>".join(line for line in lines if line))
+        self.open_button.setEnabled(not entry.broken and bool(self.bridge.url))
+
+    # -- tabs -----------------------------------------------------------------------
+
+    def open_interface(self, slug: str | None) -> QWidget | None:
+        """Show ``slug`` in its tab (made on first open); returns its QWebEngineView."""
+        entry = self.entries.get(slug or "")
+        if entry is None or entry.broken or not self.bridge.url:
+            return None
+        page = self.pages.get(entry.slug)
+        if page is None:
+            web_view_class = load_webengine()  # QtWebEngine is imported here, on first use only
+            page = web_view_class()
+            page.setProperty("flowdesk_slug", entry.slug)
+            # A bound method, not a lambda holding the page: the page must die when its tab closes.
+            page.loadFinished.connect(self._on_load_finished)
+            page.load(QUrl(self._login_url(entry)))
+            self.pages[entry.slug] = page
+            icon = entry.config.icon if entry.config and entry.config.icon else "🖥️"
+            self.tabs.addTab(page, f"{icon} {entry.display_name}")
+        self.tabs.setCurrentWidget(page)
+        self.tab_stack.setCurrentWidget(self.tabs)
+        self._update_buttons()
+        return page
+
+    def _login_url(self, entry: InterfaceEntry) -> str:
+        return login_url(self.bridge.url or "", self.bridge.api_token, entry.route)
+
+    def _on_load_finished(self, ok: bool) -> None:
+        page = self.sender()
+        index = self.tabs.indexOf(page) if isinstance(page, QWidget) else -1
+        if index >= 0:
+            self.tabs.setTabToolTip(index, "" if ok else "The page did not load: is FlowDesk still listening?")
+
+    def close_tab(self, index: int) -> None:
+        """Close a tab and free its web page."""
+        page = self.tabs.widget(index)
+        if page is None:
+            return
+        self.tabs.removeTab(index)
+        self.pages.pop(page.property("flowdesk_slug"), None)
+        # Owned by Python again, so it is freed now: a page outliving the web profile crashes at exit.
+        page.setParent(None)
+        if not self.tabs.count():
+            self.tab_stack.setCurrentWidget(self.no_tab)
+        self._update_buttons()
+
+    def close_all_tabs(self) -> None:
+        """Close every tab (at quit, before QtWebEngine's profile goes away)."""
+        while self.tabs.count():
+            self.close_tab(0)
+
+    def current_slug(self) -> str | None:
+        """The interface of the current tab."""
+        page = self.tabs.currentWidget()
+        return page.property("flowdesk_slug") if page is not None else None
+
+    def reload_current(self) -> None:
+        """Reload the current tab's page."""
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.reload()
+
+    def open_current_in_browser(self) -> None:
+        """The current tab's interface (else the selected one) in the system browser, signed in."""
+        entry = self.entries.get(self.current_slug() or self._selected() or "")
+        if entry is not None and self.bridge.url:
+            QDesktopServices.openUrl(QUrl(self._login_url(entry)))
+
+    def _update_buttons(self) -> None:
+        has_tab = self.tabs.count() > 0
+        self.reload_button.setEnabled(has_tab)
+        self.browser_button.setEnabled(has_tab)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,204 @@
+"""The scheduler: every scheduled workflow with cron, next and last run; pause and resume all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flowdesk.core.runtime import Runtime
+from flowdesk.core.scheduler import ScheduledJob
+from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.qt import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from flowdesk.gui.widgets.status_colors import error_color, status_color
+
+EMPTY_TEXT = "No scheduled workflow: add a schedule and the 'schedule' trigger in a workflow's config"
+COLUMNS = ["Workflow", "Schedule", "In words", "Timezone", "Next run", "Last run", "Last status", "Workflow active"]
+_REFRESH_KINDS = {"queued", "started", "finished"}
+
+
+@dataclass
+class SchedulerState:
+    """What the view shows, read on the core thread."""
+
+    available: bool = False
+    paused: bool = False
+    jobs: list[ScheduledJob] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def read_state(rt: Runtime) -> SchedulerState:
+    """The scheduler's jobs, pause state and schedule errors (call on the core thread)."""
+    scheduler = rt.scheduler
+    if scheduler is None:
+        return SchedulerState()
+    return SchedulerState(True, scheduler.paused, scheduler.jobs(), dict(scheduler.errors))
+
+
+def relative(when: datetime, now: datetime | None = None) -> str:
+    """``in 3 h`` / ``5 min ago`` / ``in 2 days``."""
+    seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    ahead, span = seconds >= 0, abs(seconds)
+    if span < 60:
+        text = "less than a minute"
+    elif span < 3600:
+        text = f"{int(span // 60)} min"
+    elif span < 86400 * 2:
+        text = f"{int(span // 3600)} h"
+    else:
+        text = f"{int(span // 86400)} days"
+    return f"in {text}" if ahead else f"{text} ago"
+
+
+def format_when(when: datetime | None, tz_name: str) -> str:
+    """A time in the schedule's own timezone with a relative hint, or an em dash."""
+    if when is None:
+        return "—"
+    try:
+        local = when.astimezone(ZoneInfo(tz_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = when.astimezone()
+    return f"{local:%a %d %b %H:%M} ({relative(when)})"
+
+
+class SchedulerView(QWidget):
+    """Scheduled workflows, refreshed on run events and reloads."""
+
+    title = "Scheduler"
+
+    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.state = SchedulerState()
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.pause_button = QPushButton("Pause all")
+        self.resume_button = QPushButton("Resume all")
+        self.pause_button.clicked.connect(self.pause_all)
+        self.resume_button.clicked.connect(self.resume_all)
+        top = QHBoxLayout()
+        top.addWidget(self.banner, 1)
+        top.addWidget(self.pause_button)
+        top.addWidget(self.resume_button)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        self.errors = QLabel()
+        self.errors.setWordWrap(True)
+        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.errors)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(500)
+        self._debounce.timeout.connect(self.refresh)
+        # Relative times ("in 3 min") go stale; a slow tick keeps them honest.
+        self._tick = QTimer(self)
+        self._tick.setInterval(30_000)
+        self._tick.timeout.connect(self.refresh)
+        self._tick.start()
+        bridge.run_event.connect(self._on_run_event)
+        bridge.reloaded.connect(lambda _report: self._debounce.start())
+        bridge.started.connect(lambda _url: self.refresh())
+        self._show_state()
+        if bridge.running:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Fetch jobs on the core thread; the table updates when they arrive."""
+        if self.bridge.running:
+            self.bridge.submit(read_state, self._on_state)
+
+    def _on_run_event(self, event: Any) -> None:
+        if getattr(event, "kind", None) in _REFRESH_KINDS and self.isVisible():
+            self._debounce.start()
+
+    def _on_state(self, state: SchedulerState) -> None:
+        self.state = state
+        self._show_state()
+
+    def _show_state(self) -> None:
+        state = self.state
+        self.pause_button.setEnabled(state.available and not state.paused)
+        self.resume_button.setEnabled(state.available and state.paused)
+        if not state.available:
+            self.banner.setText("The scheduler is not running.")
+            self.banner.setStyleSheet("")
+        elif state.paused:
+            self.banner.setText("Scheduler paused: no scheduled run fires until you resume.")
+            self.banner.setStyleSheet(f"color: {status_color('interrupted', self).name()}")
+        else:
+            self.banner.setText(f"Scheduler on: {len(state.jobs)} scheduled workflow(s).")
+            self.banner.setStyleSheet("")
+        self.stack.setCurrentWidget(self.table if state.jobs else self.empty)
+        self._fill(state.jobs)
+        if state.errors:
+            self.errors.setText("Not scheduled:\n" + "\n".join(f"• {e}" for e in state.errors.values()))
+            self.errors.setStyleSheet(f"color: {error_color(self).name()}")
+        else:
+            self.errors.setText("")
+
+    def _fill(self, jobs: list[ScheduledJob]) -> None:
+        self.table.setRowCount(len(jobs))
+        for row, job in enumerate(jobs):
+            cells = [
+                job.display_name, job.cron_expression, job.description, job.timezone,
+                "paused" if job.paused else format_when(job.next_run, job.timezone),
+                format_when(job.last_run, job.timezone), job.last_status or "—",
+                "yes" if job.workflow_active else "no",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, job.workflow)
+                self.table.setItem(row, col, item)
+            self.table.item(row, 0).setToolTip(job.workflow)
+            if job.next_run is not None:
+                self.table.item(row, 4).setToolTip(job.next_run.astimezone().strftime("%Y-%m-%d %H:%M %Z (local)"))
+            if job.last_status:
+                self.table.item(row, 6).setForeground(status_color(job.last_status, self))
+
+    def _set_paused(self, paused: bool) -> None:
+        def change(rt: Runtime) -> SchedulerState:
+            if rt.scheduler is not None and paused:
+                rt.scheduler.pause()
+            elif rt.scheduler is not None:
+                rt.scheduler.resume()
+            return read_state(rt)
+
+        self.pause_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
+        self.bridge.submit(change, self._on_state, lambda exc: self.banner.setText(f"Cannot change: {exc}"))
+
+    def pause_all(self) -> None:
+        """No scheduled run fires until resumed (remembered across restarts)."""
+        self._set_paused(True)
+
+    def resume_all(self) -> None:
+        """Scheduled runs fire again."""
+        self._set_paused(False)

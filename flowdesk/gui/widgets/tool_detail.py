@@ -1,0 +1,174 @@
+"""One tool in detail: header, enabled switch, profiles table and a read-only tree of its actions."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from flowdesk.core.config.tool_config import ToolAction
+from flowdesk.core.registry import ToolEntry
+from flowdesk.gui.qt import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    Qt,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from flowdesk.gui.tool_status import ToolState
+from flowdesk.gui.widgets.status_colors import error_color
+from flowdesk.gui.widgets.tool_profiles import ProfilesTable
+
+DEFAULT_ICON = "🧰"
+
+
+def tool_icon(entry: ToolEntry) -> str:
+    """The tool's emoji from its config, else a toolbox."""
+    return (entry.config.icon if entry.config and entry.config.icon else None) or DEFAULT_ICON
+
+
+def source_text(entry: ToolEntry) -> str:
+    """``built-in`` / ``workspace`` / ``workspace (overrides the built-in)``."""
+    if entry.builtin:
+        return "built-in"
+    return "workspace (overrides the built-in)" if entry.overrides_builtin else "workspace"
+
+
+def example_text(example: Any) -> str:
+    """One example call, compact: the params as JSON (the action and name are shown elsewhere)."""
+    if isinstance(example, dict):
+        body = example.get("params", {k: v for k, v in example.items() if k not in ("name", "action", "result")})
+        text = json.dumps(body, ensure_ascii=False)
+        return f"{text}  →  {example['result']}" if example.get("result") else text
+    return json.dumps(example, ensure_ascii=False)
+
+
+def action_item(action: ToolAction) -> QTreeWidgetItem:
+    """A tree item for an action, with its parameters and examples as children."""
+    item = QTreeWidgetItem([action.name, action.description or ""])
+    item.setToolTip(1, action.description or "")
+    if action.params:
+        params = QTreeWidgetItem(["Parameters", ""])
+        for p in action.params:
+            name = p.name + (" *" if p.required else "")
+            desc = " · ".join(x for x in (p.type, p.description) if x)
+            child = QTreeWidgetItem([name, desc])
+            child.setToolTip(1, desc)
+            params.addChild(child)
+        item.addChild(params)
+    if action.examples:
+        examples = QTreeWidgetItem(["Examples", ""])
+        for n, example in enumerate(action.examples, start=1):
+            label = example.get("name") if isinstance(example, dict) and example.get("name") else f"example {n}"
+            child = QTreeWidgetItem([str(label), example_text(example)])
+            child.setToolTip(1, json.dumps(example, ensure_ascii=False, indent=2))
+            examples.addChild(child)
+        item.addChild(examples)
+    return item
+
+
+class ToolDetail(QWidget):
+    """The right-hand side of the Tools view."""
+
+    enabled_toggled = Signal(str, bool)  # tool, enabled
+    manage_profiles = Signal(str)  # tool
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state: ToolState | None = None
+        self._tree_entry: ToolEntry | None = None
+        self.icon = QLabel()
+        font = self.icon.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        self.icon.setFont(font)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.enabled = QCheckBox("Enabled")
+        self.enabled.toggled.connect(self._on_enabled)
+        head = QHBoxLayout()
+        head.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.enabled, 0, Qt.AlignmentFlag.AlignTop)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.profiles = ProfilesTable()
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        manage = QPushButton("Add or edit profiles…")
+        manage.clicked.connect(lambda: self.state and self.manage_profiles.emit(self.state.slug))
+        self.manage_button = manage
+        profile_bar = QHBoxLayout()
+        profile_bar.addWidget(self.notice, 1)
+        profile_bar.addWidget(manage)
+        profiles_box = QGroupBox("Profiles")
+        box_layout = QVBoxLayout(profiles_box)
+        box_layout.addWidget(self.profiles)
+        box_layout.addLayout(profile_bar)
+        self.actions = QTreeWidget()
+        self.actions.setColumnCount(2)
+        self.actions.setHeaderLabels(["Action / parameter", "Description"])
+        self.actions.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.actions.setWordWrap(True)
+        actions_box = QGroupBox("Actions")
+        QVBoxLayout(actions_box).addWidget(self.actions)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.error)
+        layout.addWidget(profiles_box, 2)
+        layout.addWidget(actions_box, 3)
+
+    def show_state(self, state: ToolState, results: dict[str, tuple[bool, str] | None]) -> None:
+        """Show ``state``; the actions tree is rebuilt only when the tool's config changed."""
+        self.state = state
+        entry, cfg = state.entry, state.entry.config
+        self.icon.setText(tool_icon(entry))
+        desc = html.escape(cfg.description or "") if cfg else ""
+        needs = ""
+        if cfg is not None and cfg.param_names:
+            required = ", ".join(cfg.required_params) or "nothing"
+            optional = ", ".join(p for p in cfg.optional_params if p not in cfg.required_params)
+            needs = f"<br>Requires: {html.escape(required)}"
+            if optional:
+                needs += f" · optional: {html.escape(optional)}"
+        oauth = f" · Google sign-in ({len(cfg.oauth_config.scopes)} scope(s))" if cfg and cfg.oauth_config else ""
+        self.heading.setText(f"<b>{html.escape(entry.display_name)}</b> <code>{html.escape(entry.slug)}</code><br>"
+                             f"{source_text(entry)}{oauth} · <small>{html.escape(str(entry.path))}</small><br>"
+                             f"{desc}{needs}")
+        self.enabled.blockSignals(True)
+        self.enabled.setChecked(state.enabled)
+        self.enabled.setEnabled(not entry.broken and not state.disabled_in_config)
+        self.enabled.setToolTip("Disabled in the tool's config.json (\"enabled\": false)" if state.disabled_in_config
+                                else "Workflows that need a disabled tool are skipped with that reason")
+        self.enabled.blockSignals(False)
+        self.error.setVisible(entry.broken)
+        self.error.setText(entry.error or "")
+        self.error.setStyleSheet(f"color: {error_color(self).name()}")
+        self.manage_button.setEnabled(cfg is not None)
+        self.profiles.show_tool(state, results)
+        if entry is not self._tree_entry:
+            self._tree_entry = entry
+            self.actions.clear()
+            for action in (cfg.actions if cfg else []):
+                item = action_item(action)
+                self.actions.addTopLevelItem(item)
+                item.setExpanded(True)
+                if item.childCount() and item.child(0).text(0) == "Parameters":
+                    item.child(0).setExpanded(True)
+
+    def _on_enabled(self, checked: bool) -> None:
+        if self.state is not None:
+            self.enabled_toggled.emit(self.state.slug, checked)
+
+    def action_names(self) -> list[str]:
+        """The actions listed (top-level items)."""
+        return [self.actions.topLevelItem(i).text(0) for i in range(self.actions.topLevelItemCount())]

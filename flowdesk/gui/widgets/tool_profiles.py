@@ -1,0 +1,175 @@
+"""A tool's profiles as table rows: status (missing variables, OAuth token), last test, and row buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flowdesk.gui.qt import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+    Signal,
+)
+from flowdesk.gui.tool_status import ProfileState, ToolState
+from flowdesk.gui.widgets.status_colors import status_color
+
+COLUMNS = ["Profile", "Status", "Used by", "Last test", ""]
+STATUS_COL, TEST_COL, BUTTONS_COL = 1, 3, 4
+TESTING = "Testing…"
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def profile_status(p: ProfileState) -> tuple[str, str]:
+    """(text, status word for its colour): what is missing by variable name, or the token's state."""
+    if not p.configured:
+        return f"Missing {', '.join(p.missing)}", "error"
+    oauth = p.oauth
+    if oauth is None:
+        return "Ready", "success"
+    if oauth.get("authenticated"):
+        if oauth.get("valid") and oauth.get("expires_at"):
+            text = f"Connected · access token valid until {_local_time(oauth['expires_at'])}"
+            return text + (" (renewed automatically)" if oauth.get("refreshable") else ""), "success"
+        return "Connected · a new access token is fetched on next use", "success"
+    if oauth.get("needs_reconnect") and "not connected yet" not in (oauth.get("reason") or ""):
+        return f"Reconnect needed: {oauth.get('reason')}", "error"
+    return "Not connected: press Connect to sign in with Google", "skipped"
+
+
+def oauth_buttons(p: ProfileState) -> tuple[str, bool, bool]:
+    """(connect button text, connect enabled, disconnect enabled) for an OAuth profile."""
+    oauth = p.oauth or {}
+    connected = bool(oauth.get("authenticated"))
+    has_token = connected or (oauth.get("needs_reconnect") and "not connected yet" not in (oauth.get("reason") or ""))
+    return ("Reconnect" if has_token else "Connect"), p.configured, bool(has_token)
+
+
+class ProfilesTable(QTableWidget):
+    """One row per profile; the buttons only ask (signals), the Tools view does the work."""
+
+    test_requested = Signal(str, str)  # tool, profile
+    edit_requested = Signal(str, str)
+    connect_requested = Signal(str, str)
+    disconnect_requested = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STATUS_COL, QHeaderView.ResizeMode.Stretch)
+        self.setWordWrap(True)
+        self.tool: ToolState | None = None
+        self.rows: dict[str, int] = {}
+        self.buttons: dict[tuple[str, str], QPushButton] = {}  # (profile, label) -> button
+
+    def show_tool(self, tool: ToolState, results: dict[str, tuple[bool, str] | None]) -> None:
+        """Fill the rows; ``results`` maps a profile to its last test ((ok, message), or None while testing)."""
+        self.tool = tool
+        self.rows = {p.profile: row for row, p in enumerate(tool.profiles)}
+        self.buttons.clear()
+        self.setRowCount(len(tool.profiles))
+        for row, p in enumerate(tool.profiles):
+            text, status = profile_status(p)
+            self.setItem(row, 0, QTableWidgetItem(p.profile))
+            item = QTableWidgetItem(text)
+            item.setForeground(status_color(status, self))
+            item.setToolTip(self._sources_tip(p))
+            self.setItem(row, STATUS_COL, item)
+            self.setItem(row, 2, QTableWidgetItem(", ".join(p.used_by) or "—"))
+            self.setCellWidget(row, BUTTONS_COL, self._row_buttons(tool, p))
+            result = results.get(p.profile)
+            self.set_result(p.profile, result, pending=p.profile in results and result is None)
+        self.resizeRowsToContents()
+
+    @staticmethod
+    def _sources_tip(p: ProfileState) -> str:
+        lines = [f"{param}: {source}" for param, source in sorted(p.sources.items())]
+        if p.oauth and p.oauth.get("token_file"):
+            lines.append(f"token file: {p.oauth['token_file']}")
+        if p.oauth and p.oauth.get("shared_with"):
+            lines.append(f"token shared with: {', '.join(p.oauth['shared_with'])}")
+        return "Where values come from:\n" + "\n".join(lines) if lines else ""
+
+    def _row_buttons(self, tool: ToolState, p: ProfileState) -> QWidget:
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(2, 0, 2, 0)
+        specs: list[tuple[str, Signal, bool, str]] = [
+            ("Test", self.test_requested, p.configured and not tool.entry.broken,
+             "Build the tool with this profile and run authenticate()"),
+            ("Edit…", self.edit_requested, True, "Edit this profile's variables in config/.env"),
+        ]
+        if tool.is_oauth:
+            label, can_connect, can_disconnect = oauth_buttons(p)
+            specs += [(label, self.connect_requested, can_connect, "Sign in with Google in your browser"),
+                      ("Disconnect", self.disconnect_requested, can_disconnect,
+                       "Revoke the token at Google and delete the token file")]
+        for label, signal, enabled, tip in specs:
+            button = QPushButton(label)
+            button.setEnabled(enabled)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, s=signal, prof=p.profile: s.emit(tool.slug, prof))
+            layout.addWidget(button)
+            self.buttons[(p.profile, label)] = button
+        return box
+
+    def set_result(self, profile: str, result: tuple[bool, str] | None, pending: bool = False) -> None:
+        """Show a test result (OK / the reason), ``Testing…`` while pending, or nothing."""
+        row = self.rows.get(profile)
+        if row is None:
+            return
+        if pending:
+            item = QTableWidgetItem(TESTING)
+            item.setForeground(status_color("running", self))
+        elif result is None:
+            item = QTableWidgetItem("—")
+        else:
+            ok, message = result
+            item = QTableWidgetItem("OK" if ok else _reason(message))
+            item.setForeground(status_color("success" if ok else "error", self))
+            item.setToolTip(message)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setItem(row, TEST_COL, item)
+        button = self.buttons.get((profile, "Test"))
+        if button is not None:
+            button.setEnabled(not pending and self._configured(profile))
+
+    def _configured(self, profile: str) -> bool:
+        tool = self.tool
+        return bool(tool and not tool.entry.broken and any(p.profile == profile and p.configured
+                                                           for p in tool.profiles))
+
+    def result_text(self, profile: str) -> str:
+        """The Last test cell of ``profile``."""
+        item = self.item(self.rows.get(profile, -1), TEST_COL)
+        return item.text() if item is not None else ""
+
+    def status_text(self, profile: str) -> str:
+        """The Status cell of ``profile``."""
+        item = self.item(self.rows.get(profile, -1), STATUS_COL)
+        return item.text() if item is not None else ""
+
+    def button(self, profile: str, label: str) -> QPushButton | None:
+        """A row button by profile and label (Test, Edit…, Connect, Reconnect, Disconnect)."""
+        return self.buttons.get((profile, label))
+
+
+def _reason(message: str) -> str:
+    """``tool (profile P): reason`` -> ``reason``."""
+    head, sep, rest = message.partition("): ")
+    return rest if sep and head.count("(profile ") == 1 else message

@@ -1,0 +1,49 @@
+"""Interfaces view: the example dashboard opens in a tab, signed in, and its JavaScript reaches the API."""
+
+from __future__ import annotations
+
+import sys
+
+from flowdesk.gui.views.interfaces_view import InterfacesView, login_url
+
+
+def test_login_url_quotes_token_and_route() -> None:
+    url = login_url("http://127.0.0.1:8000", "a b&c", "/crm")
+    assert url == "http://127.0.0.1:8000/auth/login?token=a%20b%26c&next=/crm/"
+
+
+def test_list_shows_interfaces(qtbot, bridge) -> None:
+    view = InterfacesView(bridge)
+    qtbot.addWidget(view)
+    texts = [view.list.item(i).text() for i in range(view.list.count())]
+    assert any("Dashboard" in t and "📊" in t for t in texts)
+    assert view.tabs.count() == 0
+
+
+def test_open_dashboard_is_authenticated(qtbot, bridge) -> None:
+    view = InterfacesView(bridge)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    page = view.open_interface("dashboard")
+    assert page is not None and "PySide6.QtWebEngineWidgets" in sys.modules
+    with qtbot.waitSignal(page.loadFinished, timeout=30000) as loaded:
+        pass
+    assert loaded.args == [True]
+    assert page.url().path() == "/dashboard/"
+    assert view.tabs.count() == 1
+
+    rows: dict[str, object] = {}
+
+    def count_rows() -> bool:
+        page.page().runJavaScript("document.querySelectorAll('#rows tr').length + '|' + "
+                                  "document.getElementById('error').textContent", 0,
+                                  lambda value: rows.__setitem__("value", value))
+        value = str(rows.get("value", "0|"))
+        return int(value.split("|")[0]) > 0
+
+    qtbot.waitUntil(count_rows, timeout=20000)
+    assert str(rows["value"]).split("|")[1] == ""  # no "Cannot reach FlowDesk" error
+    assert view.open_interface("dashboard") is page  # a second open reuses the tab
+    view.close_tab(0)
+    assert view.tabs.count() == 0
