@@ -99,3 +99,7 @@ def load_webengine() -> type:
     from PySide6.QtWebEngineWidgets import QWebEngineView
 
     return QWebEngineView
+
+# Appended for the workflows / runs views, the run form and the config editor.
+from PySide6.QtGui import QPaintEvent, QTextCursor  # noqa: E402
+from PySide6.QtWidgets import QCompleter, QInputDialog  # noqa: E402
