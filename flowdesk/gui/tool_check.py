@@ -67,7 +67,7 @@ async def check_tool(root: Path, tool: str, profile: str, timeout: float = DEFAU
 
 def run_check(root: Path, tool: str, profile: str) -> tuple[bool, str]:
     """In the child: discover the workspace, build the tool, authenticate; secrets masked in the message."""
-    from flowdesk.cli.tools_command import test_tool
+    from flowdesk.core.tool_testing import test_tool
     from flowdesk.core.errors import FlowDeskError
     from flowdesk.core.oauth.oauth_targets import resolve_profile
     from flowdesk.core.profiles import ProfileResolver, normalize

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flowdesk.cli.tools_command import profile_summary
+from flowdesk.core.tool_testing import profile_summary
 from flowdesk.core.errors import NotFound
 from flowdesk.core.oauth.oauth_targets import is_oauth_entry, profiles_of
 from flowdesk.core.profiles import DEFAULT_PROFILE, is_input_profile, normalize

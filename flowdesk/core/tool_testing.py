@@ -1,0 +1,100 @@
+"""Building and checking a tool the way a worker would: profile summaries and ``authenticate()`` tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from flowdesk.core import seed_compat
+from flowdesk.core.oauth.oauth_status import target_status
+from flowdesk.core.oauth.oauth_targets import build_target, is_oauth_entry, profiles_of, resolve_profile
+from flowdesk.core.profiles import DEFAULT_PROFILE, ProfileResolver, is_input_profile, normalize
+from flowdesk.core.registry import Registry, ToolEntry
+
+
+def profile_summary(entry: ToolEntry, registry: Registry, resolver: ProfileResolver, profile: str) -> dict[str, Any]:
+    """One profile: configured or the variables to set; the token state for OAuth tools."""
+    resolved = resolve_profile(entry, resolver, profile)
+    out: dict[str, Any] = {"profile": profile, "configured": resolved.available, "missing": list(resolved.missing),
+                           "sources": dict(resolved.sources)}
+    if is_oauth_entry(entry):
+        status = target_status(build_target(registry, resolver, entry.slug, profile))
+        keys = ("authenticated", "needs_reconnect", "reason", "valid", "expires_at", "refreshable", "scopes",
+                "missing_scopes", "token_file", "credentials_file", "shared_with", "auth_url", "connect_command")
+        out["configured"] = status["configured"]
+        out["missing"] = status["missing"]
+        out["oauth"] = {k: status[k] for k in keys}
+    return out
+
+
+def tool_summary(entry: ToolEntry, registry: Registry, resolver: ProfileResolver, disabled: set[str]) -> dict[str, Any]:
+    """The JSON shape of one tool in ``flowdesk tools --json``."""
+    cfg = entry.config
+    out: dict[str, Any] = {
+        "name": entry.slug, "display_name": entry.display_name, "source": "built-in" if entry.builtin else "workspace",
+        "builtin": entry.builtin, "overrides_builtin": entry.overrides_builtin, "path": str(entry.path),
+        "error": entry.error, "enabled": bool(cfg and cfg.enabled) and entry.slug not in disabled,
+        "description": cfg.description if cfg else None, "aliases": list(cfg.aliases) if cfg else [],
+        "actions": [a.name for a in cfg.actions] if cfg else [],
+        "required_params": list(cfg.required_params) if cfg else [],
+        "oauth": ({"provider": cfg.oauth_config.provider, "scopes": list(cfg.oauth_config.scopes)}
+                  if cfg and cfg.oauth_config else None),
+        "profiles": [],
+    }
+    if cfg is not None and not entry.broken:
+        names = profiles_of(entry, registry, resolver) or [DEFAULT_PROFILE]
+        out["profiles"] = [profile_summary(entry, registry, resolver, p) for p in names]
+    return out
+
+
+@contextlib.contextmanager
+def tool_environment(root: Path) -> Iterator[None]:
+    """Import and build tools as a worker would: seed import shims and FLOWDESK_WORKSPACE on ``root``."""
+    previous_root = seed_compat.installed_root()
+    previous_env = os.environ.get("FLOWDESK_WORKSPACE")
+    os.environ["FLOWDESK_WORKSPACE"] = str(root)
+    seed_compat.install(root)
+    try:
+        yield
+    finally:
+        if previous_root is None:
+            seed_compat.uninstall()
+        else:
+            seed_compat.install(previous_root)
+        if previous_env is None:
+            os.environ.pop("FLOWDESK_WORKSPACE", None)
+        else:
+            os.environ["FLOWDESK_WORKSPACE"] = previous_env
+
+
+def test_tool(registry: Registry, resolver: ProfileResolver, name: str, profile: str) -> tuple[bool, str]:
+    """Build ``name`` with ``profile`` as the engine does and run ``authenticate()``: (ok, message)."""
+    entry = registry.tool(name)
+    profile = normalize(profile or DEFAULT_PROFILE)
+    label = f"{entry.slug} (profile {profile})"
+    if entry.broken or entry.config is None:
+        return False, f"{label}: {entry.error}"
+    if is_input_profile(profile):
+        return False, f"{label}: INPUT_ profiles take their value from a run's input; test a named profile"
+    resolved = resolve_profile(entry, resolver, profile)
+    if not resolved.available:
+        return False, f"{label}: missing {', '.join(resolved.missing)}"
+    with tool_environment(registry.workspace.root):
+        try:
+            cls = seed_compat.load_tool_class(entry.module, entry.class_name)
+            tool = cls(profile=profile, config=dict(resolved.values))
+            ok = bool(tool.authenticate())
+        except Exception as exc:  # noqa: BLE001 - any failure of user code is the answer to print
+            return False, f"{label}: {type(exc).__name__}: {exc}"
+    if ok:
+        return True, f"{label}: authenticate() succeeded"
+    reason = getattr(tool, "auth_error", None) or (
+        f"missing {', '.join(tool.missing_variables())}" if hasattr(tool, "missing_variables")
+        and tool.missing_variables() else "authenticate() returned False")
+    return False, f"{label}: {reason}"
+
+
+test_tool.__test__ = False  # type: ignore[attr-defined]  # not a pytest test despite its name
