@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flowdesk.core.config import write_json_atomic
+from flowdesk.core.atomic_files import write_json_atomic
 
 log = logging.getLogger(__name__)
 SETTINGS_FILENAME = "settings.json"

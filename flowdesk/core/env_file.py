@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -15,6 +12,8 @@ from pathlib import Path
 from dotenv import dotenv_values
 from dotenv.main import resolve_variables
 from dotenv.parser import Binding, parse_stream
+
+from flowdesk.core.atomic_files import write_text_atomic
 
 # (mtime_ns, size) -> raw values, per resolved path. Raw (not interpolated) values are
 # cached because interpolation reads os.environ, which may change between reads.
@@ -156,23 +155,5 @@ def update_env_file(path: Path | str, set: Mapping[str, str], remove: Iterable[s
             if out and not out.endswith(("\n", "\r")):
                 out += newline
             out += "".join(f"{k}={quote_value(updates[k])}{newline}" for k in missing)
-        _atomic_write(p, out)
+        write_text_atomic(p, out, mode=0o600)
         _cache.pop(str(p.resolve()), None)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write through a temp file in the same folder and ``os.replace`` it (mode 0600 on POSIX)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.name == "posix":
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from flowdesk.core.atomic_files import write_json_atomic
 from flowdesk.core.config.base import OWNED_JSON, ConfigModel, FieldProblem
 from flowdesk.core.config.interface_config import InterfaceConfig
 from flowdesk.core.config.tool_config import ToolConfig
@@ -168,40 +167,3 @@ def _ordered_like(data: dict[str, Any], original: dict[str, Any] | None) -> dict
     ordered = {k: data[k] for k in original if k in data}
     ordered.update((k, v) for k, v in data.items() if k not in ordered)
     return ordered
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as 2-space JSON through a synced temp file in the same folder, then rename."""
-    path = Path(path)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp_name, path.stat().st_mode & 0o7777)  # keep the file's permissions
-        except FileNotFoundError:
-            os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; a config file is not a secret
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable where the OS allows syncing a directory (not on Windows)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

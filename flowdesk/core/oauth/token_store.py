@@ -7,10 +7,7 @@ again; any later save (a new consent, a successful refresh) drops it.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -19,6 +16,7 @@ from typing import Any
 
 from google.oauth2.credentials import Credentials
 
+from flowdesk.core.atomic_files import write_json_atomic
 from flowdesk.core.oauth.google_oauth import GOOGLE_TOKEN_URI, ClientConfig
 
 RECONNECT_KEY = "flowdesk_reconnect"
@@ -34,22 +32,8 @@ def write_secret_json(path: Path, data: Mapping[str, Any]) -> None:
     path = Path(path)
     if not path.parent.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    text = json.dumps(data, indent=2) + "\n"
     with _lock:
-        # mkstemp creates the file 0600 already, so the secret is never world-readable, even briefly.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if os.name == "posix":
-                os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_json_atomic(path, dict(data), mode=0o600)
 
 
 def read_token_info(path: Path) -> dict[str, Any] | None:
