@@ -36,7 +36,8 @@ from latency_stats import LatencySummary, ms, per_second, ratio, summarize
 from flowdesk.core.engine import Engine, RunEvent, RunSpec
 from flowdesk.core.registry import Registry
 from flowdesk.core.run_service import RunRequest
-from flowdesk.core.runtime import Runtime, RuntimeSettings
+from flowdesk.core.runtime import Runtime
+from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.workspace import Workspace
 
 MAX_WORKERS = 2

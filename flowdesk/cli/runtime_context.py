@@ -6,7 +6,8 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from flowdesk.core.runtime import Runtime, RuntimeSettings
+from flowdesk.core.runtime import Runtime
+from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.workspace import Workspace, resolve_data_dir, resolve_workspace
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from flowdesk.cli.runtime_context import workspace_from
 from flowdesk.core.instance_lock import AlreadyRunning
-from flowdesk.core.listener.server import DEFAULT_HOST, DEFAULT_PORT
-from flowdesk.core.service import FlowDeskService, ServiceOptions
+from flowdesk.core.service import FlowDeskService
+from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, ServiceOptions
 from flowdesk.core.workspace import resolve_data_dir
 
 log = logging.getLogger("flowdesk.serve")

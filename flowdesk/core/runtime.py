@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from flowdesk.core.config import load_workflow_config, save_config
@@ -17,6 +16,7 @@ from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, ReloadReport
 from flowdesk.core.run_service import RunService
 from flowdesk.core.scheduler import WorkflowScheduler
+from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.store import RunStore, apply_retention
 from flowdesk.core.workspace_check import apply_probe
 from flowdesk.core.workspace import Workspace
@@ -24,19 +24,6 @@ from flowdesk.core.workspace import Workspace
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "flowdesk.sqlite3"
-
-
-@dataclass
-class RuntimeSettings:
-    """Tunables of the core; the defaults suit a workstation."""
-
-    max_workers: int = 4
-    warm_workers: int = 2
-    queue_limit: int = 1000
-    default_timeout: float = 300.0
-    log_limit: int = 1_000_000
-    retention_days: int | None = 90
-    retention_runs: int | None = None
 
 
 class Runtime:

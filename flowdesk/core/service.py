@@ -5,29 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from flowdesk.core.api_token import load_or_create_token, token_path
 from flowdesk.core.instance_lock import InstanceLock
-from flowdesk.core.listener.server import DEFAULT_HOST, DEFAULT_PORT, ListenerServer, build_app
-from flowdesk.core.runtime import Runtime, RuntimeSettings
+from flowdesk.core.listener.server import ListenerServer, build_app
+from flowdesk.core.runtime import Runtime
+from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace
 from flowdesk.core.workspace_watcher import WorkspaceWatcher
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_INTERVAL = 6 * 3600.0
-
-
-@dataclass
-class ServiceOptions:
-    """Where to listen and how to behave."""
-
-    host: str = DEFAULT_HOST
-    port: int = DEFAULT_PORT
-    watch: bool = True
-    scheduler: bool = True
-    grace: float = 10.0
 
 
 class FlowDeskService:

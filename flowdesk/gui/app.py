@@ -8,8 +8,7 @@ import sys
 
 from flowdesk.core.app_settings import load_app_settings
 from flowdesk.core.errors import WorkspaceError
-from flowdesk.core.runtime import RuntimeSettings
-from flowdesk.core.service import ServiceOptions
+from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace, resolve_data_dir, resolve_workspace
 from flowdesk.gui.display_check import NO_DISPLAY_MESSAGE, has_display
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -11,11 +12,15 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from flowdesk.core.engine import RunEvent
-from flowdesk.core.runtime import Runtime, RuntimeSettings
-from flowdesk.core.service import FlowDeskService, ServiceOptions
+from typing import TYPE_CHECKING
+
+from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace
 from flowdesk.gui.qt import QObject, Signal, Slot
+
+if TYPE_CHECKING:
+    from flowdesk.core.runtime import Runtime
+    from flowdesk.core.service import FlowDeskService
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +32,8 @@ class CoreBridge(QObject):
 
     Qt objects are only touched on the GUI thread: the core thread emits signals, which Qt
     queues to this object's (GUI) thread; ``submit`` hands work to the core loop and calls
-    back on the GUI thread with the result.
+    back on the GUI thread with the result. The service (aiohttp, APScheduler, google-auth...)
+    is imported and built on the core thread, so the window paints before any of it loads.
     """
 
     started = Signal(str)  # listener URL
@@ -35,31 +41,38 @@ class CoreBridge(QObject):
     stopped = Signal()
     run_event = Signal(object)  # flowdesk.core.engine.RunEvent
     reloaded = Signal(object)  # ReloadReport
-    _deliver = Signal(object, object)  # (callback, value), to call on the GUI thread
+    _deliver = Signal(int, bool, object)  # (ticket, ok, value), handled on the GUI thread
 
     def __init__(self, workspace: Workspace, data_dir: Path, options: ServiceOptions | None = None,
                  settings: RuntimeSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.service = FlowDeskService(workspace, data_dir, options, settings)
+        self.workspace = workspace
+        self.data_dir = data_dir
+        self._args = (workspace, data_dir, options, settings)
+        self.service: FlowDeskService | None = None
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._thread_main, name="flowdesk-core", daemon=True)
         self._deliver.connect(self._on_deliver)
+        self._tickets = itertools.count(1)
+        self._pending: dict[int, tuple[Callable[..., Any], Callback | None, Callback | None]] = {}
         self.running = False
 
     @property
     def runtime(self) -> Runtime:
-        """The runtime; read-only use from the GUI thread (store reads, registry snapshots)."""
+        """The runtime (once ``started``); read-only use from the GUI thread (store reads, registry snapshots)."""
+        if self.service is None:
+            raise RuntimeError("the FlowDesk core has not started yet")
         return self.service.runtime
 
     @property
     def url(self) -> str | None:
         """The listener's base URL once started."""
-        return self.service.url
+        return self.service.url if self.service else None
 
     @property
     def api_token(self) -> str:
         """The token interfaces are opened with."""
-        return self.service.api_token
+        return self.service.api_token if self.service else ""
 
     def start(self) -> None:
         """Start the core thread; ``started`` or ``start_failed`` follows."""
@@ -68,6 +81,9 @@ class CoreBridge(QObject):
     def _thread_main(self) -> None:
         asyncio.set_event_loop(self.loop)
         try:
+            from flowdesk.core.service import FlowDeskService
+
+            self.service = FlowDeskService(*self._args)
             self.loop.run_until_complete(self.service.start())
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI, never raised into Qt
             log.exception("core failed to start")
@@ -83,30 +99,51 @@ class CoreBridge(QObject):
 
     def submit(self, fn: Callable[[Runtime], Any], on_result: Callback | None = None,
                on_error: Callback | None = None) -> Future:
-        """Run ``fn(runtime)`` (plain or async) on the core loop; callbacks run on the GUI thread."""
+        """Run ``fn(runtime)`` (plain or async) on the core loop; callbacks run on the GUI thread.
+
+        ``fn`` and the callbacks usually hold widgets. They stay referenced from a table on the GUI
+        thread until the result is delivered there, and the core drops its own reference to ``fn``
+        before announcing the result, so the core thread never holds the last reference to a Qt
+        object (which would delete it from the wrong thread).
+        """
         done: Future = Future()
+        if not self.running or self.loop.is_closed():
+            done.set_exception(RuntimeError("the FlowDesk core is not running"))
+            return done
+        ticket = next(self._tickets)
+        self._pending[ticket] = (fn, on_result, on_error)
+        holder = [fn]
 
         async def job() -> None:
+            call = holder.pop()
             try:
-                value = fn(self.runtime)
+                value = call(self.runtime)
                 if inspect.isawaitable(value):
                     value = await value
+                ok = True
             except Exception as exc:  # noqa: BLE001 - handed to on_error
-                done.set_exception(exc)
-                if on_error is not None:
-                    self._deliver.emit(on_error, exc)
-                else:
-                    log.error("core call failed: %s", exc)
-                return
-            done.set_result(value)
-            if on_result is not None:
-                self._deliver.emit(on_result, value)
+                value, ok = exc, False
+            del call
+            done.set_result(value) if ok else done.set_exception(value)
+            self._deliver.emit(ticket, ok, value)
 
-        self.loop.call_soon_threadsafe(lambda: self.loop.create_task(job()))
+        try:
+            self.loop.call_soon_threadsafe(lambda: self.loop.create_task(job()))
+        except RuntimeError as exc:  # the loop closed between the check and the call
+            self._pending.pop(ticket, None)
+            done.set_exception(exc)
         return done
 
-    @Slot(object, object)
-    def _on_deliver(self, callback: Callback, value: Any) -> None:
+    @Slot(int, bool, object)
+    def _on_deliver(self, ticket: int, ok: bool, value: Any) -> None:
+        entry = self._pending.pop(ticket, None)
+        if entry is None:
+            return
+        callback = entry[1] if ok else entry[2]
+        if callback is None:
+            if not ok:
+                log.error("core call failed: %s", value)
+            return
         try:
             callback(value)
         except Exception:  # a view's callback must not take the app down
@@ -122,7 +159,8 @@ class CoreBridge(QObject):
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(timeout)
             self.running = False
+        self._pending.clear()
         self.stopped.emit()
 
 
-__all__ = ["CoreBridge", "RunEvent"]
+__all__ = ["CoreBridge"]

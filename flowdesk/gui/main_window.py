@@ -25,15 +25,17 @@ from flowdesk.gui.qt import (
     Signal,
 )
 
-# (key, module, class): views are built in this order; Ctrl+1.. selects them.
+# (key, title, module, class): the sidebar order; Ctrl+1.. selects them. Views are built once the core
+# has started (their modules import the core), so the window itself paints at once.
 VIEWS = [
-    ("workflows", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
-    ("runs", "flowdesk.gui.views.runs_view", "RunsView"),
-    ("tools", "flowdesk.gui.views.tools_view", "ToolsView"),
-    ("scheduler", "flowdesk.gui.views.scheduler_view", "SchedulerView"),
-    ("interfaces", "flowdesk.gui.views.interfaces_view", "InterfacesView"),
-    ("logs", "flowdesk.gui.views.app_log_view", "AppLogView"),
+    ("workflows", "Workflows", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
+    ("runs", "Runs", "flowdesk.gui.views.runs_view", "RunsView"),
+    ("tools", "Tools", "flowdesk.gui.views.tools_view", "ToolsView"),
+    ("scheduler", "Scheduler", "flowdesk.gui.views.scheduler_view", "SchedulerView"),
+    ("interfaces", "Interfaces", "flowdesk.gui.views.interfaces_view", "InterfacesView"),
+    ("logs", "Logs", "flowdesk.gui.views.app_log_view", "AppLogView"),
 ]
+KEYS = [key for key, _, _, _ in VIEWS]
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +48,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.tray_available = tray_available
         self.settings = QSettings("FlowDesk", "FlowDesk")
-        self.setWindowTitle(f"FlowDesk — {bridge.runtime.workspace.root}")
+        self.setWindowTitle(f"FlowDesk — {bridge.workspace.root}")
         self.setWindowIcon(app_icon())
         self.resize(1200, 760)
         self.sidebar = QListWidget()
@@ -54,11 +56,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.stack = QStackedWidget()
         self.views: dict[str, QWidget] = {}
-        for key, module, cls in VIEWS:
-            view = getattr(importlib.import_module(module), cls)(bridge, self)
-            self.views[key] = view
-            self.stack.addWidget(view)
-            item = QListWidgetItem(view.title)
+        self.starting = QLabel("Starting FlowDesk…")
+        self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.starting)
+        for key, title, _, _ in VIEWS:
+            item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._select)
@@ -71,38 +73,56 @@ class MainWindow(QMainWindow):
         self.status = QLabel("Starting FlowDesk…")
         self.statusBar().addWidget(self.status, 1)
         self._build_menus()
-        self.sidebar.setCurrentRow(0)
         bridge.started.connect(self._on_core_started)
-        bridge.start_failed.connect(lambda msg: self.status.setText(f"Core failed to start: {msg}"))
+        bridge.start_failed.connect(self._on_start_failed)
         bridge.reloaded.connect(lambda _report: self.refresh_all())
         bridge.run_event.connect(self._on_run_event)
+        if bridge.running:
+            self._build_views()
         self._running = 0
+
+    def _build_views(self) -> None:
+        """Build every view (the core is up: their data is there)."""
+        if self.views:
+            return
+        for key, _, module, cls in VIEWS:
+            view = getattr(importlib.import_module(module), cls)(self.bridge, self)
+            self.views[key] = view
+            self.stack.addWidget(view)
+        self.sidebar.setCurrentRow(max(0, self.sidebar.currentRow()))
+        self._select(self.sidebar.currentRow())
 
     def view(self, key: str) -> QWidget:
         """A view by key (workflows, runs, tools, scheduler, interfaces, logs)."""
         return self.views[key]
 
-    def show_view(self, key: str) -> QWidget:
-        """Select a view in the sidebar and return it."""
-        self.sidebar.setCurrentRow([k for k, _, _ in VIEWS].index(key))
-        return self.views[key]
+    def show_view(self, key: str) -> QWidget | None:
+        """Select a view in the sidebar and return it (None while the core is starting)."""
+        self.sidebar.setCurrentRow(KEYS.index(key))
+        return self.views.get(key)
 
     def _select(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        view = self.stack.currentWidget()
-        if view is not None and self.bridge.running:
-            view.refresh()
+        view = self.views.get(KEYS[row]) if 0 <= row < len(KEYS) else None
+        if view is None:
+            return
+        self.stack.setCurrentWidget(view)
+        view.refresh()
+
+    def _on_start_failed(self, message: str) -> None:
+        self.status.setText(f"Core failed to start: {message}")
+        self.starting.setText(f"FlowDesk could not start:\n{message}")
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "Open workspace folder", "Ctrl+O", self.open_workspace_folder)
-        self._action(file_menu, "Reload workspace", "F5", lambda: self.bridge.submit(lambda rt: rt.reload()))
+        self._action(file_menu, "Reload workspace", "F5",
+                     lambda: self.bridge.running and self.bridge.submit(lambda rt: rt.reload()))
         self._action(file_menu, "Settings…", QKeySequence.StandardKey.Preferences, self.open_settings)
         file_menu.addSeparator()
         self._action(file_menu, "Quit", QKeySequence.StandardKey.Quit, self.quit_requested.emit)
         view_menu = self.menuBar().addMenu("&View")
-        for n, (key, _, _) in enumerate(VIEWS, start=1):
-            self._action(view_menu, self.views[key].title, f"Ctrl+{n}", lambda _=False, k=key: self.show_view(k))
+        for n, (key, title, _, _) in enumerate(VIEWS, start=1):
+            self._action(view_menu, title, f"Ctrl+{n}", lambda _=False, k=key: self.show_view(k))
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "API documentation (OpenAPI)", None, self.open_api_docs)
         self._action(help_menu, "About FlowDesk", None, self.about)
@@ -118,12 +138,12 @@ class MainWindow(QMainWindow):
     def refresh_all(self) -> None:
         """Refresh the visible view (others refresh when shown)."""
         view = self.stack.currentWidget()
-        if view is not None:
+        if view is not None and view is not self.starting:
             view.refresh()
 
     def _on_core_started(self, url: str) -> None:
+        self._build_views()
         self._update_status(url)
-        self.refresh_all()
 
     def _update_status(self, url: str | None = None) -> None:
         url = url or self.bridge.url or ""
@@ -138,12 +158,12 @@ class MainWindow(QMainWindow):
             self._running += 1
         elif kind == "finished":
             self._running = max(0, self._running - 1)
-        if kind in ("started", "finished"):
+        if kind in ("started", "finished") and self.bridge.running:
             self._update_status()
 
     def open_workspace_folder(self) -> None:
         """Show the workspace in the file manager."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.bridge.runtime.workspace.root)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.bridge.workspace.root)))
 
     def open_api_docs(self) -> None:
         """The OpenAPI document in the browser."""
@@ -161,7 +181,7 @@ class MainWindow(QMainWindow):
         from flowdesk import __version__
 
         QMessageBox.about(self, "About FlowDesk", f"FlowDesk {__version__}\n\nWorkspace: "
-                          f"{self.bridge.runtime.workspace.root}\nData: {self.bridge.runtime.data_dir}\n"
+                          f"{self.bridge.workspace.root}\nData: {self.bridge.data_dir}\n"
                           f"API: {self.bridge.url or 'starting'}")
 
     def bring_forward(self) -> None:

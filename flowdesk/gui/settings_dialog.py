@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pydantic import ValidationError
 
 from flowdesk.core import autostart
-from flowdesk.core.app_settings import AppSettings, load_app_settings, save_app_settings
+from flowdesk.core.app_settings import AppSettings, SettingsError, load_app_settings, save_app_settings
 from flowdesk.core.runtime import Runtime
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import (
@@ -48,10 +47,10 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("FlowDesk settings")
         self.bridge = bridge
-        self.data_dir: Path = bridge.runtime.data_dir
+        self.data_dir: Path = bridge.data_dir
         self.settings = load_app_settings(self.data_dir)
         self.workspace = QLineEdit(self.settings.workspace or "")
-        self.workspace.setPlaceholderText(str(bridge.runtime.workspace.root))
+        self.workspace.setPlaceholderText(str(bridge.workspace.root))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.browse_workspace)
         ws_row = QHBoxLayout()
@@ -106,14 +105,14 @@ class SettingsDialog(QDialog):
 
     def browse_workspace(self) -> None:
         """Pick the workspace folder."""
-        start = self.workspace.text() or str(self.bridge.runtime.workspace.root)
+        start = self.workspace.text() or str(self.bridge.workspace.root)
         folder = QFileDialog.getExistingDirectory(self, "Workspace folder", start)
         if folder:
             self.workspace.setText(folder)
 
     def collected(self) -> AppSettings:
-        """The settings as edited (unknown keys from newer versions kept); ValidationError if invalid."""
-        data = self.settings.model_dump()
+        """The settings as edited (unknown keys from newer versions kept); SettingsError if invalid."""
+        data = self.settings.to_dict()
         data.update(
             workspace=self.workspace.text().strip() or None,
             port=self.port.value(),
@@ -123,7 +122,7 @@ class SettingsDialog(QDialog):
             retention_runs=self.retention_runs.value() or None,
             start_at_login=self.start_at_login.isChecked(),
         )
-        return AppSettings.model_validate(data)
+        return AppSettings.from_dict(data)
 
     def save(self) -> str | None:
         """Write the settings and apply start at login; returns the error to show, or None."""
@@ -132,7 +131,7 @@ class SettingsDialog(QDialog):
             return f"The workspace folder {workspace} does not exist."
         try:
             settings = self.collected()
-        except ValidationError as exc:
+        except SettingsError as exc:
             return str(exc)
         wanted = settings.start_at_login
         if self.start_at_login.isEnabled() and wanted != self._autostart_was:

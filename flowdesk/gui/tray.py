@@ -48,7 +48,7 @@ class Tray(QObject):
 
     def show(self) -> None:
         """Put the icon in the tray and reflect the scheduler's pause state."""
-        scheduler = self.bridge.runtime.scheduler
+        scheduler = self.bridge.runtime.scheduler if self.bridge.running else None
         self.pause_action.blockSignals(True)
         self.pause_action.setChecked(bool(scheduler and scheduler.paused))
         self.pause_action.blockSignals(False)
@@ -62,6 +62,8 @@ class Tray(QObject):
         """(slug, display name) of active workflows with the manual trigger and no required input."""
         from flowdesk.core.run_service import input_fields
 
+        if not self.bridge.running:
+            return []
         out = []
         for slug, entry in sorted(dict(self.bridge.runtime.registry.workflows).items()):
             c = entry.config

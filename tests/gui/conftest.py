@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
 from flowdesk.core.runtime import RuntimeSettings  # noqa: E402
+from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.service import ServiceOptions  # noqa: E402
 from flowdesk.core.workspace import Workspace  # noqa: E402
 from tests.conftest import REPO, copy_workspace  # noqa: E402

@@ -88,12 +88,31 @@ def test_closing_the_window_hides_it_when_a_tray_exists(qtbot, bridge) -> None:
 
 
 def test_main_window_builds_every_view_without_loading_webengine(qtbot, bridge) -> None:
-    from flowdesk.gui.main_window import VIEWS, MainWindow
+    from flowdesk.gui.main_window import KEYS, MainWindow
 
     window = MainWindow(bridge, tray_available=False)
     # without a tray, closing asks "Quit?" in a modal box: close it as if a tray existed
     qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "tray_available", True))
-    for n, (key, _, _) in enumerate(VIEWS):
+    for key in KEYS:
         assert window.show_view(key) is window.stack.currentWidget()
     assert "PySide6.QtWebEngineWidgets" not in sys.modules
     assert Workspace(bridge.runtime.workspace.root).is_valid()
+
+
+def test_the_window_paints_before_the_core_starts_then_builds_its_views(qtbot, gui_ws: Path, data_dir: Path) -> None:
+    from flowdesk.core.service_settings import ServiceOptions
+    from flowdesk.gui.core_bridge import CoreBridge
+    from flowdesk.gui.main_window import MainWindow
+
+    b = CoreBridge(Workspace(gui_ws), data_dir, ServiceOptions(port=0, watch=False, grace=1))
+    window = MainWindow(b, tray_available=True)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.currentWidget() is window.starting and not window.views
+    with qtbot.waitSignal(b.started, timeout=30000):
+        b.start()
+    try:
+        qtbot.waitUntil(lambda: len(window.views) == 6, timeout=10000)
+        assert window.stack.currentWidget() is window.views["workflows"]
+    finally:
+        b.stop()

@@ -20,7 +20,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_loads_and_saves_settings(qtbot, bridge, home: Path, tmp_path: Path) -> None:
     data_dir = bridge.runtime.data_dir
-    save_app_settings(data_dir, AppSettings.model_validate({"port": 8123, "retention_days": 30, "future_key": 1}))
+    save_app_settings(data_dir, AppSettings.from_dict({"port": 8123, "retention_days": 30, "future_key": 1}))
     dialog = SettingsDialog(bridge)
     qtbot.addWidget(dialog)
     assert dialog.port.value() == 8123 and dialog.retention_days.value() == 30
@@ -38,7 +38,7 @@ def test_loads_and_saves_settings(qtbot, bridge, home: Path, tmp_path: Path) -> 
     saved = load_app_settings(data_dir)
     assert (saved.workspace, saved.port, saved.start_minimised, saved.notifications) == (str(other), 8200, True, False)
     assert (saved.retention_days, saved.retention_runs, saved.start_at_login) == (None, 500, True)
-    assert saved.model_dump()["future_key"] == 1  # unknown keys survive
+    assert saved.to_dict()["future_key"] == 1  # unknown keys survive
     desktop = home / ".config" / "autostart" / "flowdesk.desktop"
     assert desktop.is_file() and "Exec=" in desktop.read_text()
     assert call_core(qtbot, bridge, lambda rt: (rt.settings.retention_days, rt.settings.retention_runs)) == (None, 500)

@@ -322,7 +322,8 @@ def test_runs_inside_a_worker_with_relative_paths(env: Env, tmp_path: Path, monk
     import asyncio
 
     from flowdesk.core.run_service import RunRequest
-    from flowdesk.core.runtime import Runtime, RuntimeSettings
+    from flowdesk.core.runtime import Runtime
+    from flowdesk.core.service_settings import RuntimeSettings
 
     env.connect()
     env.provider.events["primary"] = {}

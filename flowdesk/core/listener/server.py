@@ -13,11 +13,10 @@ from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware, login
 from flowdesk.core.listener.http_errors import error_middleware
 from flowdesk.core.listener.openapi import openapi_document
 from flowdesk.core.runtime import Runtime
+from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 DEFAULT_MAX_BODY = 1024 * 1024
 
 

@@ -98,7 +98,7 @@ class ProfileEditor(QDialog):
         self.bridge = bridge
         self.entry = entry
         self.config = entry.config
-        self.env_file: Path = bridge.runtime.workspace.env_file
+        self.env_file: Path = bridge.workspace.env_file
         self.setWindowTitle(f"Profiles of {entry.display_name}")
         self.resize(720, 460)
         self.fields: dict[str, QLineEdit] = {}

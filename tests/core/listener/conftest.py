@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from flowdesk.core.runtime import RuntimeSettings
-from flowdesk.core.service import FlowDeskService, ServiceOptions
+from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
+from flowdesk.core.service import FlowDeskService
 from flowdesk.core.workspace import Workspace
 from tests.conftest import FIXTURES, copy_workspace
 

@@ -113,7 +113,7 @@ def test_public_webhook_and_default_api_auth(api: Api) -> None:
 
 
 def test_queue_full_answers_429(listener_ws: Path, data_dir: Path, monkeypatch) -> None:
-    from flowdesk.core.runtime import RuntimeSettings
+    from flowdesk.core.service_settings import RuntimeSettings
 
     monkeypatch.setenv("FLOWDESK_API_TOKEN", TOKEN)
     svc = ServiceThread(listener_ws, data_dir, RuntimeSettings(max_workers=1, warm_workers=1, queue_limit=2),

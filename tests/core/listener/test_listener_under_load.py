@@ -6,7 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from flowdesk.core.runtime import RuntimeSettings
+from flowdesk.core.service_settings import RuntimeSettings
 from tests.core.listener.conftest import TOKEN, Api, ServiceThread
 
 

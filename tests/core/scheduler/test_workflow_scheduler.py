@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from flowdesk.core.runtime import Runtime, RuntimeSettings
+from flowdesk.core.runtime import Runtime
+from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.workspace import Workspace
 
 UTC = timezone.utc

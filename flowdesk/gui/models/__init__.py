@@ -1,0 +1,1 @@
+"""Qt item models that adapt core data (registry, run store) to views."""

@@ -1,0 +1,210 @@
+"""The workflows table: one row per registry entry (broken ones too) with schedule, next and last run, active."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from flowdesk.core.cron import CronError, CronSchedule, describe_cron
+from flowdesk.gui.qt import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from flowdesk.gui.widgets.status_colors import error_background, status_color
+
+if TYPE_CHECKING:
+    from flowdesk.core.runtime import Runtime
+
+COLUMNS = ("Name", "Category", "Triggers", "Schedule", "Next run", "Last run", "Active")
+NAME, CATEGORY, TRIGGERS, SCHEDULE, NEXT_RUN, LAST_RUN, ACTIVE = range(len(COLUMNS))
+SLUG_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass
+class WorkflowRow:
+    """What the table shows of one workflow."""
+
+    slug: str
+    name: str
+    category: str = ""
+    description: str = ""
+    triggers: list[str] = field(default_factory=list)
+    schedule: str | None = None
+    schedule_text: str = ""
+    next_run: datetime | None = None
+    next_text: str = "—"
+    last_time: datetime | None = None
+    last_status: str | None = None
+    active: bool = False
+    error: str | None = None
+
+    @property
+    def broken(self) -> bool:
+        """True when the workflow cannot be loaded."""
+        return self.error is not None
+
+
+def short_time(moment: datetime | None) -> str:
+    """A time in the machine's zone, compact: 'Mon 24 Nov 08:00'."""
+    return moment.astimezone().strftime("%a %d %b %H:%M") if moment else "—"
+
+
+def schedule_words(expression: str) -> str:
+    """The cron expression in words, or why it is invalid."""
+    try:
+        return describe_cron(expression)
+    except CronError as exc:
+        return f"invalid: {exc}"
+    except Exception:  # noqa: BLE001 - cron-descriptor gives up on some valid expressions
+        return expression
+
+
+def _next_run(runtime: Runtime, slug: str, row: WorkflowRow, tz_name: str | None, now: datetime) -> None:
+    """Fill next_run / next_text: the scheduler's own schedule when it has a job, else the config's."""
+    if not row.schedule:
+        return
+    if "schedule" not in row.triggers:
+        row.next_text = "— (schedule trigger off)"
+        return
+    if not row.active:
+        row.next_text = "— (inactive)"
+        return
+    scheduler = runtime.scheduler
+    schedule = scheduler.schedule_of(slug) if scheduler is not None else None
+    try:
+        schedule = schedule or CronSchedule.parse(row.schedule, tz_name)
+    except CronError:
+        row.next_text = "— (invalid schedule)"
+        return
+    row.next_run = schedule.next_after(now)
+    paused = scheduler is not None and scheduler.paused
+    row.next_text = short_time(row.next_run) + (" (paused)" if paused else "")
+
+
+def build_rows(runtime: Runtime) -> list[WorkflowRow]:
+    """Rows for every workflow of the registry snapshot, with last runs from the store (GUI-thread reads)."""
+    workflows = dict(runtime.registry.workflows)
+    stats = runtime.store.stats_by_workflow()
+    now = datetime.now(timezone.utc)
+    rows = []
+    for slug, entry in sorted(workflows.items()):
+        config = entry.config
+        row = WorkflowRow(slug=slug, name=entry.display_name, error=entry.error if entry.broken else None)
+        if config is not None and not entry.broken:
+            row.category = config.category or ""
+            row.description = config.description or ""
+            row.triggers = list(config.triggers)
+            row.schedule = config.schedule
+            row.schedule_text = schedule_words(config.schedule) if config.schedule else ""
+            row.active = config.active
+            _next_run(runtime, slug, row, config.timezone, now)
+        last = stats[slug].last_run if slug in stats else None
+        if last is not None:
+            row.last_time, row.last_status = last.queued_at, last.status
+        rows.append(row)
+    return rows
+
+
+class WorkflowTableModel(QAbstractTableModel):
+    """Rows of WorkflowRow; ticking Active emits ``active_toggled`` (the view writes config.json on the core)."""
+
+    active_toggled = Signal(str, bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[WorkflowRow] = []
+
+    def set_rows(self, rows: list[WorkflowRow]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, slug: str) -> int:
+        """The row index of a workflow, -1 when absent."""
+        return next((i for i, r in enumerate(self.rows) if r.slug == slug), -1)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        """Number of workflows."""
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        """Number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        """Selectable rows; the Active cell is a checkbox unless the workflow is broken."""
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == ACTIVE and not self.rows[index.row()].broken:
+            base |= Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, colours, tooltips, check state and sort keys of one cell."""
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, col)
+        if role == SLUG_ROLE:
+            return row.slug
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == SEARCH_ROLE:
+            return " ".join([row.slug, row.name, row.category, row.description, *row.triggers, row.error or ""])
+        if role == Qt.ItemDataRole.CheckStateRole and col == ACTIVE and not row.broken:
+            return Qt.CheckState.Checked if row.active else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.BackgroundRole and row.broken:
+            return error_background()
+        if role == Qt.ItemDataRole.ForegroundRole and col == LAST_RUN and row.last_status:
+            return status_color(row.last_status)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.broken:
+                return f"Cannot be loaded:\n{row.error}"
+            if col == SCHEDULE and row.schedule:
+                return f"cron: {row.schedule}"
+            if col == NAME:
+                return row.description or row.slug
+        return None
+
+    @staticmethod
+    def _text(row: WorkflowRow, col: int) -> str:
+        if row.broken:
+            return {NAME: row.name, CATEGORY: "", SCHEDULE: "broken: see details", LAST_RUN: _last(row)}.get(col, "")
+        return {
+            NAME: row.name, CATEGORY: row.category, TRIGGERS: ", ".join(row.triggers),
+            SCHEDULE: row.schedule_text or "—", NEXT_RUN: row.next_text, LAST_RUN: _last(row), ACTIVE: "",
+        }[col]
+
+    @staticmethod
+    def _sort_key(row: WorkflowRow, col: int) -> Any:
+        if col == NEXT_RUN:
+            return row.next_run.timestamp() if row.next_run else float("inf")
+        if col == LAST_RUN:
+            return row.last_time.timestamp() if row.last_time else 0.0
+        if col == ACTIVE:
+            return int(row.active)
+        return WorkflowTableModel._text(row, col).lower()
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        """Ticking Active: shown at once, confirmed (or undone) by the view's refresh."""
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != ACTIVE:
+            return False
+        row = self.rows[index.row()]
+        if row.broken:
+            return False
+        checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+        row.active = checked
+        self.dataChanged.emit(index, index, [role])
+        self.active_toggled.emit(row.slug, checked)
+        return True
+
+
+def _last(row: WorkflowRow) -> str:
+    return f"{short_time(row.last_time)} · {row.last_status}" if row.last_status else "never"

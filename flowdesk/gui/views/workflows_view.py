@@ -1,0 +1,234 @@
+"""The Workflows view: a searchable, sortable table of workflows beside the selected one's details."""
+
+from __future__ import annotations
+
+from flowdesk.core.engine import RunEvent
+from flowdesk.core.registry import ReloadReport
+from flowdesk.core.scaffold import new_workflow
+from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.models.workflow_table_model import (
+    ACTIVE,
+    NAME,
+    SEARCH_ROLE,
+    SLUG_ROLE,
+    SORT_ROLE,
+    WorkflowTableModel,
+    build_rows,
+)
+from flowdesk.gui.qt import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    QPushButton,
+    QSortFilterProxyModel,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from flowdesk.gui.widgets.config_editor import ConfigEditor
+from flowdesk.gui.widgets.run_form import RunForm
+from flowdesk.gui.widgets.status_colors import error_color
+from flowdesk.gui.widgets.workflow_detail import WorkflowDetail
+
+EMPTY_TEXT = ("No workflows yet — create one with <code>flowdesk new workflow NAME</code> "
+              "or the <b>New workflow</b> button.")
+
+
+class WorkflowsView(QWidget):
+    """Lists every workflow (broken ones in red with their error); runs, edits and switches them on and off."""
+
+    title = "Workflows"
+    open_tools_requested = Signal()
+    history_requested = Signal(str)
+
+    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.run_form: RunForm | None = None
+        self.config_editor: ConfigEditor | None = None
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search workflows (name, category, description, trigger)…")
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton("New workflow…")
+        self.new_button.clicked.connect(self.ask_new_workflow)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        self.model = WorkflowTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(SEARCH_ROLE)
+        self.proxy.setFilterKeyColumn(NAME)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = WorkflowDetail(bridge)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.pages.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.pages, 1)
+        # Many runs can finish together: one refresh per burst.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(250)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.doubleClicked.connect(lambda index: self.open_run_form(self._slug_at(index)))
+        self.model.active_toggled.connect(self.set_active)
+        self.detail.run_requested.connect(self.open_run_form)
+        self.detail.edit_requested.connect(self.open_config_editor)
+        self.detail.history_requested.connect(self.show_history)
+        bridge.run_event.connect(self._on_run_event)
+        bridge.reloaded.connect(self._on_reloaded)
+        bridge.stopped.connect(self._refresh_timer.stop)
+
+    # -- data --------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Rebuild the rows from the registry and the store, keeping the selection."""
+        if not self.bridge.running:
+            return  # the store is closed once the core stopped (a refresh timer may still fire)
+        selected = self.selected_slug()
+        self.model.set_rows(build_rows(self.bridge.runtime))
+        self.pages.setCurrentIndex(1 if not self.model.rows else 0)
+        if selected is None and self.model.rows:
+            selected = self._slug_at(self.proxy.index(0, 0))
+        self.select(selected)
+
+    def selected_slug(self) -> str | None:
+        """The workflow of the current row."""
+        index = self.table.currentIndex()
+        return self._slug_at(index) if index.isValid() else None
+
+    def _slug_at(self, index: QModelIndex) -> str | None:
+        return index.data(SLUG_ROLE) if index.isValid() else None
+
+    def select(self, slug: str | None) -> None:
+        """Make a workflow the current row (and show it in the detail pane)."""
+        row = self.model.row_of(slug) if slug else -1
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+        self.detail.show_workflow(slug if index.isValid() else None)
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.show_workflow(self._slug_at(current))
+
+    def _on_run_event(self, event: RunEvent) -> None:
+        if event.kind == "finished":
+            # Bounced through the core loop: the run service records the outcome just after the event.
+            self.bridge.submit(lambda _rt: None, lambda _: self._refresh_timer.start())
+
+    def _on_reloaded(self, _report: ReloadReport) -> None:
+        self._refresh_timer.start()
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """A line above the table (errors in red); empty text hides it."""
+        colour = f"color: {error_color(self).name()};" if error else ""
+        self.message.setStyleSheet(colour)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def set_active(self, slug: str, active: bool) -> None:
+        """Write ``active`` into config.json on the core, then refresh (a failure undoes the tick)."""
+        def failed(exc: BaseException) -> None:
+            self.show_message(f"Could not switch {slug} {'on' if active else 'off'}: {exc}", error=True)
+            self.refresh()
+
+        self.bridge.submit(lambda rt: rt.set_workflow_active(slug, active), lambda _: self.refresh(), failed)
+
+    def toggle_active(self, slug: str) -> None:
+        """Click the Active checkbox of a workflow's row (as the user would)."""
+        row = self.model.row_of(slug)
+        index = self.model.index(row, ACTIVE)
+        current = self.model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        target = Qt.CheckState.Unchecked if current else Qt.CheckState.Checked
+        self.proxy.setData(self.proxy.mapFromSource(index), target, Qt.ItemDataRole.CheckStateRole)
+
+    def open_run_form(self, slug: str | None) -> RunForm | None:
+        """The run form of a workflow (window-modal, never blocking the event loop)."""
+        if not slug:
+            return None
+        self.run_form = RunForm(self.bridge, slug, self)
+        self.run_form.open_tools_requested.connect(self.open_tools)
+        self.run_form.run_done.connect(lambda _record: self._refresh_timer.start())
+        self.run_form.open()
+        return self.run_form
+
+    def open_config_editor(self, slug: str | None) -> ConfigEditor | None:
+        """The config.json editor of a workflow."""
+        if not slug:
+            return None
+        self.config_editor = ConfigEditor(self.bridge, slug, self)
+        self.config_editor.saved.connect(lambda _slug: self.refresh())
+        self.config_editor.open()
+        return self.config_editor
+
+    def show_history(self, slug: str) -> None:
+        """Switch to the Runs view filtered on this workflow."""
+        self.history_requested.emit(slug)
+        window = self.window()
+        if hasattr(window, "show_view"):
+            window.show_view("runs").show_workflow(slug)
+
+    def open_tools(self) -> None:
+        """Switch to the Tools view (a run was skipped or failed for a tool profile)."""
+        self.open_tools_requested.emit()
+        window = self.window()
+        if hasattr(window, "show_view"):
+            window.show_view("tools")
+
+    def ask_new_workflow(self) -> None:
+        """Ask for a name, then create the workflow."""
+        name, ok = QInputDialog.getText(self, "New workflow", "Name (letters, digits and _, e.g. weekly_report):")
+        if ok and name.strip():
+            self.create_workflow(name.strip())
+
+    def create_workflow(self, name: str) -> None:
+        """Create a starter workflow on the core (``flowdesk new workflow``), reload, then select it."""
+        def created(folder: object) -> None:
+            self.show_message(f"Created {folder}: edit its main.py and config.json.")
+            self.refresh()
+            self.select(getattr(folder, "name", None))
+
+        def make(rt):  # noqa: ANN001, ANN202 - runs on the core
+            folder = new_workflow(rt.workspace, name)
+            rt.reload()
+            return folder
+
+        self.bridge.submit(make, created, lambda exc: self.show_message(f"Could not create {name}: {exc}", True))

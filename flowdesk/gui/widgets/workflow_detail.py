@@ -1,0 +1,159 @@
+"""The pane beside the workflows table: description, each tool's profile status, recent runs, actions."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flowdesk.core.errors import NotFound
+from flowdesk.core.profiles import is_input_profile
+from flowdesk.core.registry import WorkflowEntry
+from flowdesk.core.run_service import tool_profiles
+from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.qt import (
+    QDesktopServices,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    Qt,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from flowdesk.gui.widgets.run_sparkline import RunSparkline
+from flowdesk.gui.widgets.status_colors import error_color, status_color
+
+if TYPE_CHECKING:
+    from flowdesk.core.runtime import Runtime
+
+
+@dataclass
+class ToolStatus:
+    """One required tool with the profile the workflow uses and whether that profile can run."""
+
+    tool: str
+    profile: str
+    ok: bool
+    text: str  # "ok", "missing SLACK_MARKETING_BOT_TOKEN", "not installed"...
+
+
+def tool_statuses(runtime: Runtime, entry: WorkflowEntry) -> list[ToolStatus]:
+    """The status of each required tool's profile, checked the way the run service checks it (reads only)."""
+    if entry.config is None:
+        return []
+    profiles = tool_profiles(entry)
+    disabled = runtime.disabled_tools()
+    out = []
+    for name in entry.config.tools_required:
+        profile = profiles.get(name, "DEFAULT")
+        try:
+            tool = runtime.registry.tool(name)
+        except NotFound:
+            out.append(ToolStatus(name, profile, False, "not installed"))
+            continue
+        cfg = tool.config
+        if tool.broken or cfg is None:
+            out.append(ToolStatus(name, profile, False, f"broken: {tool.error}"))
+        elif tool.slug in disabled or not cfg.enabled:
+            out.append(ToolStatus(name, profile, False, "disabled"))
+        elif is_input_profile(profile):
+            out.append(ToolStatus(name, profile, True, f"from the run input ({profile})"))
+        else:
+            resolved = runtime.resolver.resolve(
+                tool.slug, profile, cfg.required_params, cfg.optional_params,
+                aliases=[a for a in (*cfg.aliases, name) if a != tool.slug], secret_params=cfg.secret_params or ())
+            text = "ok" if resolved.available else "missing " + ", ".join(resolved.missing)
+            out.append(ToolStatus(name, profile, resolved.available, text))
+    return out
+
+
+class WorkflowDetail(QWidget):
+    """Shows one workflow; its buttons ask the view to run, edit or show history."""
+
+    run_requested = Signal(str)
+    edit_requested = Signal(str)
+    history_requested = Signal(str)
+
+    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.slug: str | None = None
+        self.entry: WorkflowEntry | None = None
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        self.tools = QLabel()
+        self.tools.setWordWrap(True)
+        self.tools.setTextFormat(Qt.TextFormat.RichText)
+        self.sparkline = RunSparkline()
+        self.buttons = {key: QPushButton(text) for key, text in (
+            ("run", "Run…"), ("edit", "Edit…"), ("folder", "Open folder"), ("history", "History"))}
+        self.buttons["run"].clicked.connect(lambda: self.slug and self.run_requested.emit(self.slug))
+        self.buttons["edit"].clicked.connect(lambda: self.slug and self.edit_requested.emit(self.slug))
+        self.buttons["history"].clicked.connect(lambda: self.slug and self.history_requested.emit(self.slug))
+        self.buttons["folder"].clicked.connect(self.open_folder)
+        row = QHBoxLayout()
+        for button in self.buttons.values():
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.error)
+        layout.addWidget(self.description)
+        layout.addWidget(QLabel("<b>Tools</b>"))
+        layout.addWidget(self.tools)
+        layout.addWidget(QLabel("<b>Recent runs</b>"))
+        layout.addWidget(self.sparkline)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.show_workflow(None)
+
+    def show_workflow(self, slug: str | None) -> None:
+        """Show a workflow by slug (None: the hint to select one)."""
+        # Before the core starts (the window is built first) there is no runtime to ask.
+        runtime = self.bridge.runtime if slug and self.bridge.running else None
+        entry = runtime.registry.workflows.get(slug) if runtime is not None else None
+        self.slug, self.entry = (slug, entry) if entry is not None else (None, None)
+        for button in self.buttons.values():
+            button.setEnabled(entry is not None)
+        if entry is None:
+            self.title.setText("<i>Select a workflow.</i>")
+            for label in (self.error, self.description, self.tools):
+                label.clear()
+            self.error.hide()
+            self.sparkline.set_statuses([])
+            return
+        self.title.setText(f"<h3>{html.escape(entry.display_name)}</h3><small>{html.escape(entry.slug)} · "
+                           f"{html.escape(str(entry.path))}</small>")
+        self.error.setVisible(entry.broken)
+        self.error.setText(entry.error or "")
+        self.error.setStyleSheet(f"color: {error_color(self).name()};")
+        self.buttons["run"].setEnabled(not entry.broken)
+        self.buttons["edit"].setEnabled(entry.config is not None)
+        config = entry.config
+        self.description.setText((config.description or "") if config else "")
+        self.tools.setText(self._tools_html(tool_statuses(runtime, entry)) if config else "")
+        self.sparkline.set_statuses(runtime.store.recent_statuses(entry.slug, 30))
+
+    def _tools_html(self, statuses: list[ToolStatus]) -> str:
+        if not statuses:
+            return "<i>none</i>"
+        lines = []
+        for s in statuses:
+            colour = status_color("success" if s.ok else "error", self).name()
+            lines.append(f"{html.escape(s.tool)} (profile {html.escape(s.profile)}): "
+                         f'<span style="color:{colour}">{html.escape(s.text)}</span>')
+        return "<br>".join(lines)
+
+    def open_folder(self) -> None:
+        """The workflow's folder in the file manager."""
+        if self.entry is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.entry.path)))

@@ -1,0 +1,166 @@
+"""RunsView: runs appear by themselves, filters, paging, detail with output and log, live log, re-runs."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import date, timedelta
+
+import pytest
+
+from flowdesk.core.input_validation import MASK
+from flowdesk.core.run_service import RunRequest
+from flowdesk.gui.views import runs_view
+from flowdesk.gui.views.runs_view import RunsView
+from tests.gui.conftest import call_core
+
+
+def add_workflow(qtbot, bridge, slug: str, body: str, schema: list | None = None) -> None:  # noqa: ANN001
+    folder = bridge.runtime.workspace.workflows_dir / slug
+    folder.mkdir()
+    config = {"name": slug, "triggers": ["manual"], "inputs_schema": schema or [], "timeout": 30}
+    (folder / "config.json").write_text(json.dumps(config))
+    (folder / "main.py").write_text(textwrap.dedent(body))
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+
+
+def run_now(qtbot, bridge, slug: str, data: dict | None = None, trigger: str = "manual"):  # noqa: ANN001, ANN201
+    return call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest(slug, data or {}, trigger=trigger)))
+
+
+def start_run(qtbot, bridge, slug: str) -> str:  # noqa: ANN001
+    return call_core(qtbot, bridge, lambda rt: rt.runs.submit(rt.runs.prepare(RunRequest(slug, {})))[0])
+
+
+def make_view(qtbot, bridge) -> RunsView:  # noqa: ANN001
+    view = RunsView(bridge)
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    return view
+
+
+def listed(view: RunsView) -> list[str]:
+    return [r.id for r in view.model.runs]
+
+
+def test_a_run_appears_and_its_detail_shows_output_and_log(qtbot, bridge) -> None:
+    view = make_view(qtbot, bridge)
+    assert listed(view) == [] and "No runs" in view.count_label.text()
+    record = run_now(qtbot, bridge, "input_showcase")
+    qtbot.waitUntil(lambda: listed(view) == [record.id]
+                    and view.model.runs[0].status == "success", timeout=5000)
+    view.select_run(record.id)
+    assert view.detail.run_id == record.id
+    assert '"Quarterly review"' in view.detail.output_view.toPlainText()
+    assert "INFO workflows.input_showcase.main: received" in view.detail.log_text()
+    assert view.detail.times["duration"].text().endswith("s")
+    assert view.detail.input_view.toPlainText().startswith("{")
+    assert "success" in view.detail.header.text() and "manual" in view.detail.header.text()
+
+
+def test_filters_and_newest_first(qtbot, bridge) -> None:
+    add_workflow(qtbot, bridge, "failing", """
+        def execute(data, tools):
+            raise RuntimeError("boom")
+    """)
+    ok = run_now(qtbot, bridge, "next_dates")
+    bad = run_now(qtbot, bridge, "failing", trigger="api")
+    skipped = run_now(qtbot, bridge, "newsletter_automation")
+    view = make_view(qtbot, bridge)
+    assert listed(view) == [skipped.id, bad.id, ok.id]
+    assert view.model.runs[1].status == "error"
+    bar = view.filters
+    bar.set_filters(workflow="failing")
+    assert listed(view) == [bad.id]
+    bar.set_filters(status="skipped")
+    assert listed(view) == [skipped.id]
+    bar.set_filters(trigger="api")
+    assert listed(view) == [bad.id]
+    today = date.today()
+    bar.set_filters(since=today + timedelta(days=1))
+    assert listed(view) == []
+    bar.set_filters(until=today - timedelta(days=1))
+    assert listed(view) == []
+    bar.set_filters(since=today, until=today)
+    assert len(listed(view)) == 3
+    view.show_workflow("next_dates")
+    assert listed(view) == [ok.id] and bar.query()["since"] is None
+
+
+def test_paging_with_load_more(qtbot, bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runs_view, "PAGE", 2)
+    ids = [run_now(qtbot, bridge, "next_dates").id for _ in range(3)]
+    view = make_view(qtbot, bridge)
+    assert listed(view) == ids[::-1][:2] and view.more_button.isEnabled()
+    assert view.count_label.text() == "Showing 2 of 3 runs"
+    view.more_button.click()
+    assert listed(view) == ids[::-1] and not view.more_button.isEnabled()
+
+
+def test_live_log_streams_before_the_run_ends(qtbot, bridge) -> None:
+    add_workflow(qtbot, bridge, "slow", """
+        import time
+
+        def execute(data, tools):
+            print("first line", flush=True)
+            time.sleep(2)
+            print("second line", flush=True)
+            return {"status": "success", "message": "slow done", "data": {"ok": True}}
+    """)
+    view = make_view(qtbot, bridge)
+    run_id = start_run(qtbot, bridge, "slow")
+    view.select_run(run_id)
+    qtbot.waitUntil(lambda: "first line" in view.detail.log_text(), timeout=10000)
+    assert bridge.runtime.store.get(run_id).status in ("queued", "running")
+    assert "second line" not in view.detail.log_text()
+    assert view.detail.progress.isVisible()
+    qtbot.waitUntil(lambda: view.detail.record is not None and view.detail.record.status == "success", timeout=10000)
+    assert "second line" in view.detail.log_text()
+    assert '"ok": true' in view.detail.output_view.toPlainText()
+    assert not view.detail.progress.isVisible()
+    qtbot.waitUntil(lambda: view.model.runs and view.model.runs[0].status == "success", timeout=5000)
+
+
+def test_rerun_with_same_inputs_links_to_the_original(qtbot, bridge) -> None:
+    original = run_now(qtbot, bridge, "next_dates", {"days": 3})
+    view = make_view(qtbot, bridge)
+    view.select_run(original.id)
+    view.detail.rerun_button.click()
+    qtbot.waitUntil(lambda: len(view.model.runs) == 2, timeout=5000)
+    child = bridge.runtime.store.list_runs(workflow="next_dates")[0]
+    assert child.id != original.id and child.parent_run_id == original.id
+    assert child.trigger == "manual" and child.input["days"] == 3
+    qtbot.waitUntil(lambda: view.detail.run_id == child.id, timeout=5000)
+    assert "re-run of" in view.detail.header.text()
+
+
+def test_rerun_of_a_run_with_a_password_asks_for_it_again(qtbot, bridge) -> None:
+    original = run_now(qtbot, bridge, "input_showcase", {"api_key": "top-secret-key", "attendees": 99})
+    assert original.input["api_key"] == MASK
+    view = make_view(qtbot, bridge)
+    view.select_run(original.id)
+    view.detail.rerun_button.click()  # same inputs are impossible: the form opens instead
+    form = view.run_form
+    assert form is not None and form.isVisible()
+    assert form.values()["attendees"] == 99 and form.values()["api_key"] == ""
+    form.editors["api_key"].set_value("another-secret")
+    with qtbot.waitSignal(form.run_done, timeout=30000) as done:
+        form.run()
+    child = bridge.runtime.store.get(done.args[0].id)
+    assert child.parent_run_id == original.id and child.input["api_key"] == MASK
+    qtbot.waitUntil(lambda: child.id in listed(view), timeout=5000)
+
+
+def test_rerun_with_edited_inputs(qtbot, bridge) -> None:
+    original = run_now(qtbot, bridge, "next_dates", {"days": 3})
+    view = make_view(qtbot, bridge)
+    view.select_run(original.id)
+    view.detail.rerun_edit_button.click()
+    form = view.run_form
+    assert form is not None and form.values()["days"] == 3
+    form.editors["days"].set_value(10)
+    with qtbot.waitSignal(form.run_done, timeout=30000) as done:
+        form.run()
+    child = bridge.runtime.store.get(done.args[0].id)
+    assert child.parent_run_id == original.id and child.input["days"] == 10

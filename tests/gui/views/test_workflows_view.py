@@ -1,0 +1,178 @@
+"""WorkflowsView: table, search, sort, broken rows, detail pane, active switch, new workflow, empty state."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from flowdesk.core.cron import CronSchedule
+from flowdesk.core.run_service import RunRequest
+from flowdesk.gui.models.workflow_table_model import ACTIVE, LAST_RUN, NAME, NEXT_RUN, SCHEDULE, SLUG_ROLE
+from flowdesk.gui.qt import QPalette, Qt, QWidget
+from flowdesk.gui.views.workflows_view import WorkflowsView
+from flowdesk.gui.widgets.status_colors import status_color
+from tests.gui.conftest import call_core
+
+
+def make_view(qtbot, bridge) -> WorkflowsView:  # noqa: ANN001
+    view = WorkflowsView(bridge)
+    qtbot.addWidget(view)
+    view.show()
+    view.refresh()
+    return view
+
+
+def shown_slugs(view: WorkflowsView) -> list[str]:
+    return [view.proxy.index(r, 0).data(SLUG_ROLE) for r in range(view.proxy.rowCount())]
+
+
+def cell(view: WorkflowsView, slug: str, col: int, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+    return view.model.index(view.model.row_of(slug), col).data(role)
+
+
+def test_table_lists_workflows_with_schedule_and_next_run(qtbot, bridge) -> None:
+    view = make_view(qtbot, bridge)
+    assert set(shown_slugs(view)) == set(bridge.runtime.registry.workflows)
+    assert cell(view, "next_dates", SCHEDULE).startswith("At 08:00")
+    expected = bridge.runtime.scheduler.schedule_of("next_dates")
+    assert expected is not None
+    row = view.model.rows[view.model.row_of("next_dates")]
+    assert row.next_run == expected.next_times(1)[0]
+    assert cell(view, "next_dates", NEXT_RUN) != "—"
+    assert cell(view, "input_showcase", SCHEDULE) == "—"
+    assert cell(view, "input_showcase", ACTIVE, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert cell(view, "input_showcase", LAST_RUN) == "never"
+    assert view.pages.currentIndex() == 0
+
+
+def test_search_and_sort(qtbot, bridge) -> None:
+    view = make_view(qtbot, bridge)
+    view.search.setText("YOUTUBE")  # matched in the description, case-insensitively
+    assert shown_slugs(view) == ["newsletter_automation"]
+    view.search.setText("examples")
+    assert set(shown_slugs(view)) == {"input_showcase", "next_dates", "workspace_report"}
+    view.search.clear()
+    view.table.sortByColumn(NAME, Qt.SortOrder.DescendingOrder)
+    names = [view.proxy.index(r, NAME).data() for r in range(view.proxy.rowCount())]
+    assert names == sorted(names, key=str.lower, reverse=True)
+    view.table.sortByColumn(NEXT_RUN, Qt.SortOrder.AscendingOrder)
+    assert shown_slugs(view)[0] in ("next_dates", "workspace_report", "newsletter_automation")
+
+
+def test_broken_workflow_is_red_with_its_error(qtbot, bridge) -> None:
+    folder = bridge.runtime.workspace.workflows_dir / "broken_one"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"name": "Broken", "triggers": ["never"]}')
+    (folder / "main.py").write_text("def execute(data, tools):\n    return {}\n")
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    view = make_view(qtbot, bridge)
+    assert "broken_one" in shown_slugs(view)
+    tooltip = cell(view, "broken_one", NAME, Qt.ItemDataRole.ToolTipRole)
+    assert "triggers" in tooltip and "never" in tooltip
+    assert cell(view, "broken_one", NAME, Qt.ItemDataRole.BackgroundRole) is not None
+    view.select("broken_one")
+    assert view.detail.error.isVisible() and "never" in view.detail.error.text()
+    assert not view.detail.buttons["run"].isEnabled()
+    assert cell(view, "broken_one", ACTIVE, Qt.ItemDataRole.CheckStateRole) is None
+
+
+def test_detail_shows_tool_profile_status_and_sparkline(qtbot, bridge, monkeypatch) -> None:
+    monkeypatch.delenv("SLACK_MARKETING_TOKEN", raising=False)
+    view = make_view(qtbot, bridge)
+    view.select("newsletter_automation")
+    tools = view.detail.tools.text()
+    assert "slack (profile MARKETING)" in tools and "missing SLACK_MARKETING_TOKEN" in tools
+    view.select("next_dates")
+    assert "date (profile DEFAULT)" in view.detail.tools.text() and ">ok</span>" in view.detail.tools.text()
+
+    # A run shows up in the sparkline and the Last run column (coloured by status) after it finishes.
+    call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("next_dates", {})))
+    qtbot.waitUntil(lambda: view.model.rows[view.model.row_of("next_dates")].last_status == "success", timeout=5000)
+    assert view.detail.sparkline.statuses == ["success"]
+    assert cell(view, "next_dates", LAST_RUN, Qt.ItemDataRole.ForegroundRole) == status_color("success")
+    assert len(view.detail.sparkline.bar_rects()) == 1
+    view.detail.sparkline.grab()  # paints without error
+
+
+def test_toggling_active_writes_config_json(qtbot, bridge) -> None:
+    view = make_view(qtbot, bridge)
+    path = bridge.runtime.registry.workflows["next_dates"].config_path
+    assert bridge.runtime.scheduler.schedule_of("next_dates") is not None
+    view.toggle_active("next_dates")
+    qtbot.waitUntil(lambda: json.loads(path.read_text())["active"] is False, timeout=5000)
+    qtbot.waitUntil(lambda: bridge.runtime.scheduler.schedule_of("next_dates") is None, timeout=5000)
+    qtbot.waitUntil(lambda: cell(view, "next_dates", NEXT_RUN) == "— (inactive)", timeout=5000)
+    assert json.loads(path.read_text())["tool_profiles"] == {"date": "DEFAULT"}  # the rest is kept
+    view.toggle_active("next_dates")
+    qtbot.waitUntil(lambda: json.loads(path.read_text())["active"] is True, timeout=5000)
+
+
+def test_new_workflow_button_and_empty_state(qtbot, bridge) -> None:
+    for folder in bridge.runtime.workspace.workflows_dir.iterdir():
+        shutil.rmtree(folder)
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    view = make_view(qtbot, bridge)
+    assert view.pages.currentIndex() == 1
+    assert "flowdesk new workflow NAME" in view.empty.text() and "New workflow" in view.empty.text()
+    view.create_workflow("weekly_digest")
+    qtbot.waitUntil(lambda: shown_slugs(view) == ["weekly_digest"], timeout=5000)
+    assert view.pages.currentIndex() == 0
+    assert view.selected_slug() == "weekly_digest"
+    assert (bridge.runtime.workspace.workflows_dir / "weekly_digest" / "main.py").is_file()
+
+
+def test_buttons_open_run_form_editor_and_history(qtbot, bridge) -> None:
+    view = make_view(qtbot, bridge)
+    view.select("input_showcase")
+    view.detail.buttons["run"].click()
+    assert view.run_form is not None and view.run_form.slug == "input_showcase" and view.run_form.isVisible()
+    view.run_form.close()
+    view.detail.buttons["edit"].click()
+    assert view.config_editor is not None and view.config_editor.slug == "input_showcase"
+    view.config_editor.close()
+    with qtbot.waitSignal(view.history_requested) as sig:
+        view.detail.buttons["history"].click()
+    assert sig.args == ["input_showcase"]
+
+
+def test_history_button_switches_to_runs_view_filtered(qtbot, bridge) -> None:
+    from flowdesk.gui.views.runs_view import RunsView
+
+    class Host(QWidget):
+        """Stands in for MainWindow: show_view(key) returns the view."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.runs = RunsView(bridge, self)
+            self.workflows = WorkflowsView(bridge, self)
+            self.shown = None
+
+        def show_view(self, key: str) -> QWidget:
+            self.shown = key
+            return self.runs
+
+    host = Host()
+    qtbot.addWidget(host)
+    host.workflows.refresh()
+    host.workflows.show_history("next_dates")
+    assert host.shown == "runs" and host.runs.filters.query()["workflow"] == "next_dates"
+
+
+def test_status_colours_follow_the_palette(qtbot) -> None:
+    light, dark = QPalette(), QPalette()
+    light.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.white)
+    dark.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.setPalette(light)
+    on_light = status_color("error", widget)
+    widget.setPalette(dark)
+    on_dark = status_color("error", widget)
+    assert on_light.lightness() < 128 < on_dark.lightness()
+
+
+def test_next_run_for_a_schedule_without_a_job_comes_from_cron(qtbot, bridge) -> None:
+    view = make_view(qtbot, bridge)
+    row = view.model.rows[view.model.row_of("workspace_report")]
+    job = bridge.runtime.scheduler.schedule_of("workspace_report")
+    assert row.next_run == (job or CronSchedule.parse("0 18 * * 1-5")).next_times(1)[0]
