@@ -17,7 +17,7 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
-SECTION_ORDER = ("machine", "engine", "serve")
+SECTION_ORDER = ("machine", "engine", "serve", "desktop", "bundle")
 
 INTRO = """# FlowDesk benchmarks
 

@@ -42,6 +42,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _app_options(argv: list[str]) -> argparse.Namespace:
+    """The options the app takes (no command given)."""
+    parser = argparse.ArgumentParser(prog="flowdesk", add_help=False)
+    parser.add_argument("--workspace")
+    parser.add_argument("--data-dir")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def _opens_the_app(argv: list[str]) -> bool:
+    """True when argv holds only the app's own options (so no sub-command and no --help/--version)."""
+    rest = list(argv)
+    while rest:
+        head = rest.pop(0)
+        if head in ("-v", "--verbose"):
+            continue
+        if head in ("--workspace", "--data-dir") and rest:
+            rest.pop(0)
+            continue
+        if head.startswith(("--workspace=", "--data-dir=")):
+            continue
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -53,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from flowdesk.gui.tool_check import main as tool_check_main
 
         return tool_check_main(argv[1:])
+    if _opens_the_app(argv):  # no command: skip importing every command module before the window
+        from flowdesk.gui.app import run_app
+
+        return run_app(_app_options(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,

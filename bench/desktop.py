@@ -1,0 +1,119 @@
+"""Desktop benchmark: process start to first painted window, RSS after 10 s, idle CPU hidden in the tray.
+
+Both probes are fresh subprocesses (bench/desktop_probe.py) measured in the same run: a bare PySide6
+``QMainWindow`` (the baseline) and the FlowDesk app on a workspace with 100 schedules (far in the
+future, so nothing fires). Time to first window = wall clock from ``Popen`` to the probe's PAINTED
+time stamp. After the paint the window is hidden, as when closed to the tray; CPU is then measured
+over ``--idle`` seconds for the process and its worker children. Offscreen platform.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/desktop.py            # print the tables
+    .venv/bin/python bench/desktop.py --write    # also rewrite the desktop section of BENCHMARKS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_workspace import add_workflow, new_workspace, scheduled_config  # noqa: E402
+from bench.benchmarks_md import (  # noqa: E402
+    OtherLoad, Target, command_line, facts_block, load_average, machine_facts, table, targets_table, write_section)
+from bench.serve_process import ProcessTreeUsage  # noqa: E402
+
+PROBE = Path(__file__).with_name("desktop_probe.py")
+MB = 1024 * 1024
+
+
+def probe(mode: str, extra: list[str], env: dict[str, str], idle: float) -> dict[str, float]:
+    """Start one probe; time to paint, RSS 10 s after start, CPU while hidden."""
+    started = time.time()
+    proc = subprocess.Popen([sys.executable, str(PROBE), mode, *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        if not line.startswith("PAINTED"):
+            raise RuntimeError(f"{mode}: no paint ({line!r})")
+        first_window = float(line.split()[1]) - started
+        proc.stdout.readline()  # HIDDEN
+        usage = ProcessTreeUsage(proc.pid)
+        time.sleep(max(0.0, 10.0 - (time.time() - started)))
+        rss_main, rss_total, _ = usage.rss()
+        usage.begin()
+        end = time.time() + idle
+        while time.time() < end:
+            time.sleep(1.0)
+            usage.sample()
+        cpu_main, cpu_total = usage.cpu_seconds()
+        return {"first_window": first_window, "rss_main": rss_main / MB, "rss_total": rss_total / MB,
+                "cpu_main": 100 * cpu_main / idle, "cpu_total": 100 * cpu_total / idle}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main() -> int:
+    """Alternate the two probes ``--repeats`` times; report medians; exit 1 when a target fails."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each probe (medians reported)")
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measurement (last app run)")
+    parser.add_argument("--write", action="store_true", help="rewrite the desktop section of BENCHMARKS.md")
+    args = parser.parse_args()
+    facts, other = machine_facts(), OtherLoad()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.TemporaryDirectory(prefix="flowdesk-bench-desktop-") as tmp:
+        ws = new_workspace(Path(tmp) / "ws")
+        for i in range(100):
+            add_workflow(ws, f"sched_{i:03d}", scheduled_config("0 3 1 1 *"))
+        runs: dict[str, list[dict[str, float]]] = {"minimal": [], "app": []}
+        for n in range(args.repeats):
+            idle = args.idle if n == args.repeats - 1 else 1.0
+            runs["minimal"].append(probe("minimal", [], env, 1.0))
+            data = str(Path(tmp) / f"data{n}")
+            runs["app"].append(probe("app", ["--workspace", str(ws.root), "--data-dir", data], env, idle))
+    med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in runs.items()}
+    idle_app = runs["app"][-1]
+    ratio = med["app"]["first_window"] / med["minimal"]["first_window"]
+    facts["load average at end"] = load_average()
+    facts["CPU used by other processes during the run"] = other.describe()
+    rows = [("minimal PySide6 window (baseline)", f"{med['minimal']['first_window'] * 1000:.0f}", "1×",
+             f"{med['minimal']['rss_main']:.0f}", "-"),
+            ("FlowDesk app, 100 schedules", f"{med['app']['first_window'] * 1000:.0f}", f"{ratio:.2f}×",
+             f"{med['app']['rss_main']:.0f}", f"{med['app']['rss_total']:.0f}")]
+    results = table(["process", "start → first painted window (ms, median)", "ratio", "RSS MB after 10 s",
+                     "RSS MB with workers"], rows)
+    idle_rows = [("FlowDesk app hidden (tray), 100 schedules", f"{args.idle:.0f}", f"{idle_app['cpu_main']:.3f}",
+                  f"{idle_app['cpu_total']:.3f}")]
+    targets = [Target("first window, app ÷ minimal window", "≤ 2.5×", f"{ratio:.2f}×", ratio <= 2.5),
+               Target("idle RSS without an interface open (app + workers)", "≤ 200 MB",
+                      f"{med['app']['rss_total']:.0f} MB", med["app"]["rss_total"] <= 200),
+               Target("idle CPU hidden in the tray (app + workers)", "≤ 0.5 % of a core",
+                      f"{idle_app['cpu_total']:.3f} %", idle_app["cpu_total"] <= 0.5)]
+    body = "\n\n".join([
+        "## Desktop app (`bench/desktop.py`)", f"Command: `{command_line()}`", facts_block(facts),
+        f"Median of {args.repeats} alternating runs of each probe, offscreen (`QT_QPA_PLATFORM=offscreen`), "
+        "each a fresh process; the app opens on a workspace of 100 scheduled workflows and starts its core "
+        "(scheduler, listener, 2 warm workers) as it does for a user. RSS is the plain sum over processes.",
+        results, table(["process", "idle window (s)", "CPU % of a core (main)", "CPU % (with workers)"], idle_rows),
+        "### Targets", targets_table(targets)])
+    print(body)
+    if args.write:
+        write_section("desktop", body, facts)
+        print("\nwrote the desktop section of BENCHMARKS.md")
+    return 0 if all(t.ok for t in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
