@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean schemas
+.PHONY: run test bench clean schemas screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,33 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/engine.py --write
+	$(BIN)/python bench/serve.py --write
+	$(BIN)/python bench/desktop.py --write
+
+# A PNG of every view of the app (offscreen) into docs/screenshots/, shown in the README.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_screenshots.py
 
 schemas: $(STAMP)
 	$(BIN)/python -m flowdesk.core.config.schema_export resources/schemas
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# -- Bundle (PyInstaller, one folder): see README "Bundle" -----------------------------------
+.PHONY: bundle bundle-test
+BUNDLE_STAMP := $(VENV)/.bundle-installed
+
+$(BUNDLE_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bundle]'
+	touch $(BUNDLE_STAMP)
+
+# dist/flowdesk/ + dist/flowdesk-<version>-linux-x86_64.tar.xz; fails when a size target is missed.
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/python bundle/build.py --archive
+
+# Builds dist/flowdesk/ (no archive: xz -9 adds ~3 min), then smoke-tests the FROZEN binary.
+bundle-test: $(BUNDLE_STAMP)
+	$(BIN)/python bundle/build.py
+	QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python bundle/smoke_test.py

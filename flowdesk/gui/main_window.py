@@ -77,9 +77,10 @@ class MainWindow(QMainWindow):
         bridge.start_failed.connect(self._on_start_failed)
         bridge.reloaded.connect(lambda _report: self.refresh_all())
         bridge.run_event.connect(self._on_run_event)
+        self._running = 0
         if bridge.running:
             self._build_views()
-        self._running = 0
+            self._update_status()
 
     def _build_views(self) -> None:
         """Build every view (the core is up: their data is there)."""

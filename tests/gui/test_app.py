@@ -116,3 +116,11 @@ def test_the_window_paints_before_the_core_starts_then_builds_its_views(qtbot, g
         assert window.stack.currentWidget() is window.views["workflows"]
     finally:
         b.stop()
+
+
+def test_status_bar_says_where_the_core_listens(qtbot, bridge) -> None:
+    from flowdesk.gui.main_window import MainWindow
+
+    window = MainWindow(bridge, tray_available=True)
+    qtbot.addWidget(window)
+    assert bridge.url in window.status.text() and "scheduler on" in window.status.text()
