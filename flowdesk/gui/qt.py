@@ -34,6 +34,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QPainter,
+    QPaintEvent,
     QPalette,
     QPen,
     QPixmap,
@@ -41,6 +42,7 @@ from PySide6.QtGui import (
     QShortcut,
     QStandardItem,
     QStandardItemModel,
+    QTextCursor,
 )
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -48,6 +50,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
@@ -60,6 +63,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -99,7 +103,3 @@ def load_webengine() -> type:
     from PySide6.QtWebEngineWidgets import QWebEngineView
 
     return QWebEngineView
-
-# Appended for the workflows / runs views, the run form and the config editor.
-from PySide6.QtGui import QPaintEvent, QTextCursor  # noqa: E402
-from PySide6.QtWidgets import QCompleter, QInputDialog  # noqa: E402

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flowdesk.core.store import RunRecord
-from flowdesk.gui.qt import QAbstractTableModel, QModelIndex, QObject, Qt
+from flowdesk.gui.models.list_table_model import ListTableModel
+from flowdesk.gui.qt import QModelIndex, QObject, Qt
 from flowdesk.gui.widgets.run_detail import human_duration, local_time
 from flowdesk.gui.widgets.status_colors import status_color
 
@@ -14,8 +15,10 @@ QUEUED, WORKFLOW, STATUS, TRIGGER, DURATION, MESSAGE = range(len(COLUMNS))
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class RunTableModel(QAbstractTableModel):
+class RunTableModel(ListTableModel):
     """Rows of RunRecord in the store's order (newest first)."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,19 +44,9 @@ class RunTableModel(QAbstractTableModel):
         """The row of a run, -1 when not shown."""
         return next((i for i, r in enumerate(self.runs) if r.id == run_id), -1)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        """Number of runs shown."""
-        return 0 if parent.isValid() else len(self.runs)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        """Number of columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        """The runs shown, one per row."""
+        return self.runs
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, status colour, run id and the error as a tooltip."""

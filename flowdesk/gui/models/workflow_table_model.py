@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
-from flowdesk.gui.qt import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from flowdesk.gui.models.list_table_model import ListTableModel
+from flowdesk.gui.qt import QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.widgets.status_colors import error_background, status_color
 
 if TYPE_CHECKING:
@@ -105,8 +106,10 @@ def build_rows(runtime: Runtime) -> list[WorkflowRow]:
     return rows
 
 
-class WorkflowTableModel(QAbstractTableModel):
+class WorkflowTableModel(ListTableModel):
     """Rows of WorkflowRow; ticking Active emits ``active_toggled`` (the view writes config.json on the core)."""
+
+    columns = COLUMNS
 
     active_toggled = Signal(str, bool)
 
@@ -124,19 +127,9 @@ class WorkflowTableModel(QAbstractTableModel):
         """The row index of a workflow, -1 when absent."""
         return next((i for i, r in enumerate(self.rows) if r.slug == slug), -1)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        """Number of workflows."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        """Number of columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def items(self) -> list[Any]:
+        """The rows shown, one per row."""
+        return self.rows
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         """Selectable rows; the Active cell is a checkbox unless the workflow is broken."""
