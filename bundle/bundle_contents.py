@@ -1,0 +1,172 @@
+"""What goes into the FlowDesk bundle besides what PyInstaller finds by itself (used by ``flowdesk.spec``).
+
+* data: the example workspace (``examples/``), the JSON schemas, the built-in tools' ``config.json``
+  (next to their modules: the registry reads built-in tools from their folder), the app icon;
+* hidden imports: every ``flowdesk`` module, the packages the built-in tools use (whole, so a
+  workflow may import any of their sub-modules) and the standard library a workflow may import
+  even though FlowDesk itself does not (json, csv, sqlite3, email, smtplib, zoneinfo + tzdata...).
+
+Importable without PyInstaller (the pytest in ``tests/bundle/`` checks it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import sysconfig
+from collections.abc import Iterable
+from pathlib import Path
+
+# Folders and files of the repository's example workspace that never ship.
+EXAMPLE_SKIP_DIRS = frozenset({"temp", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"})
+EXAMPLE_SKIP_SUFFIXES = (".pyc", ".pyo", ".swp", "~")
+EXAMPLE_SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", ".env"})
+
+# Third-party packages a workflow is likely to import, collected whole (all their sub-modules):
+# the built-in tools' dependencies plus FlowDesk's own runtime libraries. Missing ones are skipped.
+WORKFLOW_PACKAGES = (
+    "requests", "urllib3", "certifi", "charset_normalizer", "idna",
+    "slack_sdk", "notion_client", "httpx", "markdown",
+    "google.auth", "google.oauth2", "google_auth_oauthlib", "requests_oauthlib", "oauthlib",
+    "aiohttp", "pydantic", "dotenv", "dateutil", "croniter", "tzdata", "tzlocal", "platformdirs",
+)
+
+# Standard-library modules and packages left out: development tools, Tk, test suites, and
+# modules that need a terminal. Everything else in ``sys.stdlib_module_names`` ships.
+STDLIB_SKIP = frozenset({
+    "__phello__", "_tkinter", "tkinter", "turtle", "turtledemo", "idlelib", "test", "lib2to3",
+    "ensurepip", "venv", "distutils", "pydoc_data", "curses", "_curses", "_curses_panel",
+    "readline", "rlcompleter", "antigravity", "this",
+    "_testcapi", "_testinternalcapi", "_testbuffer", "_testimportmultiple", "_testmultiphase",
+    "_testclinic", "_xxtestfuzz", "xxlimited", "xxlimited_35", "xxsubtype", "_ctypes_test",
+})
+STDLIB_SKIP_PARTS = frozenset({"test", "tests", "idle_test", "__pycache__"})
+
+# Modules the bundle never needs: test and build tooling, other Qt bindings, Tk.
+EXCLUDES = [
+    "readline",  # links libreadline/libtinfo; no terminal in the app or its workers
+    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "test", "unittest.test",
+    "pytest", "_pytest", "pytestqt", "xdist", "execnet", "pluggy", "iniconfig",
+    "psutil", "aiosmtpd", "jsonschema", "jsonschema_path", "jsonschema_specifications",
+    "openapi_spec_validator", "openapi_schema_validator", "referencing", "rpds", "yaml", "_yaml",
+    "PyInstaller", "pip", "setuptools", "pkg_resources", "_distutils_hack", "wheel",
+    "PyQt5", "PyQt6", "PySide2", "IPython", "matplotlib", "numpy",
+]
+
+
+def _walk_files(src: Path, skip_dirs: Iterable[str] = EXAMPLE_SKIP_DIRS) -> Iterable[Path]:
+    skip = set(skip_dirs)
+    for dirpath, dirnames, filenames in os.walk(src):
+        dirnames[:] = sorted(d for d in dirnames if d not in skip)
+        for name in sorted(filenames):
+            if name in EXAMPLE_SKIP_NAMES or name.endswith(EXAMPLE_SKIP_SUFFIXES):
+                continue
+            yield Path(dirpath) / name
+
+
+def example_datas(repo: Path) -> list[tuple[str, str]]:
+    """``(source file, destination folder)`` pairs: ``private/`` minus temp/ and caches, and
+    ``config/.env.example``, under ``examples/`` (``bundled_examples_dir()`` when frozen)."""
+    out: list[tuple[str, str]] = []
+    for path in _walk_files(repo / "private"):
+        out.append((str(path), str(Path("examples") / path.parent.relative_to(repo))))
+    env_example = repo / "config" / ".env.example"
+    if env_example.is_file():
+        out.append((str(env_example), "examples/config"))
+    return out
+
+
+def schema_datas(repo: Path) -> list[tuple[str, str]]:
+    """The JSON schemas of config.json files, as ``resources/schemas/*.schema.json``."""
+    return [(str(p), "resources/schemas") for p in sorted((repo / "resources" / "schemas").glob("*.json"))]
+
+
+def tool_config_datas(repo: Path) -> list[tuple[str, str]]:
+    """Every ``flowdesk/tools/<slug>/config.json``, next to its module (``flowdesk/tools/<slug>/``)."""
+    tools = repo / "flowdesk" / "tools"
+    return [(str(p), str(p.parent.relative_to(repo))) for p in sorted(tools.glob("*/config.json"))]
+
+
+def icon_datas(repo: Path) -> list[tuple[str, str]]:
+    """The app icon files (for the .desktop entry and the autostart entry), under ``resources/``."""
+    return [(str(p), "resources") for p in sorted((repo / "resources").glob("flowdesk.*")) if p.is_file()]
+
+
+# Libraries Qt dlopen()s by name, so PyInstaller's link analysis never sees them; bundled when the
+# build machine has them. libxcb-cursor: since Qt 6.5 the xcb platform plugin refuses to load
+# without it, and many desktops do not install it.
+DLOPENED_LIBRARIES = ("libxcb-cursor.so.0",)
+LIBRARY_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/usr/lib", "/lib",
+                "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu")
+
+
+def dlopened_binaries(names: Iterable[str] = DLOPENED_LIBRARIES, dirs: Iterable[str] = LIBRARY_DIRS
+                      ) -> list[tuple[str, str]]:
+    """``(path, ".")`` for each library of ``names`` found on the build machine (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    out = []
+    for name in names:
+        for d in dirs:
+            path = Path(d) / name
+            if path.exists():
+                out.append((str(path), "."))
+                break
+        else:
+            print(f"bundle: {name} not found on the build machine; the bundle will need it on the target "
+                  "(xcb platform: apt install libxcb-cursor0)")
+    return out
+
+
+def _stdlib_dir() -> Path:
+    return Path(sysconfig.get_paths()["stdlib"])
+
+
+def _package_modules(name: str, folder: Path) -> list[str]:
+    """``name`` and every module below it, found on disk (nothing is imported)."""
+    mods = [name]
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in STDLIB_SKIP_PARTS and (Path(dirpath) / d / "__init__.py").is_file())
+        rel = Path(dirpath).relative_to(folder)
+        prefix = ".".join([name, *rel.parts])
+        if rel.parts:
+            mods.append(prefix)
+        for fn in sorted(filenames):
+            if fn.endswith(".py") and fn != "__init__.py":
+                mods.append(f"{prefix}.{fn[:-3]}")
+    return mods
+
+
+def workflow_stdlib(names: Iterable[str] | None = None) -> list[str]:
+    """Standard-library modules (packages with every sub-module) available to workflows."""
+    stdlib = _stdlib_dir()
+    out: list[str] = []
+    for name in sorted(names if names is not None else sys.stdlib_module_names):
+        if name in STDLIB_SKIP:
+            continue
+        pkg = stdlib / name
+        if (pkg / "__init__.py").is_file():
+            out.extend(m for m in _package_modules(name, pkg) if not set(m.split(".")) & STDLIB_SKIP)
+        elif (stdlib / f"{name}.py").is_file() or _find(name):
+            out.append(name)
+    return out
+
+
+def _find(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def workflow_packages(collect_submodules, packages: Iterable[str] = WORKFLOW_PACKAGES) -> list[str]:  # noqa: ANN001
+    """Every sub-module of the installed ``packages`` (PyInstaller's ``collect_submodules``)."""
+    out: list[str] = []
+    for name in packages:
+        if not _find(name.split(".")[0]) or not _find(name):
+            continue
+        out.extend(collect_submodules(name, filter=lambda m: not set(m.split(".")) & STDLIB_SKIP_PARTS,
+                                      on_error="ignore"))
+    return out
