@@ -24,10 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
         tools_command,
     )
 
-    parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation.")
+    parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation. "
+                                     "With no command, opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}")
     parser.add_argument("--workspace", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--interface", metavar="SLUG",
+                        help="with no command: open the app (or the running one) on this interface")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: $FLOWDESK_WORKSPACE, the "
                         "current folder if it has private/, else ~/FlowDesk)")
@@ -47,6 +50,7 @@ def _app_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="flowdesk", add_help=False)
     parser.add_argument("--workspace")
     parser.add_argument("--data-dir")
+    parser.add_argument("--interface")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
 
@@ -58,10 +62,10 @@ def _opens_the_app(argv: list[str]) -> bool:
         head = rest.pop(0)
         if head in ("-v", "--verbose"):
             continue
-        if head in ("--workspace", "--data-dir") and rest:
+        if head in ("--workspace", "--data-dir", "--interface") and rest:
             rest.pop(0)
             continue
-        if head.startswith(("--workspace=", "--data-dir=")):
+        if head.startswith(("--workspace=", "--data-dir=", "--interface=")):
             continue
         return False
     return True

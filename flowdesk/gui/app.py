@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 
 from flowdesk.core.app_settings import load_app_settings
 from flowdesk.core.errors import WorkspaceError
@@ -24,6 +25,39 @@ def _workspace(args: argparse.Namespace, saved: str | None) -> Workspace | None:
         if getattr(args, "workspace", None):
             raise
         return offer_workspace()
+
+
+def quit_on_signals(app: object, quit_app: Callable[[], None]) -> None:
+    """SIGTERM / SIGINT quit the app cleanly (core stopped, runs given their grace period).
+
+    Qt's loop runs in C, so Python would only see the signal at the next Python callback; the
+    wake-up fd turns it into a socket event Qt watches, with no polling timer.
+    """
+    import signal
+    import socket
+
+    from flowdesk.gui.qt import QSocketNotifier
+
+    if not hasattr(signal, "SIGTERM") or sys.platform == "win32":
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)  # the byte written to the wake-up fd is what matters
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def on_signal() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+        log.info("signal received: quitting")
+        quit_app()
+
+    notifier.activated.connect(on_signal)
+    app._flowdesk_signal_sockets = (reader, writer, notifier)  # type: ignore[attr-defined]  # keep alive
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -48,7 +82,8 @@ def run_app(args: argparse.Namespace) -> int:
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    if ask_running_instance_to_show(data_dir):
+    interface = getattr(args, "interface", None)
+    if ask_running_instance_to_show(data_dir, interface=interface):
         print("FlowDesk is already open on this data dir; its window was brought forward.")
         return 0
     settings = load_app_settings(data_dir)
@@ -64,6 +99,7 @@ def run_app(args: argparse.Namespace) -> int:
     exit_code = 0
 
     def quit_app() -> None:
+        window.quitting = True  # a deliberate quit: the window must not ask "Quit?"
         window.hide()
         app.quit()
 
@@ -75,6 +111,10 @@ def run_app(args: argparse.Namespace) -> int:
 
     window.quit_requested.connect(quit_app)
     instance.show_requested.connect(window.bring_forward)
+    instance.interface_requested.connect(window.open_interface)
+    if interface:
+        bridge.started.connect(lambda _url: window.open_interface(interface))
+    quit_on_signals(app, quit_app)
     bridge.start_failed.connect(failed)
     if tray is not None:
         tray.show_requested.connect(window.bring_forward)

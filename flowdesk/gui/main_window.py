@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         bridge.reloaded.connect(lambda _report: self.refresh_all())
         bridge.run_event.connect(self._on_run_event)
         self._running = 0
+        self.quitting = False  # set by the app's quit path (tray Quit, SIGTERM): close without asking
         if bridge.running:
             self._build_views()
             self._update_status()
@@ -185,6 +186,15 @@ class MainWindow(QMainWindow):
                           f"{self.bridge.workspace.root}\nData: {self.bridge.data_dir}\n"
                           f"API: {self.bridge.url or 'starting'}")
 
+    def open_interface(self, slug: str) -> None:
+        """Show the Interfaces view with ``slug`` open in a tab (``flowdesk --interface SLUG``)."""
+        view = self.show_view("interfaces")
+        if view is None:  # the core is still starting: open it once the views exist
+            self.bridge.started.connect(lambda _url: self.open_interface(slug))
+            return
+        self.bring_forward()
+        view.open_interface(slug)
+
     def bring_forward(self) -> None:
         """Show, un-minimise and raise (a second launch asked for it)."""
         self.show()
@@ -194,6 +204,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Hide to the tray (said once); without a tray, ask before quitting."""
+        if self.quitting:
+            event.accept()
+            return
         if self.tray_available:
             event.ignore()
             self.hide()

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QRegularExpression,
     QSettings,
     QSize,
+    QSocketNotifier,
     QSortFilterProxyModel,
     Qt,
     QTime,

@@ -16,13 +16,14 @@ def server_name(data_dir: Path) -> str:
     return f"flowdesk-{digest}"
 
 
-def ask_running_instance_to_show(data_dir: Path, timeout_ms: int = 500) -> bool:
-    """True when another FlowDesk window owns this data dir (it was asked to come forward)."""
+def ask_running_instance_to_show(data_dir: Path, timeout_ms: int = 500, interface: str | None = None) -> bool:
+    """True when another FlowDesk window owns this data dir (it was asked to come forward,
+    and to open ``interface`` when one is named)."""
     socket = QLocalSocket()
     socket.connectToServer(server_name(data_dir))
     if not socket.waitForConnected(timeout_ms):
         return False
-    socket.write(SHOW_MESSAGE)
+    socket.write(f"interface {interface}\n".encode() if interface else SHOW_MESSAGE)
     socket.flush()
     socket.waitForBytesWritten(timeout_ms)
     socket.disconnectFromServer()
@@ -33,6 +34,7 @@ class InstanceServer(QObject):
     """Listens for later launches; ``show_requested`` fires when one asks for the window."""
 
     show_requested = Signal()
+    interface_requested = Signal(str)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,8 +53,12 @@ class InstanceServer(QObject):
             conn.readyRead.connect(lambda c=conn: self._read(c))
 
     def _read(self, conn: QLocalSocket) -> None:
-        if bytes(conn.readAll().data()).startswith(SHOW_MESSAGE.strip()):
+        line = bytes(conn.readAll().data()).decode("utf-8", "replace").strip()
+        if line == SHOW_MESSAGE.decode().strip():
             self.show_requested.emit()
+        elif line.startswith("interface "):
+            self.show_requested.emit()
+            self.interface_requested.emit(line.split(" ", 1)[1].strip())
         conn.disconnectFromServer()
 
     def close(self) -> None:

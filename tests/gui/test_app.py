@@ -124,3 +124,16 @@ def test_status_bar_says_where_the_core_listens(qtbot, bridge) -> None:
     window = MainWindow(bridge, tray_available=True)
     qtbot.addWidget(window)
     assert bridge.url in window.status.text() and "scheduler on" in window.status.text()
+
+
+def test_a_second_launch_can_ask_for_an_interface(qtbot, tmp_path: Path) -> None:
+    from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
+
+    server = InstanceServer(tmp_path)
+    assert server.listen()
+    try:
+        with qtbot.waitSignal(server.interface_requested, timeout=5000) as blocker:
+            assert ask_running_instance_to_show(tmp_path, timeout_ms=2000, interface="dashboard")
+        assert blocker.args == ["dashboard"]
+    finally:
+        server.close()
