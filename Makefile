@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean schemas screenshots
+.PHONY: run test test-suite bench clean schemas screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/flowdesk --workspace .
 
-test: $(STAMP)
+# The whole suite, then the frozen bundle's smoke test (CI runs both through .ci/run).
+test: test-suite bundle-test
+
+test-suite: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
