@@ -482,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     skipped = sum(1 for r in smoke.results if r.get("skipped"))
     print(f"\n{len(smoke.results) - len(failed) - skipped}/{len(smoke.results)} checks passed, {skipped} skipped, in "
           f"{smoke.timings['smoke_total_s']}s; timings: {smoke.timings}; details in {path}")
+    # The plain closing line CI reads in any language.
+    print(f"bundle: {len(smoke.results) - len(failed) - skipped} passed, {len(failed)} failed, {skipped} skipped")
     return 1 if failed else 0
 
 
