@@ -25,6 +25,7 @@ from flowdesk.gui.qt import (
     Signal,
 )
 from flowdesk.gui.widgets.input_widgets import FieldEditor, make_editor
+from flowdesk.gui.widgets.reconnect_offer import ReconnectOffer, reconnect_target
 from flowdesk.gui.widgets.run_detail import RunDetail
 from flowdesk.gui.widgets.status_colors import error_color
 
@@ -72,10 +73,15 @@ class RunForm(QDialog):
         self.back_button.clicked.connect(self.show_form)
         self.tools_button = QPushButton("Open Tools")
         self.tools_button.clicked.connect(self._open_tools)
+        self.connect_button = QPushButton("Connect and run again")
+        self.connect_button.clicked.connect(self._connect_and_rerun)
+        self.connect_button.hide()
+        self._offer: ReconnectOffer | None = None
         close_button = QPushButton("Close")
         close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.tools_button)
+        buttons.addWidget(self.connect_button)
         buttons.addStretch(1)
         for button in (self.back_button, self.run_button, close_button):
             buttons.addWidget(button)
@@ -208,6 +214,7 @@ class RunForm(QDialog):
         self.detail.progress.show()
         self.run_button.setEnabled(False)
         self.back_button.hide()
+        self.connect_button.hide()
         request = RunRequest(self.slug, values, trigger="manual", source="form", parent_run_id=self.parent_run_id)
         self.bridge.submit(lambda rt: rt.runs.submit(rt.runs.prepare(request)), self._on_submitted, self._on_failed)
         return True
@@ -241,11 +248,33 @@ class RunForm(QDialog):
             self._notice(f"<b>This run {what}:</b> {html.escape(reason or '')}<br>"
                          "Set up the tool's profile (or reconnect it) in the Tools view.")
             self.tools_button.show()
+            target = reconnect_target(reason)
+            if target is not None:
+                self.connect_button.setText(f"Connect {target[0]} ({target[1]}) and run again")
+                self.connect_button.show()
         self.run_done.emit(record)
 
     def _notice(self, text: str) -> None:
         self.notice.setText(f'<span style="color:{error_color(self).name()}">{text}</span>')
         self.notice.show()
+
+    def _connect_and_rerun(self) -> None:
+        """Google consent in the browser; once the token works, the same inputs run again."""
+        target = reconnect_target(self.record.message if self.record else None)
+        if target is None:
+            return
+        self.connect_button.setEnabled(False)
+        self._notice("Waiting for the connection to finish in your browser…")
+        self._offer = ReconnectOffer(self.bridge, *target, parent=self)
+        self._offer.connected.connect(self._reconnected)
+        self._offer.failed.connect(lambda msg: (self._notice(html.escape(msg)), self.connect_button.setEnabled(True)))
+        self._offer.start()
+
+    def _reconnected(self) -> None:
+        self.connect_button.hide()
+        self.connect_button.setEnabled(True)
+        self.notice.hide()
+        self.run()
 
     def _open_tools(self) -> None:
         self.open_tools_requested.emit()
