@@ -11,9 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-from flowdesk.core.runtime import RuntimeSettings  # noqa: E402
-from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
-from flowdesk.core.service import ServiceOptions  # noqa: E402
+from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions  # noqa: E402
 from flowdesk.core.workspace import Workspace  # noqa: E402
 from tests.conftest import REPO, copy_workspace  # noqa: E402
 
@@ -48,3 +46,22 @@ def call_core(qtbot, bridge, fn, timeout: int = 30000):  # noqa: ANN001, ANN201 
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+class UrlCatcher:
+    """Takes the URLs the app opens in the system browser (Qt's URL-handler hook), for the OAuth tests."""
+
+    def __new__(cls):  # noqa: ANN204 - built lazily: Qt classes load after QT_QPA_PLATFORM is set
+        from flowdesk.gui.qt import QObject, QUrl, Slot
+
+        class _Catcher(QObject):
+            def __init__(self) -> None:
+                super().__init__()
+                self.urls: list[str] = []
+
+            @Slot(QUrl)
+            def open(self, url: QUrl) -> None:
+                self.urls.append(url.toString())
+
+        return _Catcher()
+

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import requests
 
-from flowdesk.gui.qt import QDesktopServices, QObject, QUrl, Slot
+from flowdesk.gui.qt import QDesktopServices
 from flowdesk.gui.tool_status import ProfileState
 from flowdesk.gui.views.tools_view import ToolsView
 from flowdesk.gui.widgets.tool_profiles import oauth_buttons, profile_status
 from tests.core.oauth.local_provider import LocalGoogle, write_google_workspace
+from tests.gui.conftest import UrlCatcher
 
 
 def _view(qtbot, bridge) -> ToolsView:
@@ -101,21 +102,10 @@ def test_oauth_status_texts() -> None:
     assert oauth_buttons(dead) == ("Reconnect", True, True)
 
 
-class _Browser(QObject):
-    """Takes the URLs the app opens in the system browser (Qt's own URL-handler hook)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
 
 def test_google_connect_and_disconnect(qtbot, bridge) -> None:
     provider = LocalGoogle().start()
-    browser = _Browser()
+    browser = UrlCatcher()
     QDesktopServices.setUrlHandler("http", browser, "open")
     try:
         token_file = write_google_workspace(bridge.runtime.workspace.root, provider, profile="WORK",

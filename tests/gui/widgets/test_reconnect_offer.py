@@ -6,23 +6,12 @@ import json
 
 import requests
 
-from flowdesk.gui.qt import QDesktopServices, QObject, QUrl, Slot
+from flowdesk.gui.qt import QDesktopServices
 from flowdesk.gui.widgets.reconnect_offer import reconnect_target
 from flowdesk.gui.widgets.run_form import RunForm
 from tests.core.oauth.local_provider import LocalGoogle, write_google_workspace
-from tests.gui.conftest import call_core
+from tests.gui.conftest import UrlCatcher, call_core
 
-
-class _Browser(QObject):
-    """Takes the URLs the app opens in the system browser."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
 
 
 def test_reconnect_target_parses_the_skip_reason() -> None:
@@ -32,7 +21,7 @@ def test_reconnect_target_parses_the_skip_reason() -> None:
 
 def test_connect_and_run_again(qtbot, bridge) -> None:
     provider = LocalGoogle().start()
-    browser = _Browser()
+    browser = UrlCatcher()
     QDesktopServices.setUrlHandler("http", browser, "open")
     try:
         root = bridge.runtime.workspace.root
