@@ -70,7 +70,7 @@ async def serve(service: FlowDeskService) -> int:
     reg = service.runtime.registry
     print(f"FlowDesk listening on {service.url}  (workspace {service.runtime.workspace.root})", flush=True)
     print(f"API token: {token_hint}  |  {len(reg.workflows)} workflows, "
-          f"{len(service.runtime.scheduler.jobs()) if service.runtime.scheduler else 0} schedules, "
+          f"{service.runtime.scheduler.job_count if service.runtime.scheduler else 0} schedules, "
           f"{len(reg.broken_entries())} broken  |  Ctrl+C to stop", flush=True)
     await stop.wait()
     log.info("stopping: letting running runs finish (up to %.0f s)", service.options.grace)

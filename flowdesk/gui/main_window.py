@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         url = url or self.bridge.url or ""
         scheduler = self.bridge.runtime.scheduler
         sched = "paused" if scheduler and scheduler.paused else "on"
-        jobs = len(scheduler.jobs()) if scheduler else 0
+        jobs = scheduler.job_count if scheduler else 0
         self.status.setText(f"Listening on {url}  ·  scheduler {sched} ({jobs} jobs)  ·  {self._running} running")
 
     def _on_run_event(self, event: object) -> None:

@@ -34,7 +34,7 @@ async def health(request: web.Request) -> web.Response:
         "runs_queued": load["queued"],
         "scheduler": {"running": scheduler is not None and scheduler.running,
                       "paused": bool(scheduler and scheduler.paused),
-                      "jobs": len(scheduler.jobs()) if scheduler else 0},
+                      "jobs": scheduler.job_count if scheduler else 0},
     })
 
 

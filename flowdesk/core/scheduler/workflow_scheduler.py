@@ -178,6 +178,11 @@ class WorkflowScheduler:
         job = self._aps.get_job(key) if key else None
         return job.next_run_time if job else None
 
+    @property
+    def job_count(self) -> int:
+        """How many workflows are scheduled (from memory: for /health and status bars)."""
+        return len(self._schedules)
+
     def jobs(self) -> list[ScheduledJob]:
         """Every scheduled workflow with next and last run."""
         states = {st.workflow: st for st in self.runtime.store.all_job_states()}
