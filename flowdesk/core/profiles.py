@@ -133,6 +133,17 @@ def _secret_values(values: Mapping[str, Any], secret_params: Iterable[str]) -> l
     return [str(v) for k, v in values.items() if v not in (None, "") and is_secret_param(k, names)]
 
 
+
+def _coerced(raw: str, default: Any, label: str, warnings: list[str]) -> Any:
+    """``raw`` typed like the param's default (``"30"`` -> 30); left a string, with a warning, when it does not fit."""
+    if default is None:
+        return raw
+    try:
+        return coerce_like(raw, default)
+    except ValueError as exc:
+        warnings.append(f"{label}: {exc}")
+        return raw
+
 class ProfileResolver:
     """Resolves tool profiles from the process environment and one ``config/.env`` file."""
 
@@ -178,13 +189,7 @@ class ProfileResolver:
             found = self.lookup(profile_var(prefix, profile, param) for prefix in prefixes)
             if found is not None:
                 raw, source, var = found
-                value: Any = raw
-                if param in optional and optional[param] is not None:
-                    try:
-                        value = coerce_like(raw, optional[param])
-                    except ValueError as exc:
-                        result.warnings.append(f"{var}: {exc}")
-                result.values[param] = value
+                result.values[param] = _coerced(raw, optional.get(param), var, result.warnings)
                 result.sources[param] = source
             elif param in optional:
                 result.values[param] = optional[param]
@@ -257,11 +262,8 @@ def resolve_input_profile(
         result.values[param] = default
         result.sources[param] = SOURCE_DEFAULT
     if value not in (None, ""):
-        if isinstance(value, str) and optional.get(target) is not None:
-            try:
-                value = coerce_like(value, optional[target])
-            except ValueError as exc:
-                result.warnings.append(f"input {field_name}: {exc}")
+        if isinstance(value, str):
+            value = _coerced(value, optional.get(target), f"input {field_name}", result.warnings)
         result.values[target] = value
         result.sources[target] = SOURCE_INPUT
     for param in required:

@@ -135,5 +135,13 @@ def test_jobs_lists_scheduled_workflows(flowdesk_cli, example_ws: Path) -> None:
     assert "input_showcase" not in by_name
 
 
-def test_python_dash_m_works_like_the_script(flowdesk_cli) -> None:
-    assert flowdesk_cli("--version").code == 0
+def test_the_console_script_is_installed_and_works(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "flowdesk"  # the [project.scripts] entry of pyproject.toml
+    assert script.is_file()
+    r = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "FLOWDESK_DATA_DIR": str(tmp_path)})
+    assert r.returncode == 0 and r.stdout.startswith("FlowDesk ")
