@@ -1,4 +1,4 @@
-"""Interfaces' static files, served from their ``src/`` folder with no way out of it."""
+"""Interfaces' static files, served from their src folder with no way out of it and no dot-files."""
 
 from __future__ import annotations
 
@@ -26,18 +26,31 @@ def _match(request: web.Request) -> tuple[InterfaceEntry, str] | None:
     return None
 
 
-def safe_file(src_dir: Path, rest: str) -> Path | None:
-    """The file under ``src_dir`` named by ``rest``, or None if it would leave the folder.
+def _hidden(parts: tuple[str, ...] | list[str]) -> bool:
+    """True when a path segment is a dot-file or dot-folder (``.env``, ``.git``, ``sub/.secret``)."""
+    return any(p.startswith(".") for p in parts)
+
+
+def safe_file(src_dir: Path, rest: str, *, within: Path | None = None) -> Path | None:
+    """The file under ``src_dir`` named by ``rest``, or None if it would leave the folder or is hidden.
 
     ``rest`` is already percent-decoded by aiohttp; it is decoded once more so that double-encoded
     ``%252e%252e`` cannot slip through, and symlinks are resolved before the containment check.
+    Dot-files and dot-folders are never served: they hold secrets (``.env``, ``.git/config``,
+    ``.htpasswd``), also when reached through a link with an innocent name. ``within`` (the
+    interface folder) must contain ``src_dir`` itself, so a src re-linked out after discovery
+    serves nothing.
     """
     parts = [p for p in unquote(rest).replace("\\", "/").split("/") if p not in ("", ".")]
-    if any(p == ".." or "\x00" in p for p in parts):
+    if any(p == ".." or "\x00" in p for p in parts) or _hidden(parts):
         return None
-    root = src_dir.resolve()
-    candidate = root.joinpath(*parts) if parts else root
     try:
+        root = src_dir.resolve(strict=True)
+        if within is not None:
+            boundary = within.resolve(strict=True)
+            if root != boundary and boundary not in root.parents:
+                return None
+        candidate = root.joinpath(*parts) if parts else root
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
@@ -47,6 +60,8 @@ def safe_file(src_dir: Path, rest: str) -> Path | None:
         resolved = resolved / "index.html"
         if not resolved.is_file():
             return None
+    if _hidden(resolved.relative_to(root).parts):
+        return None
     return resolved if resolved.is_file() else None
 
 
@@ -58,7 +73,7 @@ async def serve_interface(request: web.Request) -> web.StreamResponse:
     entry, rest = found
     if rest == "":
         raise web.HTTPFound(entry.route.rstrip("/") + "/" + (f"?{request.query_string}" if request.query_string else ""))
-    target = safe_file(entry.src_dir, rest)
+    target = safe_file(entry.src_dir, rest, within=entry.path)
     if target is None:
         return json_error(404, f"{request.path}: not found in interface {entry.slug}")
     content_type, _ = mimetypes.guess_type(target.name)

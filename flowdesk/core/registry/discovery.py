@@ -13,7 +13,7 @@ from flowdesk.core.config import (
     load_tool_config,
     load_workflow_config,
 )
-from flowdesk.core.errors import ConfigErrors
+from flowdesk.core.errors import ConfigError, ConfigErrors
 from flowdesk.core.registry.entries import InterfaceEntry, ToolEntry, WorkflowEntry, fingerprint
 from flowdesk.core.registry.source_inspection import (
     SEED_INTERFACE_CONSTANTS,
@@ -111,28 +111,52 @@ def _interface_from_main(main_path: Path, slug: str) -> tuple[InterfaceConfig | 
         return None, _config_error_text(errors_from_validation(main_path, exc, data))
 
 
+def _src_outside(entry: InterfaceEntry, where: Path) -> str | None:
+    """Why ``entry.src_dir`` cannot be served (a link or path out of the interface folder), or None."""
+    root = entry.path.resolve()
+    try:
+        target = entry.src_dir.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        return ConfigError(where, "src", f"'{entry.src_dir}' cannot be resolved: {exc}").render()
+    if target == root or root in target.parents:
+        return None
+    # The configured value was already vetted by InterfaceConfig, so only a symlink gets here.
+    name = entry.config.src_folder if entry.config is not None else "src"
+    return ConfigError(where, "src", f"'{name}' resolves to {target}, outside the interface folder {entry.path}; "
+                       "interface files must live inside it").render()
+
+
 def load_interface(folder: Path) -> InterfaceEntry:
-    """Read an interface's metadata (config.json, else seed main.py constants) and check ``src/index.html``."""
+    """Read an interface's metadata (config.json, else seed main.py constants) and check its src folder."""
     entry = InterfaceEntry(kind="interface", slug=folder.name, path=folder)
     config_path, main_path = folder / "config.json", folder / "main.py"
-    entry.stamp = fingerprint(config_path, main_path, entry.src_dir / "index.html")
+    # Stamped before reading so an edit made while we read still shows as a change; the src index
+    # is stamped once config.json has said which folder it is (Registry._stamp_of does the same).
+    entry.stamp = fingerprint(config_path, main_path)
     if config_path.is_file():
         entry.source = "config.json"
         try:
             entry.config = load_interface_config(config_path)
         except ConfigErrors as exc:
             entry.error = _config_error_text(exc)
+            entry.stamp += fingerprint(entry.src_dir / "index.html")
             return entry
     elif main_path.is_file():
         entry.source = "main.py"
         entry.config, entry.error = _interface_from_main(main_path, folder.name)
         if entry.error:
+            entry.stamp += fingerprint(entry.src_dir / "index.html")
             return entry
     else:
         entry.config = InterfaceConfig.model_validate({"name": folder.name})
-    if not (entry.src_dir / "index.html").is_file():
-        entry.error = f"{entry.src_dir / 'index.html'}: src/index.html is missing"
+    entry.stamp += fingerprint(entry.src_dir / "index.html")
+    where = {"config.json": config_path, "main.py": main_path}.get(entry.source, folder)
+    outside = _src_outside(entry, where)
+    index = entry.src_dir / "index.html"
+    if outside:
+        entry.error = outside
+    elif not index.is_file():
+        entry.error = f"{index}: {entry.config.src_folder}/index.html is missing"
     elif any(entry.route == r or entry.route.startswith(r + "/") for r in RESERVED_ROUTES):
-        entry.error = f"{config_path if entry.source == 'config.json' else main_path}: route: {entry.route} is reserved by FlowDesk"
+        entry.error = f"{where}: route: {entry.route} is reserved by FlowDesk"
     return entry
-

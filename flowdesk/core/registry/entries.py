@@ -93,14 +93,15 @@ class ToolEntry(Entry):
 
 @dataclass
 class InterfaceEntry(Entry):
-    """An HTML interface folder served from its ``src/`` at its route."""
+    """An HTML interface folder served from its ``src`` folder (``src/`` unless configured) at its route."""
 
     config: InterfaceConfig | None = None
     source: str = "default"  # config.json | main.py | default
 
     @property
     def src_dir(self) -> Path:
-        return self.path / "src"
+        """The folder the listener serves; discovery marks the entry broken if it leads outside ``path``."""
+        return self.path / (self.config.src_folder if self.config is not None else "src")
 
     @property
     def route(self) -> str:

@@ -54,3 +54,26 @@ def test_title_workflows_and_unknown_keys():
     assert InterfaceConfig.model_validate({"name": "crm"}).title == "crm"
     assert c.to_json_dict() == raw
     assert messages({"workflows": "lead"}) == ["workflows: must be a list"]
+
+
+@pytest.mark.parametrize("src, expected", [
+    (None, "src"), ("public", "public"), ("./web/dist/", "web/dist"), ("web\\dist", "web/dist"), (".", "."),
+])
+def test_src_inside_the_interface_folder(src, expected):
+    assert InterfaceConfig.model_validate({} if src is None else {"src": src}).src_folder == expected
+
+
+@pytest.mark.parametrize("src, message", [
+    ("../../../config", "'../../../config' leads outside the interface folder (.. is not allowed)"),
+    ("public/../../x", "'public/../../x' leads outside the interface folder (.. is not allowed)"),
+    ("..\\..\\config", "'..\\..\\config' leads outside the interface folder (.. is not allowed)"),
+    ("/etc", "'/etc' is an absolute path; give a folder inside the interface folder, e.g. src"),
+    ("\\\\server\\share", "'\\\\server\\share' is an absolute path; give a folder inside the interface folder, e.g. src"),
+    ("C:\\Users", "'C:\\Users' is an absolute path; give a folder inside the interface folder, e.g. src"),
+    (".git", "'.git' names a hidden folder (.git); hidden files are never served"),
+    ("site/.hidden", "'site/.hidden' names a hidden folder (.hidden); hidden files are never served"),
+    ("", "must name a folder inside the interface folder, e.g. src"),
+    ("a\x00b", "'a\\x00b' must not contain a NUL character"),
+])
+def test_src_leading_out_or_to_hidden_files_is_refused(src, message):
+    assert messages({"src": src}) == [f"src: {message}"]
