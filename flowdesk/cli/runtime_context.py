@@ -21,7 +21,8 @@ async def open_runtime(args: argparse.Namespace, **settings: object) -> AsyncIte
     """A started Runtime for the duration of a command (small warm pool: one command, few runs)."""
     runtime = Runtime(workspace_from(args), resolve_data_dir(getattr(args, "data_dir", None)),
                       RuntimeSettings(**{"warm_workers": 1, "max_workers": 2, **settings}))
-    await runtime.start()
+    # One-shot commands run their own runs only; the service takes over what a crash left queued.
+    await runtime.start(recover=False)
     try:
         yield runtime
     finally:

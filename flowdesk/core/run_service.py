@@ -1,221 +1,220 @@
-"""Turn a request (workflow name + raw input + trigger) into a validated, recorded, isolated run."""
+"""Accept runs into the store (the queue), wake the dispatcher, and tell waiters how each run ended.
+
+A run is accepted once its ``queued`` row and its input are committed; only then do the
+front ends answer (202 for a webhook). The dispatcher starts queued runs as workers free
+up; after a crash or a restart the next start picks them up again from the store.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+import logging
+import shutil
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flowdesk.core.config import InputField
-from flowdesk.core.engine import RunOutcome, RunSpec, ToolSpec
-from flowdesk.core.errors import NotFound, QueueFull, TriggerNotAllowed, WorkflowBroken, WorkflowInactive
-from flowdesk.core.input_validation import mask_secrets, validate_inputs
-from flowdesk.core.profiles import ProfileResolver, resolve_input_profile
-from flowdesk.core.registry import Registry, WorkflowEntry
-from flowdesk.core.secret_masking import mask_json
+from flowdesk.core.engine import RunEvent, RunOutcome
+from flowdesk.core.errors import QueueFull
+from flowdesk.core.profiles import ProfileResolver
+from flowdesk.core.registry import Registry
+from flowdesk.core.run_dispatcher import RunDispatcher
+from flowdesk.core.run_preparation import PreparedRun, RunPreparer, RunRequest, input_fields, tool_profiles
+from flowdesk.core.run_queue import FairRunQueue, QueueItem
 from flowdesk.core.store import RunRecord, RunStore, new_run_id
+from flowdesk.core.store.models import to_micros
+from flowdesk.core.store.records import utc_now
+from flowdesk.core.store.run_queue_tables import QueuedRun, RetryPlan
 
-# How each trigger is allowed by the workflow's ``triggers`` list; cli/gui runs are the owner's own click.
-TRIGGER_REQUIRES = {"api": "manual", "manual": "manual", "webhook": "webhook", "schedule": "schedule", "catchup": "schedule"}
+__all__ = ["PreparedRun", "RunRequest", "RunService", "input_fields", "tool_profiles"]
 
-
-@dataclass
-class RunRequest:
-    """One request to run a workflow, from any front end."""
-
-    workflow: str
-    data: dict[str, Any] | None = None
-    trigger: str = "manual"
-    source: str = "json"  # how raw values are typed: json | query | cli | form
-    enforce_triggers: bool = False  # HTTP and the scheduler honour ``triggers`` and ``active``
-    parent_run_id: str | None = None
-    attempt: int = 1
+log = logging.getLogger(__name__)
+DEFAULT_MAX_BACKLOG = 100_000
+DEFAULT_MIN_FREE_DISK = 64 * 1024 * 1024
+# How each trigger is allowed by the workflow's ``triggers`` list (kept here for importers).
+TRIGGER_REQUIRES = {"api": "manual", "manual": "manual", "webhook": "webhook", "schedule": "schedule",
+                    "catchup": "schedule"}
 
 
-@dataclass
-class PreparedRun:
-    """A request checked against the registry, the inputs schema and the tool profiles."""
+class RunService(RunPreparer):
+    """Checks requests, commits them as queued runs, and records their outcomes (engine loop only)."""
 
-    entry: WorkflowEntry
-    request: RunRequest
-    data: dict[str, Any]
-    recorded_input: dict[str, Any]
-    tools: list[ToolSpec] = field(default_factory=list)
-    secrets: list[str] = field(default_factory=list)
-    profile_info: dict[str, str] = field(default_factory=dict)
-    skip_reason: str | None = None
-
-
-def input_fields(entry: WorkflowEntry) -> list[InputField]:
-    """The workflow's inputs: ``inputs_schema``, else the seed's ``get_required_inputs()``."""
-    if entry.config is not None and entry.config.inputs_schema:
-        return list(entry.config.inputs_schema)
-    if entry.seed_inputs:
-        return [InputField.model_validate(f) for f in entry.seed_inputs if isinstance(f, dict)]
-    return []
-
-
-def tool_profiles(entry: WorkflowEntry) -> dict[str, str]:
-    """Tool -> profile: config.json (either spelling), else the seed's ``get_tools_profiles()``."""
-    if entry.config is not None and entry.config.profiles:
-        return dict(entry.config.profiles)
-    return dict(entry.seed_profiles or {})
-
-
-class RunService:
-    """Checks requests, builds RunSpecs, records runs in the store and hands them to the engine."""
-
-    def __init__(
-        self,
-        registry: Registry,
-        store: RunStore,
-        engine: Any,
-        resolver: ProfileResolver,
-        *,
-        disabled_tools: Callable[[], set[str]] = set,
-        tool_blocker: Callable[[str, str], str | None] | None = None,
-    ) -> None:
-        self.registry = registry
+    def __init__(self, registry: Registry, store: RunStore, engine: Any, resolver: ProfileResolver, *,
+                 disabled_tools: Callable[[], set[str]] = set,
+                 tool_blocker: Callable[[str, str], str | None] | None = None,
+                 max_workers: int | None = None, reserve: int = 1, max_backlog: int = DEFAULT_MAX_BACKLOG,
+                 min_free_disk: int = DEFAULT_MIN_FREE_DISK,
+                 on_event: Callable[[RunEvent], None] | None = None) -> None:
+        super().__init__(registry, resolver, disabled_tools=disabled_tools, tool_blocker=tool_blocker)
         self.store = store
         self.engine = engine
-        self.resolver = resolver
-        self.disabled_tools = disabled_tools
-        self.tool_blocker = tool_blocker  # e.g. OAuth: "reconnect google_calendar (profile WORK)"
-        self.in_flight: Counter[str] = Counter()  # queued + running runs per workflow, for max_instances
+        self.max_backlog = max_backlog
+        self.min_free_disk = min_free_disk
+        self.queue = FairRunQueue(store.queued_after)
+        workers = max_workers if max_workers is not None else getattr(engine, "max_workers", 4)
+        self.dispatcher = RunDispatcher(self, self.queue, workers, reserve)
+        self._on_event = on_event
+        self._waiters: dict[str, list[asyncio.Future[RunRecord]]] = {}
+        self._disk_checked = (0.0, True)  # (monotonic time, enough space)
+        self.started = False
 
-    def prepare(self, request: RunRequest) -> PreparedRun:
-        """Validate a request; raises NotFound, WorkflowBroken, TriggerNotAllowed, WorkflowInactive, InputValidationError."""
-        entry = self.registry.workflow(request.workflow)
-        entry = self.registry.refresh_workflow(entry.slug)
-        if entry.config is None:
-            raise WorkflowBroken(entry.error or f"workflow {entry.slug!r} cannot be loaded")
-        config = entry.config
-        if request.enforce_triggers:
-            needed = TRIGGER_REQUIRES.get(request.trigger)
-            if needed and needed not in config.triggers:
-                raise TriggerNotAllowed(
-                    f"workflow {entry.slug!r} does not allow the {needed!r} trigger (triggers: {', '.join(config.triggers) or 'none'})"
-                )
-            if not config.active:
-                raise WorkflowInactive(f"workflow {entry.slug!r} is inactive")
-        fields = input_fields(entry)
-        data = validate_inputs(fields, request.data or {}, source=request.source)
-        prepared = PreparedRun(entry=entry, request=request, data=data, recorded_input=mask_secrets(fields, data))
-        prepared.secrets = [str(data[f.name]) for f in fields if f.type == "password" and data.get(f.name)]
-        self._build_tools(prepared)
-        if prepared.secrets:
-            prepared.recorded_input = mask_json(prepared.recorded_input, prepared.secrets)
-        return prepared
+    # -- life cycle ---------------------------------------------------------------------------
+    def start(self, *, recover: bool = True) -> None:
+        """Start dispatching on the running loop; ``recover`` first takes over runs a dead process left."""
+        if recover:
+            self.recover()
+        self.queue.load_counts(self.store.queued_counts())
+        self.started = True
+        self.dispatcher.start()
 
-    def _build_tools(self, prepared: PreparedRun) -> None:
-        """Resolve each required tool's profile; the first unavailable one becomes the skip reason."""
-        profiles = tool_profiles(prepared.entry)
-        disabled = self.disabled_tools()
-        for name in prepared.entry.config.tools_required:
-            profile = profiles.get(name, "DEFAULT")
-            prepared.profile_info[name] = profile
-            try:
-                tool = self.registry.tool(name)
-            except NotFound as exc:
-                prepared.skip_reason = prepared.skip_reason or str(exc)
-                continue
-            if tool.broken or tool.config is None:
-                prepared.skip_reason = prepared.skip_reason or f"tool {name!r} is broken: {tool.error}"
-                continue
-            if tool.slug in disabled or not tool.config.enabled:
-                prepared.skip_reason = prepared.skip_reason or f"tool {name!r} is disabled"
-                continue
-            cfg = tool.config
-            if profile.upper().startswith("INPUT_"):
-                resolved = resolve_input_profile(profile, prepared.data, cfg.required_params, cfg.optional_params)
+    def stop(self) -> None:
+        """Start nothing more; queued runs stay in the store for the next start."""
+        self.started = False
+        self.dispatcher.stop()
+
+    def recover(self) -> None:
+        """Adopt the queued runs of dead processes; their running runs end interrupted (and may retry)."""
+        found = self.store.recover_orphans("FlowDesk stopped while this run was running")
+        for run_id, workflow, attempt in found.interrupted:
+            retries, delay = self.retry_policy(workflow)
+            if attempt <= retries:
+                plan = RetryPlan(new_run_id(), None)
+                with self.store.db.atomic("IMMEDIATE"):
+                    self.store.insert_retry(run_id, plan)
+                    self.store.drop_payload(run_id)
             else:
-                resolved = self.resolver.resolve(
-                    tool.slug, profile, cfg.required_params, cfg.optional_params,
-                    aliases=[a for a in (*cfg.aliases, name) if a != tool.slug],
-                    secret_params=cfg.secret_params or (),
-                )
-            prepared.secrets.extend(resolved.secrets)
-            if not resolved.available:
-                missing = ", ".join(resolved.missing)
-                prepared.skip_reason = prepared.skip_reason or f"tool {name!r} (profile {profile}) is missing {missing}"
-                continue
-            blocked = self.tool_blocker(tool.slug, profile) if self.tool_blocker else None
-            if blocked:
-                prepared.skip_reason = prepared.skip_reason or blocked
-                continue
-            prepared.tools.append(ToolSpec(name=name, module=tool.module, class_name=tool.class_name,
-                                           profile=profile, config=dict(resolved.values)))
+                self.store.drop_payload(run_id)
+        if found.adopted or found.interrupted:
+            log.warning("recovered after a stop: %d queued run(s) will run, %d running run(s) were interrupted",
+                        found.adopted, len(found.interrupted))
 
+    # -- accepting ----------------------------------------------------------------------------
     def submit(self, prepared: PreparedRun) -> tuple[str, asyncio.Future[RunRecord]]:
-        """Record the run and queue it; returns its id and a future of the finished record (engine loop only).
-
-        Raises QueueFull (nothing recorded) when the engine cannot take it.
-        """
-        run_id, done = self.submit_batch([prepared])[0]
-        if done.done() and not done.cancelled() and isinstance(done.exception(), QueueFull):
-            raise done.exception()
-        return run_id, done
+        """Commit one run as queued; returns its id and a future of its final record. Raises QueueFull."""
+        return self.submit_batch([prepared])[0]
 
     def submit_batch(self, batch: list[PreparedRun], queued_at: datetime | None = None,
                      ) -> list[tuple[str, asyncio.Future[RunRecord]]]:
-        """Record several runs in one transaction, then queue each (the scheduler fires jobs due together).
-
-        A run the engine refuses is deleted again and its future fails with QueueFull.
-        """
-        loop = asyncio.get_running_loop()
-        out: list[tuple[str, asyncio.Future[RunRecord]]] = []
-        queued: list[tuple[str, asyncio.Future[RunRecord], PreparedRun]] = []
-        for prepared in batch:
-            req, entry = prepared.request, prepared.entry
-            run_id, done = new_run_id(), loop.create_future()
-            out.append((run_id, done))
-            if prepared.skip_reason:
-                done.set_result(self.store.record_skipped(run_id, entry.slug, req.trigger, prepared.recorded_input,
-                                                          prepared.skip_reason))
+        """Commit several runs in one transaction (the scheduler fires jobs due together); QueueFull refuses all."""
+        out = []
+        for run_id, fresh in self._accept(batch, queued_at):
+            if fresh:  # known to be queued: no need to read it back
+                future: asyncio.Future[RunRecord] = asyncio.get_running_loop().create_future()
+                self._waiters.setdefault(run_id, []).append(future)
             else:
-                queued.append((run_id, done, prepared))
-        # Recorded before the engine sees them, so each "started" event finds its row.
-        self.store.create_many([
-            {"run_id": run_id, "workflow": p.entry.slug, "trigger": p.request.trigger, "input": p.recorded_input,
-             "queued_at": queued_at, "attempt": p.request.attempt, "parent_run_id": p.request.parent_run_id,
-             "profile_info": p.profile_info}
-            for run_id, _, p in queued])
-        for run_id, done, prepared in queued:
-            self._dispatch(run_id, done, prepared)
+                future = self.wait_for(run_id)
+            out.append((run_id, future))
         return out
 
-    def _dispatch(self, run_id: str, done: asyncio.Future[RunRecord], prepared: PreparedRun) -> None:
-        entry = prepared.entry
-        spec = RunSpec(run_id=run_id, workflow=entry.slug, workflow_dir=entry.path, data=prepared.data,
-                       tools=prepared.tools, timeout=entry.config.timeout, secrets=prepared.secrets,
-                       max_instances=entry.config.max_instances)
-        try:
-            outcome_future = self.engine.submit(spec)
-        except QueueFull as exc:
-            self.store.delete_run(run_id)  # refused work leaves no trace: the caller gets 429/503
-            done.set_exception(exc)
-            return
-        self.in_flight[entry.slug] += 1
-        outcome_future.add_done_callback(lambda f: self._finish(f, done, entry.slug))
+    def accept(self, batch: list[PreparedRun], queued_at: datetime | None = None) -> list[str]:
+        """Commit runs as queued (or skipped) and return their ids; nothing is kept in memory for waiters.
 
-    def _finish(self, outcome_future: asyncio.Future[RunOutcome], done: asyncio.Future[RunRecord], slug: str) -> None:
-        self.in_flight[slug] -= 1
-        if self.in_flight[slug] <= 0:
-            del self.in_flight[slug]
-        outcome = outcome_future.result()
-        record = self.store.finish(
-            outcome.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
-            output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
-            log_truncated=getattr(outcome, "log_truncated", False),
-        )
-        if not done.done():
-            done.set_result(record if record is not None else self.store.get(outcome.run_id))
+        A run with an idempotency key seen within 24 h gets the id of the first run instead.
+        Raises QueueFull (nothing recorded) past the backlog limit or when the disk is nearly full.
+        """
+        return [run_id for run_id, _ in self._accept(batch, queued_at)]
+
+    def _accept(self, batch: list[PreparedRun], queued_at: datetime | None) -> list[tuple[str, bool]]:
+        """(run id, freshly queued) per run of the batch, in order."""
+        self._check_room(len(batch))
+        when = queued_at or utc_now()
+        ids: list[tuple[str, bool] | None] = []
+        queued: list[tuple[int, QueuedRun, PreparedRun]] = []
+        for prepared in batch:
+            req, entry = prepared.request, prepared.entry
+            run_id = new_run_id()
+            if prepared.skip_reason:
+                self.store.record_skipped(run_id, entry.slug, req.trigger, prepared.recorded_input, prepared.skip_reason)
+                ids.append((run_id, False))
+                continue
+            queued.append((len(ids), QueuedRun(
+                run_id=run_id, workflow=entry.slug, trigger=req.trigger, input=prepared.recorded_input,
+                data=prepared.data, queued_at=when, attempt=req.attempt, parent_run_id=req.parent_run_id,
+                profile_info=prepared.profile_info, idempotency_key=req.idempotency_key), prepared))
+            ids.append(None)
+        accepted = self.store.enqueue([run for _, run, _ in queued])
+        for (index, run, prepared), run_id in zip(queued, accepted):
+            ids[index] = (run_id, run_id == run.run_id)
+            if run_id != run.run_id:
+                continue  # a replayed delivery: the first run is (or was) already queued
+            self.queue.add(QueueItem(run.run_id, run.workflow, run.trigger, run.key, run.attempt,
+                                     run.parent_run_id, prepared=prepared))
+            self._emit(RunEvent(run.run_id, "queued", None))
+        if queued:
+            self.dispatcher.wake()
+        return [pair for pair in ids if pair is not None]
+
+    def _check_room(self, count: int) -> None:
+        if self.queue.total + count > self.max_backlog:
+            raise QueueFull(f"the run queue is full ({self.queue.total} runs waiting, limit {self.max_backlog})")
+        checked_at, enough = self._disk_checked
+        now = time.monotonic()
+        if now - checked_at > 1.0:  # statvfs is cheap, but not at thousands of requests a second
+            try:
+                enough = shutil.disk_usage(self.store.path.parent).free >= self.min_free_disk
+            except OSError:
+                enough = True
+            self._disk_checked = (now, enough)
+        if not enough:
+            raise QueueFull(f"the disk holding the run store has less than {self.min_free_disk // 2**20} MiB free")
+
+    def wait_for(self, run_id: str) -> asyncio.Future[RunRecord]:
+        """A future of the run's final record (already resolved when it has ended)."""
+        future: asyncio.Future[RunRecord] = asyncio.get_running_loop().create_future()
+        record = self.store.get(run_id)
+        if record is not None and record.finished:
+            future.set_result(record)
+        else:
+            self._waiters.setdefault(run_id, []).append(future)
+        return future
 
     async def run(self, request: RunRequest) -> RunRecord:
         """Prepare, submit and wait for one run."""
         _, done = self.submit(self.prepare(request))
         return await done
 
+    # -- the dispatcher's side ------------------------------------------------------------------
+    def prepare_queued(self, item: QueueItem) -> PreparedRun | None:
+        """A run read back from the store, rebuilt from its kept input (None when it has none)."""
+        data = self.store.payload(item.run_id)
+        if data is None:
+            return None
+        return self.prepare_again(item.workflow, item.trigger, data)
+
+    def max_instances(self, workflow: str) -> int:
+        """The workflow's ``max_instances`` (1 when it cannot be read)."""
+        entry = self.registry.workflows.get(workflow)
+        return entry.config.max_instances if entry is not None and entry.config is not None else 1
+
+    def retry_policy(self, workflow: str) -> tuple[int, float]:
+        """(retries, retry_delay seconds) of a workflow; none when it cannot be read."""
+        entry = self.registry.workflows.get(workflow)
+        config = entry.config if entry is not None else None
+        return (config.retries, float(getattr(config, "retry_delay", 0) or 0)) if config is not None else (0, 0.0)
+
+    def in_flight_count(self, workflow: str) -> int:
+        """Queued plus running runs of a workflow (for the scheduler's max_instances check)."""
+        return self.queue.in_flight(workflow)
+
+    def settle(self, item: QueueItem, outcome: RunOutcome, retry: RetryPlan | None) -> RunRecord:
+        """Record how a run ended (queueing its retry in the same transaction) and tell its waiters."""
+        record = self.store.finish(
+            outcome.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
+            output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
+            log_truncated=getattr(outcome, "log_truncated", False), retry=retry,
+        )
+        if retry is not None:
+            self.queue.add(QueueItem(retry.run_id, item.workflow, item.trigger,
+                                     (item.key[0], to_micros(retry.queued_at), retry.run_id), item.attempt + 1,
+                                     item.run_id, retry.not_before))
+            self._emit(RunEvent(retry.run_id, "queued", None))
+            self.dispatcher.wake()
+        for future in self._waiters.pop(record.id, ()):
+            if not future.done():
+                future.set_result(record)
+        return record
+
+    def _emit(self, event: RunEvent) -> None:
+        if self._on_event is not None:
+            self._on_event(event)

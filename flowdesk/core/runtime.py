@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flowdesk.core.config import load_workflow_config, save_config
 from flowdesk.core.engine import Engine, RunEvent
+from flowdesk.core.engine.stale_workers import kill_stale_workers
 from flowdesk.core.errors import WorkflowBroken
 from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
@@ -24,6 +25,7 @@ from flowdesk.core.workspace import Workspace
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "flowdesk.sqlite3"
+WORKERS_DIRNAME = "workers"  # each engine's live worker pids, for killing a crashed engine's leftovers
 
 
 class Runtime:
@@ -42,10 +44,14 @@ class Runtime:
         self.engine = Engine(
             workspace.root, max_workers=s.max_workers, warm_workers=s.warm_workers, queue_limit=s.queue_limit,
             default_timeout=s.default_timeout, log_limit=s.log_limit, on_event=self._on_engine_event,
+            worker_records=data_dir / WORKERS_DIRNAME,
         )
         self.runs = RunService(self.registry, self.store, self.engine, self.resolver,
                                disabled_tools=self.disabled_tools,
-                               tool_blocker=oauth_blocker(self.registry, self.resolver))
+                               tool_blocker=oauth_blocker(self.registry, self.resolver),
+                               max_workers=s.max_workers, reserve=s.interactive_reserve,
+                               max_backlog=s.max_backlog, min_free_disk=s.min_free_disk,
+                               on_event=self._publish)
         self.scheduler: WorkflowScheduler | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self.started = False
@@ -66,22 +72,32 @@ class Runtime:
     def _on_engine_event(self, event: RunEvent) -> None:
         if event.kind == "started":
             self.store.mark_running(event.run_id, event.payload)
+        elif event.kind == "queued":
+            return  # announced by the run service when the run was committed, not again at dispatch
+        self._publish(event)
+
+    def _publish(self, event: RunEvent) -> None:
         for callback in list(self._subscribers):
             try:
                 callback(event)
             except Exception:  # a broken subscriber must not break runs
                 log.exception("run event subscriber failed")
 
-    async def start(self, *, with_scheduler: bool = False) -> ReloadReport:
-        """Recover from a crash, discover the workspace and warm the engine (on the running loop)."""
+    async def start(self, *, with_scheduler: bool = False, recover: bool = True) -> ReloadReport:
+        """Discover the workspace, warm the engine and start the queued runs (on the running loop).
+
+        ``recover`` (the service and the app; not one-shot CLI commands) first takes over what a
+        process that died left in the store: its queued runs run here, its running ones end
+        interrupted and follow their workflow's retry policy.
+        """
         # Workers inherit it: tools that keep local state (the WhatsApp inbox) find the data dir.
         os.environ["FLOWDESK_DATA_DIR"] = str(self.data_dir)
-        interrupted = self.store.mark_interrupted()
-        if interrupted:
-            log.warning("%d run(s) left unfinished by a previous process were marked interrupted", interrupted)
+        # Before anything queued runs again: a crashed engine's workers may still be running its runs.
+        kill_stale_workers(self.data_dir / WORKERS_DIRNAME)
         report = self.registry.reload()
         self.apply_retention()
         await self.engine.start()
+        self.runs.start(recover=recover)
         if with_scheduler:
             self.scheduler = WorkflowScheduler(self)
             self.scheduler.start()
@@ -145,6 +161,7 @@ class Runtime:
         s = self.settings
         if s.retention_days is None and s.retention_runs is None:
             return 0
+        self.store.purge_idempotency_keys()
         deleted = apply_retention(self.store, s.retention_days, s.retention_runs)
         if deleted:
             log.info("retention: deleted %d old run(s)", deleted)
@@ -152,7 +169,7 @@ class Runtime:
 
     def engine_load(self) -> dict[str, int]:
         """Runs waiting and running right now (from memory: cheap enough for /health)."""
-        return {"queued": self.engine.queued, "running": self.engine.running}
+        return {"queued": self.runs.queue.total + self.engine.queued, "running": self.engine.running}
 
     async def stop(self, grace: float = 10.0) -> list[str]:
         """Let running runs finish up to ``grace`` seconds; the rest are recorded as interrupted."""
@@ -160,9 +177,13 @@ class Runtime:
             self._probe_task.cancel()
         if self.scheduler is not None:
             await self.scheduler.stop()
+        self.runs.stop()
         left = await self.engine.stop(grace)
+        for _ in range(3):  # let the outcomes' callbacks record them before the store closes
+            await asyncio.sleep(0)
         if self.started:
-            self.store.mark_interrupted("FlowDesk stopped before this run finished")
+            # Queued runs stay queued: the next start runs them. Only runs that were running are cut short.
+            self.store.mark_interrupted("FlowDesk stopped before this run finished", statuses=("running",))
         self.started = False
         self.store.close()
         return left

@@ -17,7 +17,10 @@ class RuntimeSettings:
 
     max_workers: int = 4
     warm_workers: int = 2
-    queue_limit: int = 1000
+    queue_limit: int = 1000  # the engine's own in-memory queue; the store holds the backlog
+    max_backlog: int = 100_000  # queued runs in the store before new ones get 429
+    min_free_disk: int = 64 * 1024 * 1024  # bytes free on the data dir's disk before new runs get 429
+    interactive_reserve: int = 1  # workers webhook runs never take (kept for clicks and schedules)
     default_timeout: float = 300.0
     log_limit: int = 1_000_000
     retention_days: int | None = 90

@@ -90,7 +90,8 @@ class WorkflowConfig(ConfigModel):
     timezone: str | None = Field(None, description="IANA time zone of the schedule; default the machine's.")
     timeout: float | None = Field(None, gt=0, description="Seconds before a run is stopped; default the app's.")
     max_instances: int = Field(1, ge=1, description="Runs of this workflow allowed at the same time.")
-    retries: int = Field(0, ge=0, description="Extra attempts after a failed run.")
+    retries: int = Field(0, ge=0, description="Extra attempts after a run that failed, timed out or was interrupted.")
+    retry_delay: float = Field(0, ge=0, description="Seconds between a failed attempt and the next one.")
     catchup: Literal["skip", "once"] = Field("skip", description="Runs missed while the app was closed.")
     webhook: WebhookConfig = Field(default_factory=WebhookConfig)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
-from flowdesk.core.errors import FlowDeskError
+from flowdesk.core.errors import FlowDeskError, QueueFull
 from flowdesk.core.run_service import PreparedRun, RunRequest
 from flowdesk.core.scheduler.clock_watch import ClockWatch
 from flowdesk.core.scheduler.cron_trigger import CroniterTrigger
@@ -240,7 +240,7 @@ class WorkflowScheduler:
         for slug in slugs:
             entry = self.runtime.registry.workflows.get(slug)
             limit = entry.config.max_instances if entry and entry.config else 1
-            if runs.in_flight.get(slug, 0) >= limit:
+            if runs.in_flight_count(slug) >= limit:
                 self._record_skip(slug, trigger, f"the previous run is still going (max_instances {limit})")
                 continue
             try:
@@ -248,11 +248,14 @@ class WorkflowScheduler:
             except FlowDeskError as exc:
                 self._record_skip(slug, trigger, str(exc))
         launched: dict[str, tuple[str, str]] = {}
-        for prepared, (run_id, done) in zip(batch, runs.submit_batch(batch, queued_at=fired_at)):
+        try:
+            submitted = runs.submit_batch(batch, queued_at=fired_at)
+        except QueueFull as exc:  # the backlog limit or a full disk: say so on each workflow
+            for prepared in batch:
+                self._record_skip(prepared.entry.slug, trigger, str(exc))
+            return
+        for prepared, (run_id, done) in zip(batch, submitted):
             slug = prepared.entry.slug
-            if done.done() and done.exception() is not None:
-                self._record_skip(slug, trigger, str(done.exception()))
-                continue
             launched[slug] = (run_id, "skipped" if done.done() else "queued")
             done.add_done_callback(lambda f, s=slug, r=run_id: self._finished(s, r, f))
         self._remember(launched, fired_at)

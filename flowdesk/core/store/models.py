@@ -120,6 +120,8 @@ def build_models(db: Database) -> StoreModels:
         # The process that records this run's outcome; lets a restart tell an
         # orphan (owner dead) from a run another live process is still doing.
         owner_pid = IntegerField(null=True)
+        priority = IntegerField(default=1)
+        not_before = UtcTimeField(null=True)
 
         class Meta:
             table_name = "run"

@@ -23,6 +23,7 @@ from flowdesk.core.store.records import (
     check_trigger,
     utc_now,
 )
+from flowdesk.core.store.run_queue_tables import RetryPlan, RunQueueTables
 from flowdesk.core.store.run_stats import RunStatsQueries
 from flowdesk.core.store.schema import migrate
 
@@ -76,7 +77,7 @@ def _one_or_many(value: str | Iterable[str] | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
-class RunStore(RunStatsQueries, JobStateTables):
+class RunStore(RunStatsQueries, JobStateTables, RunQueueTables):
     """Runs, their logs, stats and the scheduler's job state in one SQLite file (WAL)."""
 
     def __init__(self, path: Path) -> None:
@@ -154,10 +155,12 @@ class RunStore(RunStatsQueries, JobStateTables):
 
     def finish(self, run_id: str, status: str, finished_at: datetime, started_at: datetime | None = None,
                output: Any = None, message: str | None = None, error: str | None = None, log: str = "",
-               log_truncated: bool = False) -> RunRecord:
+               log_truncated: bool = False, retry: RetryPlan | None = None) -> RunRecord:
         """Record a run's outcome (duration from started_at, else the stored one) and return the record.
 
-        A run that never started (e.g. skipped) gets started_at = finished_at.
+        A run that never started (e.g. skipped) gets started_at = finished_at. Its queued
+        input is dropped in the same transaction; with ``retry`` the next attempt is
+        queued with that input first, so a crash cannot lose or double it.
         Raises NotFound for an unknown run id.
         """
         if check_status(status) in UNFINISHED_STATUSES:
@@ -174,6 +177,9 @@ class RunStore(RunStatsQueries, JobStateTables):
                 rows = self.db.execute_sql(_SELECT_ONE, (run_id,)).fetchall()
             if not rows:
                 raise NotFound(f"run {run_id} does not exist")
+            if retry is not None:
+                self.insert_retry(run_id, retry)
+            self.drop_payload(run_id)
             if log:
                 self.db.execute_sql("INSERT OR REPLACE INTO run_log (run_id, log) VALUES (?, ?)", (run_id, log))
         return record_from_row(rows[0], log=log)
@@ -188,15 +194,16 @@ class RunStore(RunStatsQueries, JobStateTables):
         return record
 
     def mark_interrupted(self, reason: str = "FlowDesk stopped before this run finished", *,
-                         all_owners: bool = False) -> int:
-        """Turn queued/running runs nobody will finish into interrupted (finished now, error = reason).
+                         all_owners: bool = False, statuses: Sequence[str] = UNFINISHED_STATUSES) -> int:
+        """Turn runs in ``statuses`` (queued, running) nobody will finish into interrupted (error = reason).
 
         Runs owned by another live process (a CLI ``flowdesk run`` next to
         ``serve``) are spared unless ``all_owners``. Returns how many changed.
         """
-        marks = ", ".join("?" * len(UNFINISHED_STATUSES))
+        statuses = tuple(statuses)
+        marks = ", ".join("?" * len(statuses))
         pids = [row[0] for row in self.db.execute_sql(
-            f"SELECT DISTINCT owner_pid FROM run WHERE status IN ({marks})", UNFINISHED_STATUSES)]
+            f"SELECT DISTINCT owner_pid FROM run WHERE status IN ({marks})", statuses)]
         if not pids:
             return 0
         targets = pids if all_owners else orphaned_owners(pids)
@@ -210,7 +217,7 @@ class RunStore(RunStatsQueries, JobStateTables):
         cursor = self.db.execute_sql(
             f"UPDATE run SET status = 'interrupted', finished_at = ?, error = ?"
             f" WHERE status IN ({marks}) AND ({owner_test})",
-            (to_micros(utc_now()), reason, *UNFINISHED_STATUSES, *known))
+            (to_micros(utc_now()), reason, *statuses, *known))
         return cursor.rowcount
 
     def delete_run(self, run_id: str) -> bool:

@@ -71,9 +71,32 @@ def _statements(sql: Sequence[str]) -> Callable[[Database], None]:
     return apply
 
 
+# Version 2: the store is the run queue. A queued run keeps what is needed to run it
+# (its unmasked input, in run_payload, deleted when it ends), a priority class, an
+# earliest start (retries with a delay) and the delivery id it was accepted under.
+_V2: tuple[str, ...] = (
+    "ALTER TABLE run ADD COLUMN priority INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE run ADD COLUMN not_before INTEGER",
+    # The dispatcher reads each workflow's queued runs in (priority, queued_at, id) order.
+    "CREATE INDEX IF NOT EXISTS run_queue ON run (status, workflow, priority, queued_at, id)",
+    """CREATE TABLE IF NOT EXISTS run_payload (
+        run_id TEXT NOT NULL PRIMARY KEY REFERENCES run (id) ON DELETE CASCADE,
+        data TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS idempotency_key (
+        workflow TEXT NOT NULL,
+        "key" TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (workflow, "key")
+    )""",
+    "CREATE INDEX IF NOT EXISTS idempotency_key_created_at ON idempotency_key (created_at)",
+)
+
 # Append only: MIGRATIONS[i] takes the schema from version i to version i + 1.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _statements(_V1),
+    _statements(_V2),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
