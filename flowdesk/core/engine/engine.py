@@ -17,6 +17,7 @@ from flowdesk.core.engine.output_capture import LiveLines, OutputCapture
 from flowdesk.core.engine.outcomes import interrupted_outcome, outcome_from_reply
 from flowdesk.core.engine.run_spec import ProbeResult, RunEvent, RunOutcome, RunSpec, utc_now
 from flowdesk.core.secret_masking import mask_text, usable_secrets
+from flowdesk.core.engine.stale_workers import WorkerPidFile
 from flowdesk.core.engine.worker_handle import WorkerHandle, WorkerStartError
 from flowdesk.core.engine.worker_pool import WorkerPool
 from flowdesk.core.engine.worker_protocol import encode, sentinel
@@ -57,7 +58,8 @@ class Engine:
     def __init__(self, workspace_root: Path, *, max_workers: int = 4, warm_workers: int = 2,
                  queue_limit: int = 1000, default_timeout: float = 300, log_limit: int = 1_000_000,
                  on_event: Callable[[RunEvent], None] | None = None, idle_timeout: float = 60.0,
-                 max_runs_per_worker: int = 500, probe_timeout: float = 10.0) -> None:
+                 max_runs_per_worker: int = 500, probe_timeout: float = 10.0,
+                 worker_records: Path | None = None) -> None:
         self.workspace_root = Path(workspace_root).resolve()
         self.max_workers = max(1, max_workers)
         self.queue_limit = queue_limit
@@ -67,7 +69,8 @@ class Engine:
         self._on_event = on_event
         self._tools_dir = self.workspace_root / "private" / "tools"
         self._pool = WorkerPool(self.workspace_root, max_workers=self.max_workers, warm_workers=warm_workers,
-                                idle_timeout=idle_timeout, max_runs=max_runs_per_worker)
+                                idle_timeout=idle_timeout, max_runs=max_runs_per_worker,
+                                pid_file=WorkerPidFile(worker_records) if worker_records else None)
         self._queue: deque[_Run] = deque()
         self._running: dict[str, _Run] = {}
         self._running_by_workflow: defaultdict[str, int] = defaultdict(int)

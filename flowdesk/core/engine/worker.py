@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from flowdesk.core.engine.worker_lifeline import LIFELINE_ENV, PARENT_ENV, hold_lifeline
 from flowdesk.core.engine.worker_protocol import connect_from_child, recv_message, send_message, sentinel
 from flowdesk.core.engine.workflow_runner import WorkflowRunner
 
@@ -97,6 +98,9 @@ def _serve(sock: Any, runner: WorkflowRunner, state: WorkerState) -> None:
 
 def main() -> int:
     """Worker entry point; exits the process when the engine says so or disappears."""
+    hold_lifeline(os.environ)
+    for name in (LIFELINE_ENV, PARENT_ENV):
+        os.environ.pop(name, None)  # a workflow's own subprocesses must not think they are workers
     sock = connect_from_child(os.environ)
     os.environ.pop("FLOWDESK_WORKER_FD", None)
     workspace = Path(os.environ.get("FLOWDESK_WORKSPACE") or os.getcwd()).resolve()

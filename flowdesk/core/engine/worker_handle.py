@@ -91,7 +91,8 @@ class WorkerHandle:
     """One worker process and the runs it has done; used by the pool, one request at a time."""
 
     def __init__(self, workspace_root: Path, on_exit: Callable[[WorkerHandle], None] | None = None,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None,
+                 on_spawn: Callable[[WorkerHandle], None] | None = None) -> None:
         self.workspace_root = workspace_root
         self.state: Literal["new", "starting", "idle", "busy", "retiring", "dead"] = "new"
         self.pid: int | None = None
@@ -119,6 +120,8 @@ class WorkerHandle:
         self._capture: OutputCapture | None = None
         self._closing = False
         self._startup_output: bytearray | None = bytearray()
+        self._lifeline: int | None = None  # write end of the worker's lifeline: it dies when this closes
+        self._on_spawn_cb = on_spawn
 
     @property
     def alive(self) -> bool:
@@ -130,11 +133,13 @@ class WorkerHandle:
         """Spawn the process and wait for its ``ready``; raises WorkerStartError."""
         self.state = "starting"
         try:
-            self._proc, parent_sock, read_fd = launch_worker(self.workspace_root, self._extra_env)
+            self._proc, parent_sock, read_fd, self._lifeline = launch_worker(self.workspace_root, self._extra_env)
         except OSError as exc:
             self.state = "dead"
             raise WorkerStartError(f"could not start a worker process: {exc}") from exc
         self.pid = self._proc.pid
+        if self._on_spawn_cb is not None:
+            self._on_spawn_cb(self)
         self._watch_exit()
         self._control, _ = await self._loop.create_unix_connection(lambda: _ControlProtocol(self), sock=parent_sock)
         pipe = os.fdopen(read_fd, "rb", buffering=0)
@@ -319,4 +324,7 @@ class WorkerHandle:
         for transport in (self._control, self._output):
             if transport is not None:
                 transport.close()  # a grandchild still writing into the pipe now gets EPIPE
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
         self.state = "dead"

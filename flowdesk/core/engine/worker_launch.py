@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flowdesk.core.engine.worker_lifeline import lifeline_env, open_lifeline
 from flowdesk.core.engine.worker_protocol import open_control_channel
 
 PIPE_SIZE = 1 << 20  # a bigger pipe means fewer stalls of a chatty workflow
@@ -52,14 +53,17 @@ def exit_description(returncode: int | None, during: str = "the run", channel_lo
     return f"worker process exited with code {returncode} during {during}"
 
 
-def launch_worker(workspace_root: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], socket.socket, int]:
-    """Spawn a worker: (process, engine end of the control channel, read end of its output pipe).
+def launch_worker(workspace_root: Path, extra_env: dict[str, str],
+                  ) -> tuple[subprocess.Popen[bytes], socket.socket, int, int]:
+    """Spawn a worker: (process, engine end of the control channel, read end of its output pipe,
+    write end of its lifeline, to keep open as long as the worker may live).
 
     stdin is /dev/null; fd 1 and fd 2 are the *same* pipe, so stdout, stderr and logging keep
     their relative order. The worker gets its own session and process group, so one killpg
     also reaches whatever the workflow spawned. Raises OSError when the process cannot start.
     """
     parent_sock, endpoint = open_control_channel()
+    life_read, life_write = open_lifeline()
     read_fd, write_fd = os.pipe()
     with contextlib.suppress(OSError, ImportError):
         import fcntl
@@ -68,14 +72,17 @@ def launch_worker(workspace_root: Path, extra_env: dict[str, str]) -> tuple[subp
     try:
         proc = subprocess.Popen(
             worker_command(), stdin=subprocess.DEVNULL, stdout=write_fd, stderr=write_fd,
-            pass_fds=endpoint.pass_fds, env=worker_env(workspace_root, {**extra_env, **endpoint.env}),
+            pass_fds=(*endpoint.pass_fds, life_read),
+            env=worker_env(workspace_root, {**extra_env, **endpoint.env, **lifeline_env(life_read)}),
             cwd=str(workspace_root), start_new_session=True,
         )
     except BaseException:
         os.close(read_fd)
+        os.close(life_write)
         parent_sock.close()
         raise
     finally:
         os.close(write_fd)
+        os.close(life_read)
         endpoint.close()
-    return proc, parent_sock, read_fd
+    return proc, parent_sock, read_fd, life_write

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flowdesk.core.engine.code_version import CodeVersion
+from flowdesk.core.engine.stale_workers import WorkerPidFile
 from flowdesk.core.engine.worker_handle import WorkerHandle, WorkerStartError
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,10 @@ class WorkerPool:
     """
 
     def __init__(self, workspace_root: Path, *, max_workers: int = 4, warm_workers: int = 2,
-                 idle_timeout: float = 60.0, max_runs: int = 500, extra_env: dict[str, str] | None = None) -> None:
+                 idle_timeout: float = 60.0, max_runs: int = 500, extra_env: dict[str, str] | None = None,
+                 pid_file: WorkerPidFile | None = None) -> None:
         self.workspace_root = workspace_root
+        self._pid_file = pid_file
         self.max_workers = max(1, max_workers)
         self.warm_workers = max(0, min(warm_workers, self.max_workers))
         self.idle_timeout = idle_timeout
@@ -142,7 +145,7 @@ class WorkerPool:
             self._workers.remove(w)
             self._leaving.add(w)
         else:
-            w = WorkerHandle(self.workspace_root, self._on_exit, self._extra_env)
+            w = WorkerHandle(self.workspace_root, self._on_exit, self._extra_env, self._on_spawn)
             self._leaving.add(w)
             try:
                 await w.start()
@@ -161,7 +164,7 @@ class WorkerPool:
     # -- internals ----------------------------------------------------------------------------------
     def _new_handle(self) -> WorkerHandle:
         # Counted at once (before it is up) so concurrent callers never overshoot max_workers.
-        w = WorkerHandle(self.workspace_root, self._on_exit, self._extra_env)
+        w = WorkerHandle(self.workspace_root, self._on_exit, self._extra_env, self._on_spawn)
         w.state = "starting"
         self._workers.append(w)
         return w
@@ -189,7 +192,13 @@ class WorkerPool:
         self._background(w.retire(), lambda: self._leaving.discard(w))
         self._ensure_warm()
 
+    def _on_spawn(self, w: WorkerHandle) -> None:
+        if self._pid_file is not None and w.pid is not None:
+            self._pid_file.add(w.pid)
+
     def _on_exit(self, w: WorkerHandle) -> None:
+        if self._pid_file is not None and w.pid is not None:
+            self._pid_file.remove(w.pid)
         # A worker died on its own while idle: it no longer counts, a new one is warmed. Busy ones
         # are handled by release(), starting ones by _start_handle() (which records the error).
         if w in self._workers and w.died_while == "idle":
