@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import logging.handlers
 import os
 import signal
 import sys
-from pathlib import Path
 
 from flowdesk.cli.runtime_context import workspace_from
 from flowdesk.core.instance_lock import AlreadyRunning
+from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.service import FlowDeskService
+from flowdesk.core.service_log import setup_service_logging
 from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, ServiceOptions
 from flowdesk.core.workspace import resolve_data_dir
 
@@ -29,24 +29,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--grace", type=float, default=10.0, help="seconds running runs get to finish on stop")
     p.add_argument("--no-watch", action="store_true", help="do not reload when files under private/ change")
     p.set_defaults(handler=handle)
-
-
-def setup_logging(data_dir: Path, verbose: bool) -> Path:
-    """Log to stderr and to a rotating file ``logs/flowdesk.log`` in the data dir."""
-    log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "flowdesk.log"
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
-    file_handler.setFormatter(fmt)
-    stream = logging.StreamHandler(sys.stderr)
-    stream.setFormatter(fmt)
-    root = logging.getLogger()
-    root.handlers[:] = [stream, file_handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("apscheduler", "watchfiles", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return path
 
 
 async def serve(service: FlowDeskService) -> int:
@@ -83,7 +65,8 @@ async def serve(service: FlowDeskService) -> int:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the service until a signal arrives."""
+    restrict_umask()  # before the data dir, database and logs exist: they hold run data and tokens
     data_dir = resolve_data_dir(args.data_dir)
-    setup_logging(data_dir, args.verbose)
+    setup_service_logging(data_dir, args.verbose)
     options = ServiceOptions(host=args.host, port=args.port, watch=not args.no_watch, grace=args.grace)
     return asyncio.run(serve(FlowDeskService(workspace_from(args), data_dir, options)))

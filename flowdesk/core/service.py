@@ -10,6 +10,7 @@ from pathlib import Path
 from flowdesk.core.api_token import load_or_create_token, token_path
 from flowdesk.core.instance_lock import InstanceLock
 from flowdesk.core.listener.server import ListenerServer, build_app
+from flowdesk.core.private_files import tighten_data_dir
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace
@@ -45,12 +46,13 @@ class FlowDeskService:
 
     async def start(self) -> None:
         """Lock the data dir (AlreadyRunning if taken), start the core, then listen."""
+        tighten_data_dir(self.data_dir)
         self.lock.acquire({"workspace": str(self.runtime.workspace.root)})
         try:
-            self.api_token = load_or_create_token(self.data_dir)
+            self.api_token = load_or_create_token(self.data_dir, self.runtime.workspace.env_file)
             if self.options.port:
                 # Workers inherit it: a tool's "connect" link then points at this listener's real port.
-                os.environ["FLOWDESK_LISTENER_URL"] = f"http://localhost:{self.options.port}"
+                os.environ["FLOWDESK_LISTENER_URL"] = f"http://127.0.0.1:{self.options.port}"
             await self.runtime.start(with_scheduler=self.options.scheduler)
             app = build_app(self.runtime, self.api_token, host=self.options.host)
             self.listener = ListenerServer(app, self.options.host, self.options.port)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flowdesk.core.app_settings import load_app_settings
 from flowdesk.core.errors import WorkspaceError
+from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace, resolve_data_dir, resolve_workspace
 from flowdesk.gui.display_check import NO_DISPLAY_MESSAGE, has_display
@@ -65,6 +66,7 @@ def run_app(args: argparse.Namespace) -> int:
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1
+    restrict_umask()  # before the data dir, database and settings exist: they hold run data and tokens
     from flowdesk.gui.core_bridge import CoreBridge
     from flowdesk.gui.icons import app_icon
     from flowdesk.gui.main_window import MainWindow

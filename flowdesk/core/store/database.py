@@ -10,6 +10,8 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
+from flowdesk.core.private_files import create_private_file
+
 BUSY_TIMEOUT_MS = 5000
 
 # Order matters: busy_timeout first, so switching a new file to WAL waits for a
@@ -32,6 +34,7 @@ class StoreDatabase(SqliteDatabase):
     def __init__(self, path: Path) -> None:
         self._connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._connections_lock = threading.Lock()
+        create_private_file(path)  # owner-only before SQLite opens it; its -wal/-shm files copy this mode
         super().__init__(
             str(path),
             pragmas=list(PRAGMAS),

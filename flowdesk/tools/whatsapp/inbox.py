@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from flowdesk.core.private_files import create_private_file, make_private_dir
 from flowdesk.tools.params import time_param
 
 INBOX_FILE = "whatsapp_inbox.sqlite3"
@@ -56,7 +57,8 @@ def inbox_path(location: str | Path | None = None) -> Path:
 
 @contextmanager
 def _open(path: Path) -> Iterator[sqlite3.Connection]:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
+    create_private_file(path)  # people's messages: owner-only, and SQLite gives -wal/-shm the same mode
     with closing(sqlite3.connect(path, timeout=10)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(_SCHEMA)
