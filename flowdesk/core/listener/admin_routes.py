@@ -8,8 +8,9 @@ from flowdesk.core.listener.app_keys import RUNTIME
 from flowdesk import __version__
 from flowdesk.core.errors import NotFound
 from flowdesk.core.listener.presenters import interface_summary, run_brief
-from flowdesk.core.listener.request_input import int_param
+from flowdesk.core.listener.request_input import choice_param, int_param
 from flowdesk.core.runtime import Runtime
+from flowdesk.core.store.records import STATUSES, TRIGGERS
 
 
 def _runtime(request: web.Request) -> Runtime:
@@ -62,7 +63,8 @@ async def list_runs(request: web.Request) -> web.Response:
     """``GET /api/runs?workflow=&status=&trigger=&limit=&offset=``: run history, newest first."""
     q = request.query
     runs = _runtime(request).store.list_runs(
-        workflow=q.get("workflow") or None, status=q.get("status") or None, trigger=q.get("trigger") or None,
+        workflow=q.get("workflow") or None, status=choice_param(request, "status", STATUSES),
+        trigger=choice_param(request, "trigger", TRIGGERS),
         limit=int_param(request, "limit", 100, 1, 1000), offset=int_param(request, "offset", 0, 0, 10**9),
     )
     return web.json_response([run_brief(r) for r in runs])

@@ -21,6 +21,7 @@ from flowdesk.core.errors import (
     WorkflowBroken,
     WorkflowInactive,
 )
+from flowdesk.core.json_limits import JsonLimitError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ STATUS_OF: list[tuple[type[Exception], int]] = [
     (ConfigErrors, 422),
     (ConfigError, 422),
     (QueueFull, 429),
+    (JsonLimitError, 400),
 ]
 
 
@@ -47,10 +49,27 @@ def json_error(status: int, message: str, **extra: Any) -> web.Response:
 class BadRequest(Exception):
     """A request whose body or parameters cannot be read (400)."""
 
+    status = 400
+
+
+class PayloadTooLarge(BadRequest):
+    """A body over the route's size limit (413)."""
+
+    status = 413
+
+
+class RequestTimeout(BadRequest):
+    """A body that did not arrive in time (408)."""
+
+    status = 408
+
 
 def _for_exception(exc: Exception) -> web.Response | None:
     if isinstance(exc, BadRequest):
-        return json_error(400, str(exc))
+        response = json_error(exc.status, str(exc))
+        if exc.status != 400:
+            response.force_close()  # the rest of the body is still on the wire: do not read it as a request
+        return response
     if isinstance(exc, json.JSONDecodeError):
         return json_error(400, f"invalid JSON body at line {exc.lineno} column {exc.colno}: {exc.msg}")
     for kind, status in STATUS_OF:
@@ -76,6 +95,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status == 413:
             reason = f"request body too large (limit {request.app[MAX_BODY]} bytes)"
         return json_error(exc.status, reason or "error", path=request.path)
+    except ConnectionError:
+        raise  # the client went away: aiohttp drops the answer, our client-error log filter notes it in one line
     except Exception as exc:  # noqa: BLE001 - every refusal becomes a JSON answer
         response = _for_exception(exc)
         if response is not None:

@@ -10,7 +10,9 @@ from aiohttp import web
 
 from flowdesk.core.api_token import tokens_match
 from flowdesk.core.listener.app_keys import RUNTIME
+from flowdesk.core.json_limits import JsonLimitError, loads_limited
 from flowdesk.core.listener.http_errors import BadRequest, json_error
+from flowdesk.core.listener.request_input import read_body
 from flowdesk.tools.whatsapp.inbox import record_delivery
 
 WEBHOOK_PATH = "/api/integrations/whatsapp/webhook"
@@ -38,12 +40,16 @@ async def deliver(request: web.Request) -> web.Response:
     secret = _setting(request, APP_SECRET_VAR)
     if not secret:
         return json_error(403, f"set {APP_SECRET_VAR} in config/.env to accept deliveries (Meta signs them with it)")
-    body = await request.read()
+    body = await read_body(request)  # size- and time-limited like every other body
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(request.headers.get("X-Hub-Signature-256", "").encode(), expected.encode()):
         return json_error(401, "X-Hub-Signature-256 does not match the body")
     try:
-        payload = json.loads(body)
+        payload = loads_limited(body)
+    except JsonLimitError as exc:
+        raise BadRequest(f"invalid JSON body: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"invalid JSON body: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BadRequest(f"invalid JSON body at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     if not isinstance(payload, dict):

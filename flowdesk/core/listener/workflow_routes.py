@@ -10,10 +10,12 @@ from aiohttp import web
 from flowdesk.core.listener.app_keys import RUNTIME
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
-from flowdesk.core.listener.request_input import int_param, parse_body, query_data, read_body, unwrap_data
+from flowdesk.core.listener.request_input import (choice_param, int_param, parse_body, parse_request_body, query_data,
+                                                  read_body, unwrap_data)
 from flowdesk.core.listener.webhook_auth import WebhookRefused, check_webhook
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.runtime import Runtime
+from flowdesk.core.store.records import STATUSES
 
 
 def _runtime(request: web.Request) -> Runtime:
@@ -42,7 +44,7 @@ async def execute_workflow(request: web.Request) -> web.Response:
     """``POST /api/workflows/execute/{name}``: body ``{"data": {...}}`` or the data itself; waits."""
     runtime = _runtime(request)
     entry = runtime.registry.workflow(request.match_info["name"])
-    body = parse_body(await read_body(request), request.content_type)
+    body = await parse_request_body(request, await read_body(request))
     data = unwrap_data(body, {f.name for f in input_fields(entry)})
     prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="api", source="json", enforce_triggers=True))
     _, done = runtime.runs.submit(prepared)
@@ -86,7 +88,7 @@ async def workflow_logs(request: web.Request) -> web.Response:
     runtime = _runtime(request)
     entry = runtime.registry.workflow(request.match_info["name"])
     limit = int_param(request, "limit", 50, 1, 1000)
-    status = request.query.get("status") or None
+    status = choice_param(request, "status", STATUSES)
     runs = runtime.store.list_runs(workflow=entry.slug, status=status, limit=limit)
     return web.json_response([run_brief(r) for r in runs])
 
