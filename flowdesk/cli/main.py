@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from flowdesk import __version__
 from flowdesk.core.errors import FlowDeskError
+from flowdesk.core.terminal_text import TerminalSafeStream
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +74,25 @@ def _opens_the_app(argv: list[str]) -> bool:
     return True
 
 
+@contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """While a command runs, nothing it prints can drive the terminal.
+
+    Commands print text from the workspace and from runs: workflow messages, config values quoted
+    in errors, folder names, log lines. Wrapping the streams covers every print, argparse message
+    and log handler at once, including ones added later.
+    """
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None:
+        sys.stdout = TerminalSafeStream(sys.stdout)  # type: ignore[assignment]
+    if sys.stderr is not None:
+        sys.stderr = TerminalSafeStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -86,6 +108,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from flowdesk.gui.app import run_app
 
         return run_app(_app_options(argv))
+    with terminal_safe_output():
+        try:
+            return _run_command(argv)
+        except Exception:  # a bug: as Python would (traceback, exit 1), but the traceback may quote workspace text
+            traceback.print_exc()
+            return 1
+
+
+def _run_command(argv: list[str]) -> int:
+    """Parse a command line and run its handler; FlowDesk errors become one line on stderr and exit 1."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,

@@ -8,6 +8,7 @@ from typing import Any
 from flowdesk.core.engine.output_capture import OutputCapture
 from flowdesk.core.engine.run_spec import RunOutcome, RunStatus, utc_now
 from flowdesk.core.secret_masking import mask_json, mask_text
+from flowdesk.core.terminal_text import terminal_safe
 from flowdesk.core.engine.worker_handle import WorkerReply
 
 
@@ -19,6 +20,10 @@ def timeout_message(timeout: float) -> str:
 def _make(run_id: str, status: RunStatus, started_at: datetime, *, result: dict[str, Any] | None,
           message: str | None, error: str | None, capture: OutputCapture | None) -> RunOutcome:
     finished = utc_now()
+    # The message and error are shown as plain text everywhere (run lists, notifications, the CLI):
+    # recorded with terminal controls made visible. ``result`` stays the workflow's own data.
+    message = terminal_safe(message) if isinstance(message, str) else message
+    error = terminal_safe(error) if isinstance(error, str) else error
     return RunOutcome(
         run_id=run_id, status=status, started_at=started_at, finished_at=finished,
         duration=max(0.0, (finished - started_at).total_seconds()), result=result, message=message,
