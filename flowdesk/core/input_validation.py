@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from flowdesk.core.errors import InputValidationError
+from flowdesk.core.json_limits import JsonLimitError, data_too_deep, loads_limited, too_deep_message
 
 if TYPE_CHECKING:
     from flowdesk.core.config.input_field import InputField
@@ -299,11 +300,17 @@ def _datetime(field: InputField, value: Any) -> str:
 
 
 def _json(field: InputField, value: Any) -> Any:
+    # Nesting is bounded before json touches the value: its C code recurses and would raise
+    # RecursionError (not ValueError) around 1,000 levels, and masking walks the value again later.
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            return loads_limited(value)
+        except JsonLimitError as exc:
+            raise ValueError(str(exc)) from None
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    if data_too_deep(value):
+        raise ValueError(too_deep_message())
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):

@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from flowdesk.core.json_limits import MAX_DEPTH
+
 MASK = "***"
+DEPTH_MARKER = f"[cut: nested deeper than {MAX_DEPTH} levels]"
 MIN_SECRET_LENGTH = 4  # shorter values ("1", "yes") would mask ordinary text everywhere
 
 
@@ -38,22 +41,29 @@ def mask_text(text: str, secrets: Iterable[Any]) -> str:
 
 
 def mask_json(obj: Any, secrets: Iterable[Any]) -> Any:
-    """A copy of ``obj`` with secrets masked in every string, dict keys included."""
+    """A copy of ``obj`` with secrets masked in every string, dict keys included.
+
+    Levels deeper than MAX_DEPTH are replaced by DEPTH_MARKER: a secret could hide there, and
+    following them would recurse without bound (a workflow may return anything).
+    """
     pattern = _pattern(_normalized(secrets))
     if pattern is None:
         return obj
-    return _mask(obj, pattern)
+    return _mask(obj, pattern, 0)
 
 
-def _mask(obj: Any, pattern: re.Pattern[str]) -> Any:
+def _mask(obj: Any, pattern: re.Pattern[str], depth: int) -> Any:
     if isinstance(obj, str):
         return pattern.sub(MASK, obj)
+    if isinstance(obj, (dict, list, tuple)) and depth >= MAX_DEPTH:
+        return DEPTH_MARKER
+    depth += 1
     if isinstance(obj, dict):
-        return {_mask(k, pattern): _mask(v, pattern) for k, v in obj.items()}
+        return {_mask(k, pattern, depth): _mask(v, pattern, depth) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [_mask(v, pattern) for v in obj]
+        return [_mask(v, pattern, depth) for v in obj]
     if isinstance(obj, tuple):
-        return tuple(_mask(v, pattern) for v in obj)
+        return tuple(_mask(v, pattern, depth) for v in obj)
     return obj
 
 

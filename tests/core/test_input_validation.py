@@ -287,6 +287,17 @@ def test_json():
     assert one_error(field, {"a": object()}) == "must be JSON data (object, list, text, number or true/false)"
 
 
+def test_json_nested_too_deep_or_with_a_huge_number_is_a_field_error_not_a_crash():
+    field = f(type="json")
+    assert one_error(field, "[" * 10_000 + "]" * 10_000) == "JSON nested deeper than 100 levels"
+    deep: object = 1
+    for _ in range(10_000):
+        deep = {"a": deep}
+    assert one_error(field, deep) == "JSON nested deeper than 100 levels"
+    assert one_error(field, '{"n": ' + "9" * 5000 + "}") == "number too long (more than 4300 digits)"
+    assert coerce_value(field, "[" * 100 + "]" * 100) is not None
+
+
 # --- sources ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", ["query", "cli", "form"])

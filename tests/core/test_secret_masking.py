@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flowdesk.core.secret_masking import mask_json, mask_text
+from flowdesk.core.secret_masking import DEPTH_MARKER, mask_json, mask_text
 
 
 def test_masks_every_occurrence() -> None:
@@ -53,3 +53,18 @@ def test_mask_json_plain_string_and_no_secrets() -> None:
     assert mask_json("tok=zzzz", ["zzzz"]) == "tok=***"
     data = {"a": 1}
     assert mask_json(data, []) is data
+
+
+def test_mask_json_cuts_levels_deeper_than_100_instead_of_recursing() -> None:
+    # a workflow may return anything: 10,000 levels would exhaust the stack of a recursive walk
+    deep: object = {"token": "abcd1234"}
+    for _ in range(10_000):
+        deep = [deep, "abcd1234"]
+    masked = mask_json({"out": deep}, ["abcd1234"])
+    level, depth = masked["out"], 1
+    while isinstance(level, list):
+        assert level[1] == "***"
+        level, depth = level[0], depth + 1
+    assert level == DEPTH_MARKER and depth == 100
+    shallow = {"a": [[{"b": "x abcd1234"}]]}
+    assert mask_json(shallow, ["abcd1234"]) == {"a": [[{"b": "x ***"}]]}
