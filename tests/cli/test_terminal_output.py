@@ -94,6 +94,8 @@ def test_list_and_check_quote_hostile_config_values_inertly(flowdesk: Flowdesk) 
 
 
 def test_error_lines_on_stderr_are_inert(flowdesk: Flowdesk) -> None:
+    _, err = flowdesk("run", "bad_timezone", code=1)  # the broken config's error, quoting its value
+    assert err.startswith("flowdesk: ") and "unknown time zone '\\x1b]0;pwned\\x07\\x1b[2J\\x9b2J'" in err
     _, err = flowdesk("run", "no_such_\x1b]0;pwned\x07", code=1)
     assert "no_such_\\x1b]0;pwned\\x07" in err
     _, err = flowdesk("run", "escapes", "--data", "{\"a\x1b[2J\": ", code=1)
