@@ -94,12 +94,18 @@ class RunService(RunPreparer):
         """Commit one run as queued; returns its id and a future of its final record. Raises QueueFull."""
         return self.submit_batch([prepared])[0]
 
+    def submit_delivery(self, prepared: PreparedRun) -> tuple[str, bool]:
+        """Commit one run without a waiter (webhooks); returns its id and whether its idempotency
+        key had already been accepted (then the id is the first run's and nothing was queued)."""
+        [(run_id, state)] = self._accept([prepared], None)
+        return run_id, state == "replayed"
+
     def submit_batch(self, batch: list[PreparedRun], queued_at: datetime | None = None,
                      ) -> list[tuple[str, asyncio.Future[RunRecord]]]:
         """Commit several runs in one transaction (the scheduler fires jobs due together); QueueFull refuses all."""
         out = []
-        for run_id, fresh in self._accept(batch, queued_at):
-            if fresh:  # known to be queued: no need to read it back
+        for run_id, state in self._accept(batch, queued_at):
+            if state == "queued":  # known to be queued: no need to read it back
                 future: asyncio.Future[RunRecord] = asyncio.get_running_loop().create_future()
                 self._waiters.setdefault(run_id, []).append(future)
             else:
@@ -115,18 +121,18 @@ class RunService(RunPreparer):
         """
         return [run_id for run_id, _ in self._accept(batch, queued_at)]
 
-    def _accept(self, batch: list[PreparedRun], queued_at: datetime | None) -> list[tuple[str, bool]]:
-        """(run id, freshly queued) per run of the batch, in order."""
+    def _accept(self, batch: list[PreparedRun], queued_at: datetime | None) -> list[tuple[str, str]]:
+        """(run id, "queued" | "skipped" | "replayed") per run of the batch, in order."""
         self._check_room(len(batch))
         when = queued_at or utc_now()
-        ids: list[tuple[str, bool] | None] = []
+        ids: list[tuple[str, str] | None] = []
         queued: list[tuple[int, QueuedRun, PreparedRun]] = []
         for prepared in batch:
             req, entry = prepared.request, prepared.entry
             run_id = new_run_id()
             if prepared.skip_reason:
                 self.store.record_skipped(run_id, entry.slug, req.trigger, prepared.recorded_input, prepared.skip_reason)
-                ids.append((run_id, False))
+                ids.append((run_id, "skipped"))
                 continue
             queued.append((len(ids), QueuedRun(
                 run_id=run_id, workflow=entry.slug, trigger=req.trigger, input=prepared.recorded_input,
@@ -135,7 +141,7 @@ class RunService(RunPreparer):
             ids.append(None)
         accepted = self.store.enqueue([run for _, run, _ in queued])
         for (index, run, prepared), run_id in zip(queued, accepted):
-            ids[index] = (run_id, run_id == run.run_id)
+            ids[index] = (run_id, "queued" if run_id == run.run_id else "replayed")
             if run_id != run.run_id:
                 continue  # a replayed delivery: the first run is (or was) already queued
             self.queue.add(QueueItem(run.run_id, run.workflow, run.trigger, run.key, run.attempt,
