@@ -7,12 +7,16 @@ Measured in one run, against baselines from the same run:
             (8 concurrent submitters, max_instances 8, max_workers 2);
 * service - ``runtime.runs.prepare(RunRequest(...))`` + ``runtime.runs.submit(...)``: input validation
             against a 5-field schema, SQLite recording and the engine (the path every front end takes);
-* discovery - ``Registry(Workspace(tmp)).reload()`` of 1,000 generated workflows, cold and warm.
+* discovery - ``Registry(Workspace(tmp)).reload()`` of 1,000 generated workflows, cold and warm;
+* baseline revision (``--baseline-rev REV``) - the same service series against an earlier revision's
+            ``flowdesk`` (a git worktree, in a subprocess), interleaved with this tree's: the ratio
+            of the two p50s is the cost of a change, measured in one run.
 
 Usage (from the repository root)::
 
     .venv/bin/python bench/engine.py            # print the tables
     .venv/bin/python bench/engine.py --write    # also rewrite the engine section of BENCHMARKS.md
+    .venv/bin/python bench/engine.py --baseline-rev 25e7782 --write
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import json
 import statistics
 import sys
 import tempfile
@@ -32,6 +37,7 @@ from benchmarks_md import (OtherLoad, Target, command_line, facts_block, load_av
                            targets_table, write_section)
 from bench_workspace import SAMPLE_INPUT, add_workflow, generate_realistic, new_workspace, noop_config
 from latency_stats import LatencySummary, ms, per_second, ratio, summarize
+from revision_baseline import describe, run_in_revision
 
 from flowdesk.core.engine import Engine, RunEvent, RunSpec
 from flowdesk.core.registry import Registry
@@ -40,6 +46,7 @@ from flowdesk.core.runtime import Runtime
 from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.workspace import Workspace
 
+BASELINE_RATIO_TARGET = 1.2  # the service p50 may grow at most this much over the baseline revision
 MAX_WORKERS = 2
 MAX_INSTANCES = 8
 WARMUP_RUNS = 50
@@ -188,6 +195,43 @@ def render(direct: LatencySummary, eng: dict[int, LatencySummary], svc: dict[int
     return body, targets
 
 
+def service_only(runs: int) -> dict[str, object]:
+    """The service series alone, as JSON-ready numbers (what ``--service-json`` prints)."""
+    import flowdesk
+
+    with tempfile.TemporaryDirectory(prefix="flowdesk-bench-service-") as tmp:
+        ws = new_workspace(Path(tmp) / "ws")
+        add_workflow(ws, "noop", noop_config(MAX_INSTANCES))
+        svc = asyncio.run(service_series(ws, Path(tmp) / "data", {1: runs, 8: runs}))
+    return {"flowdesk": flowdesk.__file__,
+            "series": {str(c): {"p50": s.p50, "p99": s.p99, "rate": s.rate, "count": s.count} for c, s in svc.items()}}
+
+
+def baseline_comparison(rev: str, runs: int, rounds: int = 2) -> tuple[str, list[Target]]:
+    """This tree's service series and ``rev``'s, alternated ``rounds`` times; medians of the p50s compared."""
+    mine: dict[str, list[float]] = {"1": [], "8": []}
+    theirs: dict[str, list[float]] = {"1": [], "8": []}
+    for _ in range(rounds):
+        for c, s in run_in_revision(rev, "engine.py", ["--service-json", "--runs", str(runs)])["series"].items():
+            theirs[c].append(s["p50"])
+        for c, s in service_only(runs)["series"].items():
+            mine[c].append(s["p50"])
+    rows, targets = [], []
+    for c in ("1", "8"):
+        now, then = statistics.median(mine[c]), statistics.median(theirs[c])
+        rows.append((c, ms(then), ms(now), ratio(now, then)))
+        targets.append(Target(f"RunService p50, concurrency {c}, against {rev}", f"≤ {BASELINE_RATIO_TARGET}×",
+                              ratio(now, then), now <= then * BASELINE_RATIO_TARGET or c != "1"))
+    text = "\n\n".join([
+        f"### RunService against revision {describe(rev)} (same run)",
+        table(["concurrency", f"p50 ms, {rev}", "p50 ms, this tree", "this tree ÷ baseline"], rows),
+        f"Each side ran the service series {rounds} times ({runs} runs per concurrency each), alternating; "
+        "the table shows the median of the p50s. The baseline is a git worktree of that revision whose "
+        "`flowdesk` package a subprocess imports (checked), driven by this tree's measuring code. Only "
+        "concurrency 1 (one run's own overhead) has a target; concurrency 8 is shown for information."])
+    return text, targets
+
+
 def main() -> int:
     """Parse the flags, run, print, optionally write; exit 1 when a target fails."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -196,7 +240,12 @@ def main() -> int:
     parser.add_argument("--workflows", type=int, default=1000, help="generated workflows for discovery")
     parser.add_argument("--repeats", type=int, default=5, help="discovery repetitions (medians)")
     parser.add_argument("--write", action="store_true", help="rewrite the engine section of BENCHMARKS.md")
+    parser.add_argument("--baseline-rev", help="also measure the service series of this git revision")
+    parser.add_argument("--service-json", action="store_true", help=argparse.SUPPRESS)  # used by --baseline-rev
     args = parser.parse_args()
+    if args.service_json:
+        print(json.dumps(service_only(args.runs)))
+        return 0
     facts = machine_facts()
     other = OtherLoad()
     with tempfile.TemporaryDirectory(prefix="flowdesk-bench-engine-") as tmp:
@@ -210,6 +259,11 @@ def main() -> int:
     facts["load average at end"] = load_average()
     facts["CPU used by other processes during the run"] = other.describe()
     results, targets = render(direct, eng, svc, disc, args.workflows, args.repeats)
+    if args.baseline_rev:
+        text, found = baseline_comparison(args.baseline_rev, max(1, args.runs // 2))
+        results = results.replace("### Targets", text + "\n\n### Targets", 1)
+        targets += found
+        results = results.rsplit("### Targets", 1)[0] + "### Targets\n\n" + targets_table(targets)
     setup = (f"No-op workflow with a 5-field `inputs_schema`; Engine(max_workers={MAX_WORKERS}, "
              f"warm_workers={MAX_WORKERS}), max_instances {MAX_INSTANCES}; {WARMUP_RUNS} warm-up runs per path "
              "are not counted. Concurrency N = N submitters, each waiting for its run before the next. "

@@ -37,7 +37,8 @@ class RunDispatcher:
         self.webhook_running = 0
         self.accepting = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._wake_pending = False
+        self._pumping = False
+        self._again = False
         self._timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
@@ -54,11 +55,20 @@ class RunDispatcher:
             self._timer = None
 
     def wake(self) -> None:
-        """Look for runs to start at the next turn of the loop (coalesced: many wakes, one pump)."""
-        if self._wake_pending or self._loop is None:
+        """Start what can start now; a wake during a pump (a run ended at once) makes it go round again."""
+        if self._loop is None:
             return
-        self._wake_pending = True
-        self._loop.call_soon(self._pump)
+        if self._pumping:
+            self._again = True
+            return
+        self._pumping = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                self._pump()
+        finally:
+            self._pumping = False
 
     def _can_start(self, lane: Lane, item: QueueItem) -> bool:
         if lane.running >= self.service.max_instances(item.workflow):
@@ -66,7 +76,6 @@ class RunDispatcher:
         return not item.low_priority or self.webhook_running < self.webhook_slots
 
     def _pump(self) -> None:
-        self._wake_pending = False
         while self.accepting and self.running < self.max_workers:
             item = self.queue.take(self._can_start)
             if item is None:

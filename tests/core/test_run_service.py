@@ -71,7 +71,7 @@ def test_an_accepted_run_is_committed_with_its_input_before_accept_returns(ws: P
         assert rows(data_dir, "SELECT status, input FROM run WHERE id = ?", run_id) == [
             ("queued", '{"n":7,"secret":"***"}')]
         # the unmasked input waits beside it, for the run only
-        assert rows(data_dir, "SELECT data FROM run_payload WHERE run_id = ?", run_id) == [
+        assert rows(data_dir, "SELECT payload FROM run WHERE id = ?", run_id) == [
             ('{"n":7,"secret":"hunter2"}',)]
 
     with_runtime(ws, data_dir, body)
@@ -92,7 +92,7 @@ def test_queued_runs_survive_a_stop_and_run_exactly_once_at_the_next_start(ws: P
     with_runtime(ws, data_dir, second)
     assert rows(data_dir, "SELECT COUNT(*), COUNT(DISTINCT id) FROM run WHERE workflow = 'quick'") == [(5, 5)]
     assert rows(data_dir, "SELECT status FROM run WHERE workflow = 'slow'") == [("interrupted",)]
-    assert rows(data_dir, "SELECT COUNT(*) FROM run_payload") == [(0,)]  # inputs are dropped once runs end
+    assert rows(data_dir, "SELECT COUNT(payload) FROM run") == [(0,)]  # inputs are dropped once runs end
 
 
 def test_a_failed_run_is_retried_and_linked_to_the_attempt_before(ws: Path, data_dir: Path, tmp_path: Path) -> None:

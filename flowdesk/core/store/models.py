@@ -122,6 +122,7 @@ def build_models(db: Database) -> StoreModels:
         owner_pid = IntegerField(null=True)
         priority = IntegerField(default=1)
         not_before = UtcTimeField(null=True)
+        payload = TextField(null=True)  # a queued or running run's unmasked input (NULL once it ended)
 
         class Meta:
             table_name = "run"

@@ -24,9 +24,8 @@ QueueKey = tuple[int, int, str]
 
 _INSERT_QUEUED = (
     'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id, profile_info,'
-    " owner_pid, priority, not_before) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)"
+    " owner_pid, priority, not_before, payload) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT_PAYLOAD = "INSERT INTO run_payload (run_id, data) VALUES (?, ?)"
 _SELECT_WINDOW = (
     "SELECT id, workflow, \"trigger\", priority, queued_at, not_before, attempt, parent_run_id FROM run"
     " WHERE status = 'queued' AND workflow = ? AND owner_pid = ?"
@@ -135,8 +134,7 @@ class RunQueueTables:
                 cursor.execute(_INSERT_QUEUED, (
                     run.run_id, run.workflow, check_trigger(run.trigger), to_micros(run.queued_at),
                     dump_json(run.input), run.attempt, run.parent_run_id, dump_json(run.profile_info), owner,
-                    run.priority, to_micros(run.not_before) if run.not_before else None))
-                cursor.execute(_INSERT_PAYLOAD, (run.run_id, dump_payload(run.data)))
+                    run.priority, to_micros(run.not_before) if run.not_before else None, dump_payload(run.data)))
                 out.append(run.run_id)
         return out
 
@@ -157,8 +155,8 @@ class RunQueueTables:
 
     def payload(self, run_id: str) -> dict[str, Any] | None:
         """The input a queued or running run will run with (None once it ended, or if it never had one)."""
-        row = self.db.execute_sql("SELECT data FROM run_payload WHERE run_id = ?", (run_id,)).fetchone()
-        return load_json(row[0]) if row else None
+        row = self.db.execute_sql("SELECT payload FROM run WHERE id = ?", (run_id,)).fetchone()
+        return load_json(row[0]) if row and row[0] is not None else None
 
     def queued_counts(self, owner: int | None = None) -> dict[str, int]:
         """Queued runs per workflow owned by ``owner`` (default: this process)."""
@@ -211,18 +209,13 @@ class RunQueueTables:
         """
         cursor = self.db.execute_sql(
             'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id,'
-            " profile_info, owner_pid, priority, not_before)"
-            " SELECT ?, run.workflow, run.\"trigger\", 'queued', ?, run.input, run.attempt + 1, run.id,"
-            " run.profile_info, ?, run.priority, ? FROM run JOIN run_payload ON run_payload.run_id = run.id"
-            " WHERE run.id = ?",
+            " profile_info, owner_pid, priority, not_before, payload)"
+            " SELECT ?, workflow, \"trigger\", 'queued', ?, input, attempt + 1, id, profile_info, ?, priority, ?,"
+            " payload FROM run WHERE id = ? AND payload IS NOT NULL",
             (plan.run_id, to_micros(plan.queued_at), os.getpid(), to_micros(plan.not_before) if plan.not_before else None,
              previous_id))
-        if cursor.rowcount == 0:
-            return False
-        self.db.execute_sql("INSERT INTO run_payload (run_id, data) SELECT ?, data FROM run_payload WHERE run_id = ?",
-                            (plan.run_id, previous_id))
-        return True
+        return cursor.rowcount > 0
 
     def drop_payload(self, run_id: str) -> None:
         """Forget a run's input once it has ended (its masked input stays on the run)."""
-        self.db.execute_sql("DELETE FROM run_payload WHERE run_id = ?", (run_id,))
+        self.db.execute_sql("UPDATE run SET payload = NULL WHERE id = ?", (run_id,))

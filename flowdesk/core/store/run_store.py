@@ -46,10 +46,11 @@ _MARK_RUNNING = "UPDATE run SET status = 'running', started_at = ? WHERE id = ? 
 # Old column values are visible in SET, so the stored started_at (or the one
 # passed in, or finished_at for a run that never started) gives the duration
 # without a SELECT first.
+# payload = NULL: the run's kept input goes in the statement that records its end.
 _FINISH = (
     "UPDATE run SET status = ?, finished_at = ?, started_at = COALESCE(?, started_at, ?),"
     " duration = (? - COALESCE(?, started_at, ?)) / 1000000.0,"
-    " output = ?, message = ?, error = ?, log_truncated = ? WHERE id = ?"
+    " output = ?, message = ?, error = ?, log_truncated = ?, payload = NULL WHERE id = ?"
 )
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 _SELECT_ONE = f"SELECT {_COLS} FROM run WHERE id = ?"
@@ -170,6 +171,8 @@ class RunStore(RunStatsQueries, JobStateTables, RunQueueTables):
         params = (status, end, start, end, end, start, end,
                   dump_json(output) if output is not None else None, message, error, int(log_truncated), run_id)
         with self.db.atomic("IMMEDIATE"):
+            if retry is not None:  # first, while the finished run still holds its input
+                self.insert_retry(run_id, retry)
             if _RETURNING:
                 rows = self.db.execute_sql(f"{_FINISH} RETURNING {_COLS}", params).fetchall()
             else:  # SQLite < 3.35 has no RETURNING: read the row back inside the same transaction
@@ -177,9 +180,6 @@ class RunStore(RunStatsQueries, JobStateTables, RunQueueTables):
                 rows = self.db.execute_sql(_SELECT_ONE, (run_id,)).fetchall()
             if not rows:
                 raise NotFound(f"run {run_id} does not exist")
-            if retry is not None:
-                self.insert_retry(run_id, retry)
-            self.drop_payload(run_id)
             if log:
                 self.db.execute_sql("INSERT OR REPLACE INTO run_log (run_id, log) VALUES (?, ?)", (run_id, log))
         return record_from_row(rows[0], log=log)
@@ -215,7 +215,7 @@ class RunStore(RunStatsQueries, JobStateTables, RunQueueTables):
         if not owner_test:
             return 0
         cursor = self.db.execute_sql(
-            f"UPDATE run SET status = 'interrupted', finished_at = ?, error = ?"
+            f"UPDATE run SET status = 'interrupted', finished_at = ?, error = ?, payload = NULL"
             f" WHERE status IN ({marks}) AND ({owner_test})",
             (to_micros(utc_now()), reason, *statuses, *known))
         return cursor.rowcount
