@@ -31,11 +31,27 @@ LOG_DIR_NAME = "logs"
 PRIVATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "*.sqlite3-journal", "api_token")
 
 
+_user_umask: int | None = None  # the umask the user started FlowDesk with, before restrict_umask()
+
+
 def restrict_umask() -> int:
-    """From now on this process (and its children) create files for the owner only; returns the old umask."""
+    """From now on this process creates files for the owner only; returns the old umask."""
+    global _user_umask
     if not POSIX:
         return 0
-    return os.umask(PRIVATE_UMASK)
+    old = os.umask(PRIVATE_UMASK)
+    if _user_umask is None:
+        _user_umask = old
+    return old
+
+
+def user_umask() -> int:
+    """The user's own umask for processes that run the user's code (workers), or -1 to inherit ours.
+
+    What a workflow writes (reports, exports) belongs to the user's workspace and should get
+    the permissions the user chose, not FlowDesk's owner-only umask for its private data.
+    """
+    return _user_umask if _user_umask is not None else -1
 
 
 def make_private_dir(path: Path) -> Path:

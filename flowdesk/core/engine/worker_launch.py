@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from flowdesk.core.engine.worker_lifeline import lifeline_env, open_lifeline
+from flowdesk.core.private_files import user_umask
 from flowdesk.core.engine.worker_protocol import open_control_channel
 
 PIPE_SIZE = 1 << 20  # a bigger pipe means fewer stalls of a chatty workflow
@@ -74,7 +75,7 @@ def launch_worker(workspace_root: Path, extra_env: dict[str, str],
             worker_command(), stdin=subprocess.DEVNULL, stdout=write_fd, stderr=write_fd,
             pass_fds=(*endpoint.pass_fds, life_read),
             env=worker_env(workspace_root, {**extra_env, **endpoint.env, **lifeline_env(life_read)}),
-            cwd=str(workspace_root), start_new_session=True,
+            cwd=str(workspace_root), start_new_session=True, umask=user_umask(),
         )
     except BaseException:
         os.close(read_fd)

@@ -8,8 +8,9 @@ import socket
 from aiohttp import web
 
 from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, MAX_BODY, RUNTIME
-from flowdesk.core.listener import admin_routes, interface_files, oauth_routes, whatsapp_routes, workflow_routes
-from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware, login
+from flowdesk.core.listener import (admin_routes, auth_routes, interface_files, oauth_routes, whatsapp_routes,
+                                    workflow_routes)
+from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware
 from flowdesk.core.listener.http_errors import error_middleware
 from flowdesk.core.listener.openapi import openapi_document
 from flowdesk.core.runtime import Runtime
@@ -28,7 +29,7 @@ def build_app(runtime: Runtime, api_token: str, *, host: str = DEFAULT_HOST,
     app[API_TOKEN] = api_token
     app[MAX_BODY] = max_body
     app[ALLOWED_HOSTS] = {h.lower() for h in (*LOCAL_NAMES, host, *extra_hosts)}
-    app.router.add_get("/auth/login", login)
+    auth_routes.add_routes(app)
     app.router.add_get("/api/openapi.json", _openapi)
     admin_routes.add_routes(app)
     workflow_routes.add_routes(app)
