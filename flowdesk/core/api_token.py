@@ -1,4 +1,4 @@
-"""The API bearer token: ``FLOWDESK_API_TOKEN`` or one generated once into the data dir (mode 0600)."""
+"""The API bearer token: ``FLOWDESK_API_TOKEN`` (environment, then ``config/.env``) or one generated once (0600)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import os
 import secrets
 from pathlib import Path
 
+from flowdesk.core.env_file import read_env_file
+from flowdesk.core.errors import FlowDeskError
+
 TOKEN_FILENAME = "api_token"
+TOKEN_VARIABLE = "FLOWDESK_API_TOKEN"
+MIN_TOKEN_LENGTH = 24  # characters; a generated token has 43
+
+
+class ApiTokenError(FlowDeskError):
+    """The API token in force cannot be used (too short to resist guessing)."""
 
 
 def token_path(data_dir: Path) -> Path:
@@ -15,16 +24,39 @@ def token_path(data_dir: Path) -> Path:
     return data_dir / TOKEN_FILENAME
 
 
-def load_or_create_token(data_dir: Path) -> str:
-    """The token in force; generated (URL-safe, 256 bits) and written 0600 on first start."""
-    env = os.environ.get("FLOWDESK_API_TOKEN", "").strip()
-    if env:
-        return env
+def _checked(token: str, where: str) -> str:
+    if len(token) < MIN_TOKEN_LENGTH:
+        raise ApiTokenError(
+            f"{where} is {len(token)} characters long; the API token must have at least {MIN_TOKEN_LENGTH} "
+            f"(make one with: python -c \"import secrets; print(secrets.token_urlsafe(32))\")")
+    return token
+
+
+def chosen_token(env_file: Path | None = None) -> str | None:
+    """``FLOWDESK_API_TOKEN`` from the process environment, else from ``env_file``; None when unset."""
+    value = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if value:
+        return _checked(value, TOKEN_VARIABLE)
+    if env_file is not None:
+        value = read_env_file(env_file).get(TOKEN_VARIABLE, "").strip()
+        if value:
+            return _checked(value, f"{TOKEN_VARIABLE} in {env_file}")
+    return None
+
+
+def load_or_create_token(data_dir: Path, env_file: Path | None = None) -> str:
+    """The token in force: chosen (environment, then ``env_file``), else generated (256 bits) and written 0600.
+
+    Raises ApiTokenError, naming the variable or file, when a token shorter than MIN_TOKEN_LENGTH is set.
+    """
+    chosen = chosen_token(env_file)
+    if chosen:
+        return chosen
     path = token_path(data_dir)
     try:
         existing = path.read_text(encoding="utf-8").strip()
         if existing:
-            return existing
+            return _checked(existing, str(path))
     except FileNotFoundError:
         pass
     token = secrets.token_urlsafe(32)
@@ -33,7 +65,7 @@ def load_or_create_token(data_dir: Path) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
+        return _checked(path.read_text(encoding="utf-8").strip(), str(path))
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(token + "\n")
     return token

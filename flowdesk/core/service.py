@@ -49,12 +49,12 @@ class FlowDeskService:
         tighten_data_dir(self.data_dir)
         self.lock.acquire({"workspace": str(self.runtime.workspace.root)})
         try:
-            self.api_token = load_or_create_token(self.data_dir)
+            self.api_token = load_or_create_token(self.data_dir, self.runtime.workspace.env_file)
             if self.options.port:
                 # Workers inherit it: a tool's "connect" link then points at this listener's real port.
-                os.environ["FLOWDESK_LISTENER_URL"] = f"http://localhost:{self.options.port}"
+                os.environ["FLOWDESK_LISTENER_URL"] = f"http://127.0.0.1:{self.options.port}"
             await self.runtime.start(with_scheduler=self.options.scheduler)
-            app = build_app(self.runtime, self.api_token, host=self.options.host)
+            app = build_app(self.runtime, self.api_token, host=self.options.host, limits=self.options.listener_limits)
             self.listener = ListenerServer(app, self.options.host, self.options.port)
             await self.listener.start()
             self.lock.update({"workspace": str(self.runtime.workspace.root), "url": self.listener.url})

@@ -71,8 +71,16 @@ class CoreBridge(QObject):
 
     @property
     def api_token(self) -> str:
-        """The token interfaces are opened with."""
+        """The API token in force (for display; interfaces are opened with ``login_ticket``)."""
         return self.service.api_token if self.service else ""
+
+    def login_ticket(self) -> str:
+        """A single-use ticket for ``/auth/login?ticket=``: opens an interface signed in, no API token in a URL."""
+        if self.service is None or self.service.listener is None:
+            return ""
+        from flowdesk.core.listener.sessions import issue_login_ticket  # aiohttp is loaded by now; keep startup lazy
+
+        return issue_login_ticket(self.service.listener.app)
 
     def start(self) -> None:
         """Start the core thread; ``started`` or ``start_failed`` follows."""

@@ -16,7 +16,7 @@ import requests
 
 from tests.conftest import FIXTURES, REPO, copy_workspace
 
-TOKEN = "serve-test-token"
+TOKEN = "serve-test-token-0123456789ab"
 
 
 class Serve:

@@ -15,7 +15,7 @@ from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions  # no
 from flowdesk.core.workspace import Workspace  # noqa: E402
 from tests.conftest import REPO, copy_workspace  # noqa: E402
 
-GUI_TOKEN = "gui-test-token"
+GUI_TOKEN = "gui-test-token-0123456789abc"
 
 
 @pytest.fixture()

@@ -18,10 +18,14 @@ NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "stri
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/health"): {"summary": "Health and counts", "security": []},
     ("get", "/api/openapi.json"): {"summary": "This document", "security": []},
-    ("get", "/auth/login"): {"summary": "Set the interface session cookie from the token, then redirect",
+    ("get", "/auth/login"): {"summary": "Start an interface session (cookie) from the token or an app ticket, "
+                                        "then redirect to a same-site path; 429 after 5 failures a minute",
                              "security": [], "parameters": [
-                                 {"name": "token", "in": "query", "required": True, "schema": {"type": "string"}},
+                                 {"name": "token", "in": "query", "schema": {"type": "string"}},
+                                 {"name": "ticket", "in": "query", "schema": {"type": "string"}},
                                  {"name": "next", "in": "query", "schema": {"type": "string"}}]},
+    ("post", "/auth/logout"): {"summary": "End this interface session; with the API token, ?all=true ends every one",
+                               "parameters": [{"name": "all", "in": "query", "schema": {"type": "boolean"}}]},
     ("get", "/api/workflows"): {"summary": "All workflows, broken ones with their error"},
     ("get", "/api/workflows/{name}"): {"summary": "One workflow with its raw config", "parameters": [NAME]},
     ("post", "/api/workflows/execute/{name}"): {
@@ -30,7 +34,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/workflows/trigger/{name}"): {"summary": "Run with URL parameters as input and wait",
                                                "parameters": [NAME], "responses": {"200": RESULT}},
     ("post", "/api/webhooks/{name}"): {
-        "summary": "Webhook: JSON body merged with URL parameters (URL wins); 202 with run_id, or ?wait=true",
+        "summary": "Webhook: JSON body merged with URL parameters (URL wins; HMAC webhooks use the signed body "
+                   "only); 202 with run_id, or ?wait=true; any refused caller gets 401 {\"error\": \"unauthorized\"}",
         "parameters": [NAME, {"name": "wait", "in": "query", "schema": {"type": "boolean"}}],
         "requestBody": {"content": JSON_OBJ},
         "responses": {"202": {"description": "accepted", "content": JSON_OBJ}, "200": RESULT}},

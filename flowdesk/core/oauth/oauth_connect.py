@@ -32,8 +32,12 @@ CALLBACK_PATH = "/oauth/google/callback"
 
 
 def redirect_uri_for(port: int) -> str:
-    """``http://localhost:<port>/oauth/google/callback``: what seed-platform credentials registered (port 8000)."""
-    return f"http://localhost:{port}{CALLBACK_PATH}"
+    """``http://127.0.0.1:<port>/oauth/google/callback``: the address the listener binds.
+
+    ``localhost`` may resolve to ``::1`` or, on a tampered hosts file, elsewhere; Google accepts any
+    loopback IP port for desktop clients, and a "web" client registers this exact URI.
+    """
+    return f"http://127.0.0.1:{port}{CALLBACK_PATH}"
 
 
 @dataclass

@@ -31,10 +31,10 @@ NO_TAB_TEXT = "Double-click an interface (or select it and press Open) to use it
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 
 
-def login_url(base: str, token: str, route: str) -> str:
-    """``/auth/login`` URL that sets the session cookie and lands on the interface (``route/``)."""
+def login_url(base: str, ticket: str, route: str) -> str:
+    """``/auth/login`` URL that trades a one-time ticket for a session cookie and lands on ``route/``."""
     target = route.rstrip("/") + "/"
-    return f"{base}/auth/login?token={quote(token, safe='')}&next={quote(target, safe='/')}"
+    return f"{base}/auth/login?ticket={quote(ticket, safe='')}&next={quote(target, safe='/')}"
 
 
 class InterfacesView(QWidget):
@@ -172,7 +172,7 @@ class InterfacesView(QWidget):
         return page
 
     def _login_url(self, entry: InterfaceEntry) -> str:
-        return login_url(self.bridge.url or "", self.bridge.api_token, entry.route)
+        return login_url(self.bridge.url or "", self.bridge.login_ticket(), entry.route)
 
     def _on_load_finished(self, ok: bool) -> None:
         page = self.sender()

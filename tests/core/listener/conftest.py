@@ -16,7 +16,7 @@ from flowdesk.core.service import FlowDeskService
 from flowdesk.core.workspace import Workspace
 from tests.conftest import FIXTURES, copy_workspace
 
-TOKEN = "test-token-0123456789"
+TOKEN = "test-token-0123456789-abcdefgh"
 
 
 class ServiceThread:

@@ -114,7 +114,7 @@ def test_end_to_end_consent_refresh_revoke(env: Listener) -> None:
     assert provider_url.startswith(f"{env.provider.url}/auth?")
     q = query_of(provider_url)
     assert set(q["scope"].split()) == UNION
-    assert q["redirect_uri"] == f"http://localhost:{env.server.port}/oauth/google/callback"
+    assert q["redirect_uri"] == f"http://127.0.0.1:{env.server.port}/oauth/google/callback"
     assert q["code_challenge_method"] == "S256" and q["state"]
 
     # 2. Consent given: the callback (no API token: Google's redirect carries none) writes the token.
@@ -186,11 +186,13 @@ def test_auth_route_needs_the_api_token_and_the_callback_does_not(env: Listener)
     assert r.status_code == 400 and "unknown sign-in state" in r.text
 
 
-def test_redirect_uri_is_always_localhost_with_the_request_port(env: Listener) -> None:
-    r = requests.get(f"http://127.0.0.1:{env.server.port}/oauth/google/auth?service=drive&profile=TEST",
-                     headers=AUTH, allow_redirects=False, timeout=10)
-    assert query_of(r.headers["Location"])["redirect_uri"] == \
-        f"http://localhost:{env.server.port}/oauth/google/callback"
+def test_redirect_uri_is_always_the_bound_loopback_ip_with_the_request_port(env: Listener) -> None:
+    # Asked as localhost or as 127.0.0.1, Google is told to come back to the address the listener binds.
+    for name in ("localhost", "127.0.0.1"):
+        r = requests.get(f"http://{name}:{env.server.port}/oauth/google/auth?service=drive&profile=TEST",
+                         headers=AUTH, allow_redirects=False, timeout=10)
+        assert query_of(r.headers["Location"])["redirect_uri"] == \
+            f"http://127.0.0.1:{env.server.port}/oauth/google/callback"
 
 
 def test_auth_route_errors_are_html_pages(env: Listener) -> None:

@@ -7,9 +7,9 @@ import sys
 from flowdesk.gui.views.interfaces_view import InterfacesView, login_url
 
 
-def test_login_url_quotes_token_and_route() -> None:
+def test_login_url_quotes_ticket_and_route() -> None:
     url = login_url("http://127.0.0.1:8000", "a b&c", "/crm")
-    assert url == "http://127.0.0.1:8000/auth/login?token=a%20b%26c&next=/crm/"
+    assert url == "http://127.0.0.1:8000/auth/login?ticket=a%20b%26c&next=/crm/"
 
 
 def test_list_shows_interfaces(qtbot, bridge) -> None:
