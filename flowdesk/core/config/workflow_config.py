@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from flowdesk.core.config.base import ConfigModel, FieldProblem
 from flowdesk.core.config.input_field import InputField
+from flowdesk.core.env_file import read_env_file
 
 Trigger = Literal["manual", "webhook", "schedule"]
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
@@ -19,6 +21,7 @@ DEFAULT_TRIGGERS: list[str] = ["manual"]
 
 WebhookAuth = Literal["api", "token", "hmac", "public"]
 DEFAULT_HEADERS = {"token": "X-FlowDesk-Token", "hmac": "X-FlowDesk-Signature"}
+DEFAULT_TIMESTAMP_HEADER = "X-FlowDesk-Timestamp"
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -28,7 +31,9 @@ class WebhookConfig(ConfigModel):
     ``api`` (default): the API bearer token; ``token``: a shared secret sent in a header;
     ``hmac``: an HMAC-SHA256 signature of the body in a header; ``public``: no check.
     The secret is given inline (``secret``) or, better, as an environment variable name
-    (``secret_env``), read from the environment or ``config/.env``.
+    (``secret_env``), read from the environment, then ``config/.env``. With ``hmac``, URL
+    parameters are not signed and so are not passed to the run; ``timestamp: true`` adds a
+    signed Unix-seconds header and refuses deliveries older than 5 minutes or replayed.
     """
 
     # Unknown keys here are typos in security settings: refuse them rather than keep them.
@@ -38,6 +43,10 @@ class WebhookConfig(ConfigModel):
     secret: str | None = None
     secret_env: str | None = Field(None, description="Name of the variable holding the secret.")
     header: str | None = Field(None, description="Defaults: X-FlowDesk-Token (token), X-FlowDesk-Signature (hmac).")
+    timestamp: bool = Field(False, description=(
+        "hmac only: require a Unix-seconds timestamp header, sign '<timestamp>.<body>', "
+        "refuse deliveries more than 5 minutes old and replayed signatures."))
+    timestamp_header: str | None = Field(None, description="Default: X-FlowDesk-Timestamp.")
 
     @field_validator("secret_env")
     @classmethod
@@ -52,6 +61,8 @@ class WebhookConfig(ConfigModel):
             raise FieldProblem("secret_env", "give either secret or secret_env, not both")
         if self.auth in ("token", "hmac") and not (self.secret or self.secret_env):
             raise FieldProblem("secret", f"auth '{self.auth}' needs a secret or a secret_env variable name")
+        if (self.timestamp or self.timestamp_header) and self.auth != "hmac":
+            raise FieldProblem("timestamp", "a signed timestamp needs auth 'hmac'")
         return self
 
     @property
@@ -59,13 +70,21 @@ class WebhookConfig(ConfigModel):
         """The header carrying the token or signature (None for ``api`` / ``public``)."""
         return self.header or DEFAULT_HEADERS.get(self.auth)
 
-    def resolve_secret(self, environ: Mapping[str, str] | None = None) -> str | None:
-        """The secret: inline, else ``environ[secret_env]`` (default ``os.environ``); None when unset."""
+    @property
+    def effective_timestamp_header(self) -> str | None:
+        """The header carrying the signed timestamp (None unless ``timestamp`` is on)."""
+        return (self.timestamp_header or DEFAULT_TIMESTAMP_HEADER) if self.timestamp else None
+
+    def resolve_secret(self, environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> str | None:
+        """The secret: inline, else ``secret_env`` from ``environ`` (default ``os.environ``), then ``env_file``."""
         if self.secret is not None:
             return self.secret
         if self.secret_env is None:
             return None
-        return (os.environ if environ is None else environ).get(self.secret_env) or None
+        value = (os.environ if environ is None else environ).get(self.secret_env)
+        if not value and env_file is not None:
+            value = read_env_file(env_file).get(self.secret_env)  # same order as tool profiles
+        return value or None
 
 
 class WorkflowConfig(ConfigModel):

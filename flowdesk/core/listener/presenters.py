@@ -6,6 +6,7 @@ from typing import Any
 
 from flowdesk.core.registry import InterfaceEntry, WorkflowEntry
 from flowdesk.core.run_service import input_fields, tool_profiles
+from flowdesk.core.secret_masking import MASK
 from flowdesk.core.store import RunRecord
 
 
@@ -30,11 +31,20 @@ def workflow_summary(entry: WorkflowEntry) -> dict[str, Any]:
     }
 
 
+def masked_config(entry: WorkflowEntry) -> dict[str, Any]:
+    """The workflow's config.json as written, with an inline webhook ``secret`` replaced by ``***``."""
+    data = entry.config.to_json_dict() if entry.config else {}
+    hook = data.get("webhook")
+    if isinstance(hook, dict) and hook.get("secret") is not None:
+        data["webhook"] = {**hook, "secret": MASK}
+    return data
+
+
 def workflow_detail(entry: WorkflowEntry) -> dict[str, Any]:
     """``GET /api/workflows/{name}``: the summary plus the raw config and the folder."""
     return {
         **workflow_summary(entry),
-        "config": entry.config.to_json_dict() if entry.config else None,
+        "config": masked_config(entry) if entry.config else None,
         "path": str(entry.path),
         "has_validate_data": entry.has_validate_data,
     }

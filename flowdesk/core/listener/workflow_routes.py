@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from aiohttp import web
 
-from flowdesk.core.listener.app_keys import RUNTIME
+from flowdesk.core.errors import NotFound, TriggerNotAllowed, WorkflowBroken, WorkflowInactive
+from flowdesk.core.listener.access import authorised_expect, declared_too_large, host_allowed, send_continue
+from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, LIMITS, MAX_BODY, RUNTIME
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
-from flowdesk.core.listener.request_input import (choice_param, int_param, parse_body, parse_request_body, query_data,
-                                                  read_body, unwrap_data)
-from flowdesk.core.listener.webhook_auth import WebhookRefused, check_webhook
+from flowdesk.core.listener.replay_guard import REPLAY_GUARD, ReplayGuard
+from flowdesk.core.listener.limits import DEFAULT_BODY_TIMEOUT
+from flowdesk.core.listener.request_input import (choice_param, int_param, parse_request_body, query_data, read_body,
+                                                  read_body_limited, unwrap_data)
+from flowdesk.core.listener.webhook_auth import Admission, WebhookRefused, admit_headers, refusal, verify_body
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.store.records import STATUSES
+
+log = logging.getLogger(__name__)
+
+# The Expect handler's decision, reused by the handler.
+_ADMISSION: web.RequestKey[Admission] = web.RequestKey("flowdesk_webhook_admission", Admission)
 
 
 def _runtime(request: web.Request) -> Runtime:
@@ -52,7 +62,11 @@ async def execute_workflow(request: web.Request) -> web.Response:
 
 
 async def trigger_workflow(request: web.Request) -> web.Response:
-    """``GET /api/workflows/trigger/{name}?k=v``: URL parameters as input; waits."""
+    """``GET /api/workflows/trigger/{name}?k=v``: URL parameters as input; waits.
+
+    It starts work on a GET, so the access middleware lets a session cookie in only with this
+    listener's exact ``Origin`` (never from a link or an image); the bearer token works as before.
+    """
     runtime = _runtime(request)
     prepared = runtime.runs.prepare(RunRequest(request.match_info["name"], query_data(request.query),
                                                trigger="api", source="query", enforce_triggers=True))
@@ -60,20 +74,71 @@ async def trigger_workflow(request: web.Request) -> web.Response:
     return await _wait_and_answer(done)
 
 
-async def webhook(request: web.Request) -> web.Response:
-    """``POST /api/webhooks/{name}?k=v``: body merged with URL params (URL wins); 202, or the result with ?wait=true."""
-    runtime = _runtime(request)
-    entry = runtime.registry.workflow(request.match_info["name"])
-    if entry.config is None:
-        return json_error(409, entry.error or "workflow is broken")
-    raw = await read_body(request)
+def _admit(request: web.Request) -> Admission:
+    """The request's admission, decided on headers once (the Expect handler may have done it)."""
+    admission = request.get(_ADMISSION)
+    if admission is None:
+        runtime = _runtime(request)
+        admission = admit_headers(request, runtime.registry, runtime.workspace.env_file)
+        request[_ADMISSION] = admission
+    return admission
+
+
+def _refused(request: web.Request, exc: WebhookRefused) -> web.Response:
+    log.info("webhook %r refused: %s", request.match_info.get("name", "")[:100], exc)
+    return refusal()
+
+
+async def webhook_expect(request: web.Request) -> web.Response | None:
+    """``Expect: 100-continue`` on a webhook: size and credentials answered before the body is sent."""
+    if not host_allowed(request.headers.get("Host"), request.app[ALLOWED_HOSTS]):
+        return json_error(403, "Host is not allowed")
+    # The size first: it says nothing about which workflows exist or how they are protected.
+    too_large = declared_too_large(request)
+    if too_large is not None:
+        return too_large
     try:
-        check_webhook(request, entry.config, raw)
+        _admit(request)
     except WebhookRefused as exc:
-        return json_error(401, str(exc))
-    data: dict[str, Any] = {**parse_body(raw, request.content_type), **query_data(request.query)}
-    source = "query" if request.query else "json"
-    prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="webhook", source=source, enforce_triggers=True))
+        return _refused(request, exc)
+    except NotFound as exc:  # only the owner gets here (strangers are refused above)
+        return json_error(404, str(exc))
+    return await send_continue(request)
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """``POST /api/webhooks/{name}?k=v``: body merged with URL params (URL wins); 202, or the result with ?wait=true.
+
+    Credentials are checked on the headers before the body is read; an HMAC delivery's body is read
+    (size- and time-limited) only to verify its signature, and its URL parameters, which the
+    signature does not cover, are not passed to the run.
+    """
+    runtime = _runtime(request)
+    too_large = declared_too_large(request)
+    if too_large is not None:
+        return too_large
+    try:
+        admission = _admit(request)
+    except WebhookRefused as exc:
+        return _refused(request, exc)
+    entry = admission.entry
+    if admission.by_owner and entry.config is None:
+        return json_error(409, entry.error or "workflow is broken")
+    limits = request.app.get(LIMITS)
+    raw = await read_body_limited(request, request.app[MAX_BODY], limits.body_timeout if limits else DEFAULT_BODY_TIMEOUT)
+    try:
+        verify_body(admission, raw, request.app[REPLAY_GUARD])
+    except WebhookRefused as exc:
+        return _refused(request, exc)
+    url_data = {} if admission.signed_body else query_data(request.query)
+    data: dict[str, Any] = {**(await parse_request_body(request, raw)), **url_data}
+    source = "query" if url_data else "json"
+    try:
+        prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="webhook", source=source, enforce_triggers=True))
+    except (NotFound, WorkflowBroken, TriggerNotAllowed, WorkflowInactive) as exc:
+        if admission.by_owner:
+            raise
+        return _refused(request, WebhookRefused(str(exc)))  # changed since the header check
     run_id, done = runtime.runs.submit(prepared)
     if request.query.get("wait", "").lower() in ("1", "true", "yes"):
         return await _wait_and_answer(done)
@@ -123,8 +188,9 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/workflows/stats", all_stats)
     app.router.add_get("/api/workflows/stats/{name}", workflow_stats)
     app.router.add_get("/api/workflows/logs/{name}", workflow_logs)
-    app.router.add_post("/api/workflows/execute/{name}", execute_workflow)
+    app[REPLAY_GUARD] = ReplayGuard()
+    app.router.add_post("/api/workflows/execute/{name}", execute_workflow, expect_handler=authorised_expect)
     app.router.add_get("/api/workflows/trigger/{name}", trigger_workflow)
     app.router.add_post("/api/workflows/toggle/{name}", toggle_workflow)
     app.router.add_get("/api/workflows/{name}", get_workflow)
-    app.router.add_post("/api/webhooks/{name}", webhook)
+    app.router.add_post("/api/webhooks/{name}", webhook, expect_handler=webhook_expect)

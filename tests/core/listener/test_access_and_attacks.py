@@ -87,7 +87,7 @@ def test_session_cookie_for_interfaces(api: Api) -> None:
 def test_webhook_shared_token(api: Api) -> None:
     assert api("POST", "/api/webhooks/hook_token", auth=False, json={}).status_code == 401
     wrong = api("POST", "/api/webhooks/hook_token", auth=False, json={}, headers={"X-FlowDesk-Token": "nope"})
-    assert wrong.status_code == 401 and "wrong token" in wrong.json()["error"]
+    assert wrong.status_code == 401 and wrong.json() == {"error": "unauthorized"}  # no reason for strangers
     ok = api("POST", "/api/webhooks/hook_token", auth=False, json={}, headers={"X-FlowDesk-Token": "s3cret-token"})
     assert ok.status_code == 202
     assert api("POST", "/api/webhooks/hook_token", json={}).status_code == 202  # the API token always works
@@ -100,7 +100,7 @@ def test_webhook_hmac_signature_of_the_raw_body(api: Api) -> None:
     ok = api("POST", "/api/webhooks/hook_hmac?wait=true", auth=False, data=body, headers=headers)
     assert ok.status_code == 200 and ok.json()["data"]["event"] == "push"
     tampered = api("POST", "/api/webhooks/hook_hmac", auth=False, data=body.replace(b"1", b"2"), headers=headers)
-    assert tampered.status_code == 401 and "does not match" in tampered.json()["error"]
+    assert tampered.status_code == 401 and tampered.json() == {"error": "unauthorized"}
     bare_hex = {**headers, "X-FlowDesk-Signature": sig.removeprefix("sha256=")}
     assert api("POST", "/api/webhooks/hook_hmac", auth=False, data=body, headers=bare_hex).status_code == 202
     assert api("POST", "/api/webhooks/hook_hmac", auth=False, data=body,
