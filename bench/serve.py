@@ -1,18 +1,22 @@
 """Service benchmark: webhooks through a real ``flowdesk serve`` subprocess, scheduler lateness, idle cost.
 
-One run, three phases, each against its own ``flowdesk serve --port 0 --no-watch`` subprocess
+One run, five phases, each against its own ``flowdesk serve --port 0 --no-watch`` subprocess
 (temp workspace and data dir, FLOWDESK_API_TOKEN set, default RuntimeSettings: max_workers 4,
-warm_workers 2, queue_limit 1000 - serve has no flags for them); the load generator is this process
-(aiohttp client), everything on 127.0.0.1:
+warm_workers 2, one worker kept from webhooks, backlog limit 100,000 - serve has no flags for them);
+the load generator is this process (aiohttp client), everything on 127.0.0.1:
 
 1. webhooks - no-op public webhook workflow (max_instances 64): accepted/s and p50/p99 latency at
    concurrency 1 and 32, async (202) and ``?wait=true`` (completed runs/s), side by side with a bare
-   aiohttp server subprocess (bench/ceiling_server.py) as the ceiling. Async sends go in bursts of at
-   most 500 and wait for the queue to drain, so acceptance is measured below queue_limit (429s are
-   counted apart); afterwards every accepted webhook is checked to have exactly one run record.
-2. schedule - 1,000 workflows on ``* * * * *`` (UTC, catchup skip): lateness ``queued_at − due`` of
+   aiohttp server subprocess (bench/ceiling_server.py) as the ceiling. Async sends go in bursts of
+   500 with a pause for the queue to drain (as in earlier runs, so the rows stay comparable);
+   afterwards every accepted webhook is checked to have exactly one run record.
+2. burst - 20,000 webhooks at concurrency 32 in one go: accepted/s, 429s, completed/s, and lost or
+   duplicated runs from the workflow's own ledger (bench/intake_phases.py).
+3. crash - kill -9 half way through a 5,000 burst, restart on the same data dir: every accepted run
+   completes exactly once (bench/intake_phases.py).
+4. schedule - 1,000 workflows on ``* * * * *`` (UTC, catchup skip): lateness ``queued_at − due`` of
    the runs of one minute boundary, read from the service's SQLite file.
-3. idle - 100 schedules far in the future: CPU and RSS of the serve process and its workers (psutil).
+5. idle - 100 schedules far in the future: CPU and RSS of the serve process and its workers (psutil).
 
 Usage (from the repository root)::
 
@@ -35,11 +39,12 @@ from bench_workspace import add_workflow, new_workspace, scheduled_config, webho
 from benchmarks_md import (OtherLoad, Target, command_line, facts_block, load_average, machine_facts, table,
                            targets_table, write_section)
 from http_load import LoadResult, client_session, get_json, post_load
+from intake_phases import burst_phase, crash_phase
 from latency_stats import ms, per_second, percentile, ratio
 from run_records import check_accepted, read_runs
 from serve_process import ProcessTreeUsage, ceiling_server, flowdesk_serve
 
-BURST = 500  # async webhooks sent before waiting for the queue to drain (queue_limit is 1000)
+BURST = 500  # async webhooks sent before waiting for the queue to drain (kept from earlier runs, for comparison)
 MB = 1024 * 1024
 REFERENCES = ("Reference points (published / earlier, not measured in this run): n8n publishes 220 "
               "executions/s for one instance; the seed platform did about 190 webhook runs/s on this machine.")
@@ -261,6 +266,8 @@ async def run(args: argparse.Namespace) -> tuple[list[str], list[Target]]:
     parts, targets = [], []
     with tempfile.TemporaryDirectory(prefix="flowdesk-bench-serve-") as tmp:
         phases = {"webhook": lambda d: webhook_phase(d, args.scale),
+                  "burst": lambda d: burst_phase(d, args.burst),
+                  "crash": crash_phase,
                   "schedule": lambda d: schedule_phase(d, args.schedules),
                   "idle": lambda d: idle_phase(d, args.idle_schedules, 10.0, args.idle_seconds)}
         for name in args.phases.split(","):
@@ -277,7 +284,9 @@ async def run(args: argparse.Namespace) -> tuple[list[str], list[Target]]:
 def main() -> int:
     """Parse the flags, run, print, optionally write; exit 1 when a target fails."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--phases", default="webhook,schedule,idle", help="comma-separated subset, in order")
+    parser.add_argument("--phases", default="webhook,burst,crash,schedule,idle",
+                        help="comma-separated subset, in order")
+    parser.add_argument("--burst", type=int, default=20_000, help="webhooks in the burst phase")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the webhook request counts")
     parser.add_argument("--schedules", type=int, default=1000, help="workflows due every minute")
     parser.add_argument("--idle-schedules", type=int, default=100)
