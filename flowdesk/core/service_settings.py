@@ -5,7 +5,9 @@ The desktop app reads them before its window paints; the heavy modules load late
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from flowdesk.core.listener.limits import ListenerLimits
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -36,3 +38,4 @@ class ServiceOptions:
     watch: bool = True
     scheduler: bool = True
     grace: float = 10.0
+    listener_limits: ListenerLimits = field(default_factory=ListenerLimits)  # timeouts, connection cap

@@ -7,11 +7,15 @@ import socket
 
 from aiohttp import web
 
-from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, MAX_BODY, RUNTIME
+from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, LIMITS, MAX_BODY, RUNTIME
 from flowdesk.core.listener import (admin_routes, auth_routes, interface_files, oauth_routes, whatsapp_routes,
                                     workflow_routes)
 from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware
+from flowdesk.core.listener.client_error_log import ClientErrorLog
+from flowdesk.core.listener.connection_guard import ConnectionGuard, GuardedSite
+from flowdesk.core.listener.fd_limit import connection_cap, raise_open_file_limit
 from flowdesk.core.listener.http_errors import error_middleware
+from flowdesk.core.listener.limits import ListenerLimits
 from flowdesk.core.listener.openapi import openapi_document
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT
@@ -22,12 +26,14 @@ DEFAULT_MAX_BODY = 1024 * 1024
 
 
 def build_app(runtime: Runtime, api_token: str, *, host: str = DEFAULT_HOST,
-              max_body: int = DEFAULT_MAX_BODY, extra_hosts: tuple[str, ...] = ()) -> web.Application:
+              max_body: int = DEFAULT_MAX_BODY, extra_hosts: tuple[str, ...] = (),
+              limits: ListenerLimits | None = None) -> web.Application:
     """The listener's aiohttp application (errors outermost, then access control)."""
     app = web.Application(middlewares=[error_middleware, access_middleware], client_max_size=max_body)
     app[RUNTIME] = runtime
     app[API_TOKEN] = api_token
     app[MAX_BODY] = max_body
+    app[LIMITS] = limits or ListenerLimits()
     app[ALLOWED_HOSTS] = {h.lower() for h in (*LOCAL_NAMES, host, *extra_hosts)}
     auth_routes.add_routes(app)
     app.router.add_get("/api/openapi.json", _openapi)
@@ -44,13 +50,21 @@ async def _openapi(request: web.Request) -> web.Response:
 
 
 class ListenerServer:
-    """Start/stop the listener; ``port=0`` picks a free port (tests, second instances)."""
+    """Start/stop the listener; ``port=0`` picks a free port (tests, second instances).
 
-    def __init__(self, app: web.Application, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    ``limits`` defaults to the app's (``build_app(limits=...)``): header, body and idle timeouts and
+    the connection cap, which is derived from the open-file limit unless given.
+    """
+
+    def __init__(self, app: web.Application, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                 limits: ListenerLimits | None = None) -> None:
         self.app = app
         self.host = host
         self.port = port
+        self.limits = limits or app.get(LIMITS) or ListenerLimits()
+        self.guard: ConnectionGuard | None = None
         self._runner: web.AppRunner | None = None
+        self._client_errors = ClientErrorLog()
 
     @property
     def url(self) -> str:
@@ -60,8 +74,15 @@ class ListenerServer:
 
     async def start(self) -> None:
         """Bind and serve; raises OSError with the port named when it is taken."""
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        soft_limit = raise_open_file_limit()  # before anything else opens descriptors
+        cap = self.limits.max_connections or connection_cap(soft_limit)
+        self._client_errors.install()
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False,
+                                     keepalive_timeout=self.limits.idle_timeout)
         await self._runner.setup()
+        assert self._runner.server is not None
+        self.guard = ConnectionGuard(self._runner.server, header_timeout=self.limits.header_timeout,
+                                     max_connections=cap)
         sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
         if hasattr(socket, "SO_REUSEADDR") and not hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # POSIX: rebind right after a restart
@@ -70,16 +91,16 @@ class ListenerServer:
         except OSError as exc:
             sock.close()
             await self._runner.cleanup()
+            self._client_errors.uninstall()
             raise OSError(exc.errno, f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from None
-        sock.listen(1024)
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
-        site = web.SockSite(self._runner, sock)
-        await site.start()
-        log.info("listening on %s", self.url)
+        await GuardedSite(self._runner, sock, self.guard).start()
+        log.info("listening on %s (at most %d connections; open-file limit %s)", self.url, cap, soft_limit)
 
     async def stop(self) -> None:
         """Stop accepting and close connections."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self._client_errors.uninstall()
