@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flowdesk.core.engine import RunOutcome, RunSpec
+from flowdesk.core.engine import RunEvent, RunOutcome, RunSpec
 from flowdesk.core.errors import FlowDeskError, QueueFull
 from flowdesk.core.run_queue import FairRunQueue, Lane, QueueItem
 from flowdesk.core.store import new_run_id
@@ -96,7 +96,9 @@ class RunDispatcher:
         spec_or_end = self._spec(item)
         if not isinstance(spec_or_end, RunSpec):
             status, reason = spec_or_end
-            self.service.settle(item, RunOutcome.without_run(item.run_id, status, reason), None)  # type: ignore[arg-type]
+            outcome = RunOutcome.without_run(item.run_id, status, reason)  # type: ignore[arg-type]
+            self.service.settle(item, outcome, None)
+            self.service.announce(RunEvent(item.run_id, "finished", outcome))  # the engine never saw it
             return
         try:
             future = self.service.engine.submit(spec_or_end)

@@ -75,6 +75,14 @@ class FairRunQueue:
         self.total = 0  # queued runs in all lanes (store included), for the backlog limit
 
     # -- filling --------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Forget everything in memory (the store still has it): before ``load_counts`` on a restart."""
+        self._lanes.clear()
+        self._ring.clear()
+        self._in_ring.clear()
+        self._delayed.clear()
+        self.total = 0
+
     def load_counts(self, counts: dict[str, int]) -> None:
         """Start from the store: these many queued runs per workflow, none of them in memory yet."""
         for workflow, count in counts.items():

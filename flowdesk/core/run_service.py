@@ -64,6 +64,7 @@ class RunService(RunPreparer):
         """Start dispatching on the running loop; ``recover`` first takes over runs a dead process left."""
         if recover:
             self.recover()
+        self.queue.clear()
         self.queue.load_counts(self.store.queued_counts())
         self.started = True
         self.dispatcher.start()
@@ -146,7 +147,7 @@ class RunService(RunPreparer):
                 continue  # a replayed delivery: the first run is (or was) already queued
             self.queue.add(QueueItem(run.run_id, run.workflow, run.trigger, run.key, run.attempt,
                                      run.parent_run_id, prepared=prepared))
-            self._emit(RunEvent(run.run_id, "queued", None))
+            self.announce(RunEvent(run.run_id, "queued", None))
         if queued:
             self.dispatcher.wake()
         return [pair for pair in ids if pair is not None]
@@ -214,13 +215,14 @@ class RunService(RunPreparer):
             self.queue.add(QueueItem(retry.run_id, item.workflow, item.trigger,
                                      (item.key[0], to_micros(retry.queued_at), retry.run_id), item.attempt + 1,
                                      item.run_id, retry.not_before))
-            self._emit(RunEvent(retry.run_id, "queued", None))
+            self.announce(RunEvent(retry.run_id, "queued", None))
             self.dispatcher.wake()
         for future in self._waiters.pop(record.id, ()):
             if not future.done():
                 future.set_result(record)
         return record
 
-    def _emit(self, event: RunEvent) -> None:
+    def announce(self, event: RunEvent) -> None:
+        """Tell the runtime's subscribers (GUI, tray) about a run event the engine did not emit."""
         if self._on_event is not None:
             self._on_event(event)

@@ -224,3 +224,23 @@ def test_a_burst_is_accepted_in_full_and_every_run_completes(ws: Path, data_dir:
     ids = with_runtime(ws, data_dir, body, max_workers=3)
     assert len(set(ids)) == 1500
     assert rows(data_dir, "SELECT status, COUNT(*) FROM run GROUP BY status") == [("success", 1500)]
+
+
+def test_a_queued_run_that_can_no_longer_start_ends_with_the_reason(ws: Path, data_dir: Path) -> None:
+    import shutil
+
+    events: list[tuple[str, str]] = []
+
+    async def body(rt: Runtime) -> tuple[RunRecord, RunRecord]:
+        rt.subscribe(lambda e: events.append((e.run_id, e.kind)))
+        rt.runs.stop()
+        gone, gone_done = submit(rt, "slow", {"seconds": 0})
+        fine, fine_done = submit(rt, "quick", {"n": 4})
+        shutil.rmtree(ws / "private/workflows/slow")  # deleted while its run waited
+        rt.runs.start(recover=False)
+        return await gone_done, await fine_done
+
+    gone, fine = with_runtime(ws, data_dir, body)
+    assert gone.status == "error" and "cannot start this queued run" in gone.error and "slow" in gone.error
+    assert fine.status == "success" and fine.output["data"]["n"] == 4  # read back from the store, typed
+    assert (gone.id, "queued") in events and (gone.id, "finished") in events
