@@ -81,18 +81,24 @@ def session_allows(request: web.Request) -> bool:
 
     Cookies are not isolated by port and ``SameSite`` treats every port of localhost as the same
     site, so the cookie alone proves nothing: the Origin must be this listener's exact origin, and
-    a request without Origin may only read.
+    a request without Origin may only read. Browsers leave Origin off same-origin GETs, so a GET
+    that starts a run is also let in on ``Sec-Fetch-Site: same-origin`` (a header pages cannot
+    set): the seed platform's interfaces ``fetch('/api/workflows/trigger/...')``, while a link, an
+    image or a typed URL (``cross-site``, ``same-site``, ``none`` or no header) stays out.
     """
     cookie = request.cookies.get(SESSION_COOKIE)
     store = session_store(request.app)
     if not cookie or store is None:
         return False
-    if request.headers.get("Sec-Fetch-Site", "").lower() in FOREIGN_FETCH_SITES:
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
+    if fetch_site in FOREIGN_FETCH_SITES:
         return False
     if "Origin" in request.headers:
         if not origin_is_listener(request):
             return False
-    elif request.method not in SAFE_METHODS or request.path.startswith(STATE_CHANGING_GETS):
+    elif request.method not in SAFE_METHODS:
+        return False
+    elif request.path.startswith(STATE_CHANGING_GETS) and fetch_site != "same-origin":
         return False
     return store.check(cookie, request.app[API_TOKEN])
 

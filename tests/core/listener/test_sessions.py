@@ -58,8 +58,12 @@ def test_state_changing_requests_with_a_cookie_need_the_origin(service: ServiceT
     # A link, an <img> or a top-level navigation sends the cookie without Origin: no run starts.
     assert api("GET", "/api/workflows/trigger/echo?n=1", auth=False).status_code == 401
     assert api("POST", "/api/workflows/execute/echo", auth=False, json={}).status_code == 401
+    assert api("GET", "/api/workflows/trigger/echo?n=1", auth=False, headers={"Sec-Fetch-Site": "none"}).status_code == 401
     ok = api("GET", "/api/workflows/trigger/echo?n=1", auth=False, headers={"Origin": origin(service)})
     assert ok.status_code == 200 and ok.json()["status"] == "success"
+    # A same-origin fetch() from an interface carries no Origin on a GET, but the browser says same-origin.
+    page = api("GET", "/api/workflows/trigger/echo?n=1", auth=False, headers={"Sec-Fetch-Site": "same-origin"})
+    assert page.status_code == 200
     # Script callers with the bearer token need no Origin.
     assert Api(service.url)("GET", "/api/workflows/trigger/echo?n=2").status_code == 200
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from flowdesk.gui.views.interfaces_view import InterfacesView, login_url
+from tests.gui.conftest import GUI_TOKEN
 
 
 def test_login_url_quotes_ticket_and_route() -> None:
@@ -44,6 +45,20 @@ def test_open_dashboard_is_authenticated(qtbot, bridge) -> None:
 
     qtbot.waitUntil(count_rows, timeout=20000)
     assert str(rows["value"]).split("|")[1] == ""  # no "Cannot reach FlowDesk" error
+    assert GUI_TOKEN not in view._login_url(view.entries["dashboard"])  # a one-time ticket, not the token
+
+    # The seed platform's interfaces start runs with a same-origin GET fetch (no Origin header):
+    # the session lets it in on the browser's Sec-Fetch-Site: same-origin.
+    page.page().runJavaScript("fetch('/api/workflows/trigger/next_dates?days=3')"
+                              ".then(r => { window.__trigger = r.status; })")
+    status: dict[str, object] = {}
+
+    def triggered() -> bool:
+        page.page().runJavaScript("window.__trigger || 0", 0, lambda value: status.__setitem__("value", value))
+        return bool(status.get("value"))
+
+    qtbot.waitUntil(triggered, timeout=20000)
+    assert status["value"] == 200
     assert view.open_interface("dashboard") is page  # a second open reuses the tab
     view.close_tab(0)
     assert view.tabs.count() == 0
