@@ -1,7 +1,8 @@
 """Per-connection defences aiohttp lacks: a deadline for request headers and a cap on open connections.
 
-aiohttp has no header-read timeout (its keep-alive timer is not reset by partial data but shares
-the idle value) and accepts every connection until the process runs out of descriptors
+aiohttp has no header-read timeout of its own (its keep-alive timer, 3,630 s by default, also
+covers a stalled request but cannot be set apart from the idle time) and accepts every connection
+until the process runs out of descriptors
 (aio-libs/aiohttp#675: "application level duty"). A slowloris client - open a socket, send half a
 request line, never finish - therefore holds a descriptor for ever, and ~1,000 of them made
 ``accept()`` fail with EMFILE for everyone.
@@ -9,8 +10,8 @@ request line, never finish - therefore holds a descriptor for ever, and ~1,000 o
 ``ConnectionGuard`` is the protocol factory handed to ``loop.create_server`` in place of aiohttp's
 ``web.Server``: each ``GuardedConnection`` forwards every transport callback to aiohttp's own
 ``RequestHandler`` and adds a timer from the first byte of a request (or the connection's start)
-until its handler begins, plus a count of open connections that refuses new ones past the cap.
-The cost per request is one extra coroutine frame and a dict lookup; no thread hop.
+until its handler begins, plus a count of open connections with a cap (see ConnectionGuard).
+The cost per request is one extra coroutine frame and a few dict operations; no thread hop.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from flowdesk.core.log_rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
 
-LISTEN_BACKLOG = 1024
-
 
 def _raw_response(status: str, message: str, retry_after: bool = False) -> bytes:
     """A complete HTTP/1.1 answer that closes the connection, written straight to the transport."""
@@ -40,7 +39,12 @@ def _raw_response(status: str, message: str, retry_after: bool = False) -> bytes
 
 
 class ConnectionGuard:
-    """Protocol factory around aiohttp's ``web.Server``: counts connections and times out request headers."""
+    """Protocol factory around aiohttp's ``web.Server``: counts connections and times out request headers.
+
+    At the cap a new connection takes the place of the one that has waited longest without a
+    request in progress (slow headers or an idle keep-alive), so a flood of slow sockets cannot lock
+    real clients out; only when every connection is busy with a request is the newcomer answered 503.
+    """
 
     def __init__(self, server: web.Server, *, header_timeout: float, max_connections: int) -> None:
         self.server = server
@@ -48,8 +52,10 @@ class ConnectionGuard:
         self.max_connections = max_connections
         self.open = 0
         self.refused = 0
+        self.evicted = 0
         self.timed_out = 0
         self._by_handler: dict[RequestHandler, GuardedConnection] = {}
+        self._waiting: dict[GuardedConnection, None] = {}  # no request in progress, oldest first
         self._cap_log = RateLimiter()
         self._handler = server.request_handler
         # Each RequestHandler copies this attribute when it is created, so it is replaced before any is.
@@ -68,29 +74,51 @@ class ConnectionGuard:
         conn = self._by_handler.get(request.protocol)
         if conn is None:
             return await self._handler(request)
-        conn.request_started()
+        conn.in_request = True
+        conn.disarm()
+        self._waiting.pop(conn, None)
         try:
             return await self._handler(request)
         finally:
             conn.in_request = False
+            if conn.inner is not None:
+                self._waiting[conn] = None
+
+    def make_room(self) -> bool:
+        """True when a new connection may be admitted, after dropping the longest-waiting one if at the cap."""
+        if self.open < self.max_connections:
+            return True
+        victim = next(iter(self._waiting), None)
+        if victim is None:
+            self._note_cap("every connection is busy with a request: new ones are answered 503", refused=True)
+            return False
+        victim.drop()
+        self._note_cap("the longest-waiting connection (slow headers or idle) is closed for each new one",
+                       refused=False)
+        return True
 
     def admit(self, conn: GuardedConnection, handler: RequestHandler) -> None:
-        """Count an accepted connection."""
+        """Count an accepted connection (waiting for its first request)."""
         self.open += 1
         self._by_handler[handler] = conn
+        self._waiting[conn] = None
 
-    def release(self, handler: RequestHandler) -> None:
+    def release(self, conn: GuardedConnection, handler: RequestHandler) -> None:
         """Forget a closed connection."""
         self.open -= 1
         self._by_handler.pop(handler, None)
+        self._waiting.pop(conn, None)
 
-    def note_refused(self) -> None:
-        """Count a refusal; say so in the log at most once a minute."""
-        self.refused += 1
-        suppressed = self._cap_log.check("cap")
+    def _note_cap(self, what: str, refused: bool) -> None:
+        """Count; say so in the log at most once a minute."""
+        if refused:
+            self.refused += 1
+        else:
+            self.evicted += 1
+        suppressed = self._cap_log.check(what)
         if suppressed is not None:
-            log.warning("listener holds %d connections (its cap): new ones are answered 503 until some close"
-                        "%s", self.open, f" [{suppressed} more refused since the previous line]" if suppressed else "")
+            more = f" [{suppressed} more since the previous line]" if suppressed else ""
+            log.warning("listener at its cap of %d connections: %s%s", self.max_connections, what, more)
 
 
 class GuardedConnection(asyncio.Protocol):
@@ -106,12 +134,11 @@ class GuardedConnection(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-        """Refuse past the cap; otherwise start the header deadline and hand over to aiohttp."""
+        """Make room or refuse at the cap; then start the header deadline and hand over to aiohttp."""
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         guard = self.guard
-        if guard.open >= guard.max_connections:
-            guard.note_refused()
+        if not guard.make_room():
             transport.write(guard.refusal)
             transport.close()
             return
@@ -134,10 +161,11 @@ class GuardedConnection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Leave the count and let aiohttp clean up."""
-        self._disarm()
-        if self.inner is not None:
-            self.guard.release(self.inner)
-            self.inner.connection_lost(exc)
+        self.disarm()
+        inner, self.inner = self.inner, None
+        if inner is not None:
+            self.guard.release(self, inner)
+            inner.connection_lost(exc)
         self.transport = None
 
     def pause_writing(self) -> None:
@@ -150,19 +178,23 @@ class GuardedConnection(asyncio.Protocol):
         if self.inner is not None:
             self.inner.resume_writing()
 
-    def request_started(self) -> None:
-        """The headers are complete and the handler runs: the deadline no longer applies."""
-        self.in_request = True
-        self._disarm()
+    def drop(self) -> None:
+        """Close at once to make room (no answer: nothing was asked, or the asking is too slow)."""
+        self.disarm()
+        if self.inner is not None:
+            self.guard.release(self, self.inner)  # counted out now: its place is taken right away
+            self.inner.force_close()  # aiohttp closes the transport; connection_lost follows
+            self.inner.connection_lost(None)
+            self.inner = None
 
-    def _arm(self) -> None:
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self.guard.header_timeout, self._expire)
-
-    def _disarm(self) -> None:
+    def disarm(self) -> None:
+        """Cancel the header deadline (the request's handler has begun, or the connection is gone)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+
+    def _arm(self) -> None:
+        self._timer = asyncio.get_running_loop().call_later(self.guard.header_timeout, self._expire)
 
     def _expire(self) -> None:
         """Headers too slow: answer 408 and close (abort if even that cannot be sent)."""
@@ -183,8 +215,8 @@ class GuardedSite(web.BaseSite):
 
     __slots__ = ("_sock", "_guard")
 
-    def __init__(self, runner: web.BaseRunner, sock: socket.socket, guard: ConnectionGuard) -> None:
-        super().__init__(runner, backlog=LISTEN_BACKLOG)
+    def __init__(self, runner: web.BaseRunner, sock: socket.socket, guard: ConnectionGuard, backlog: int) -> None:
+        super().__init__(runner, backlog=backlog)
         self._sock = sock
         self._guard = guard
 

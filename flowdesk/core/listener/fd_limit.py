@@ -12,6 +12,8 @@ CAP_FRACTION = 0.5  # the other half: SQLite, worker pipes, the file watcher, in
 CAP_CEILING = 4096  # a desktop listener never needs more; each idle connection still costs memory
 CAP_FLOOR = 16
 UNKNOWN_LIMIT_CAP = 512  # Windows has no RLIMIT_NOFILE; stay well inside its socket limits
+MAX_BACKLOG = 1024
+MIN_BACKLOG = 64
 
 
 def raise_open_file_limit(target: int = SOFT_TARGET) -> int | None:
@@ -38,3 +40,14 @@ def connection_cap(soft_limit: int | None) -> int:
     if soft_limit is None:
         return UNKNOWN_LIMIT_CAP if sys.platform == "win32" else CAP_CEILING
     return max(CAP_FLOOR, min(CAP_CEILING, int(soft_limit * CAP_FRACTION)))
+
+
+def accept_backlog(soft_limit: int | None, cap: int) -> int:
+    """Listen backlog, which is also how many connections asyncio accepts in one loop turn.
+
+    Those descriptors exist before the cap can close anything, so a burst must fit in what the
+    cap leaves free, with room to spare for the rest of the process.
+    """
+    if soft_limit is None:
+        return MAX_BACKLOG
+    return max(MIN_BACKLOG, min(MAX_BACKLOG, (soft_limit - cap) // 4))

@@ -13,7 +13,7 @@ from flowdesk.core.listener import (admin_routes, auth_routes, interface_files, 
 from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware
 from flowdesk.core.listener.client_error_log import ClientErrorLog
 from flowdesk.core.listener.connection_guard import ConnectionGuard, GuardedSite
-from flowdesk.core.listener.fd_limit import connection_cap, raise_open_file_limit
+from flowdesk.core.listener.fd_limit import accept_backlog, connection_cap, raise_open_file_limit
 from flowdesk.core.listener.http_errors import error_middleware
 from flowdesk.core.listener.limits import ListenerLimits
 from flowdesk.core.listener.openapi import openapi_document
@@ -95,7 +95,7 @@ class ListenerServer:
             raise OSError(exc.errno, f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from None
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
-        await GuardedSite(self._runner, sock, self.guard).start()
+        await GuardedSite(self._runner, sock, self.guard, accept_backlog(soft_limit, cap)).start()
         log.info("listening on %s (at most %d connections; open-file limit %s)", self.url, cap, soft_limit)
 
     async def stop(self) -> None:

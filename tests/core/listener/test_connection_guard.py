@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flowdesk.core.listener.fd_limit import CAP_CEILING, CAP_FLOOR, connection_cap, raise_open_file_limit
+from flowdesk.core.listener.fd_limit import (CAP_CEILING, CAP_FLOOR, accept_backlog, connection_cap,
+                                             raise_open_file_limit)
 from tests.core.listener.raw_http import (closed_within, connect, port_of, read_response, request_bytes,
                                           start_service)
 
@@ -92,35 +93,43 @@ def test_a_body_that_never_arrives_gets_408_and_a_large_one_413(listener_ws: Pat
         svc.stop()
 
 
-def test_past_the_connection_cap_new_connections_get_503_and_the_listener_recovers(
+def test_at_the_cap_slow_connections_make_room_and_busy_ones_get_503(
         listener_ws: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    svc = start_service(listener_ws, data_dir, monkeypatch, max_connections=50, header_timeout=30)
+    svc = start_service(listener_ws, data_dir, monkeypatch, max_connections=50, header_timeout=30, body_timeout=2)
     flood: list[socket.socket] = []
     try:
         port = port_of(svc)
-        regular = connect(port)  # a client that was there before the flood keeps being served
-        regular.sendall(request_bytes("GET", "/health", auth=False))
-        assert read_response(regular)[0] == 200
-        flood += [connect(port) for _ in range(300)]  # connections that never send a byte hold a slot too
-        time.sleep(0.5)
-        answers = [closed_within(sock, 0.05) for sock in flood]
-        refused = [sent for closed, sent in answers if closed]
-        assert len(refused) >= 300 - 50  # today every one of them is accepted and held
-        assert all(sent.startswith(b"HTTP/1.1 503") for sent in refused), refused[:3]
         guard = svc.service.listener.guard
-        assert guard.open <= 50
-        regular.sendall(request_bytes("GET", "/health", auth=False))
-        assert read_response(regular)[0] == 200
+        flood += [connect(port) for _ in range(300)]  # silent sockets: each holds a slot until its deadline
+        time.sleep(0.5)
+        dropped = sum(closed_within(sock, 0.02)[0] for sock in flood)
+        assert dropped >= 300 - 50 and guard.open <= 50  # today all 300 are accepted and held
+        for _ in range(5):  # real clients still get in during the flood: each takes a slow socket's place
+            with connect(port) as sock:
+                sock.sendall(request_bytes("GET", "/health", auth=False))
+                assert read_response(sock)[0] == 200
         for sock in flood:
             sock.close()
         flood.clear()
+        # 50 requests whose bodies never come: every connection is busy, so a newcomer gets 503
+        head = request_bytes("POST", "/api/workflows/execute/echo", headers={"Content-Type": "application/json"})
+        for _ in range(50):
+            sock = connect(port)
+            sock.sendall(head.replace(b"Content-Length: 0", b"Content-Length: 100") + b"{")
+            flood.append(sock)
         deadline = time.monotonic() + 5
-        while guard.open > 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with connect(port) as sock:  # the flood is over: new connections are served again
+        while sum(c.in_request for c in guard._by_handler.values()) < 50 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with connect(port) as sock:
+            closed, sent = closed_within(sock, 2)
+            assert closed and sent.startswith(b"HTTP/1.1 503") and b"Retry-After: 1" in sent, sent[:120]
+        assert guard.refused >= 1
+        for sock in flood:  # their body timeout answers them 408 ...
+            status, body = read_response(sock, timeout=5)
+            assert status == 408
+        with connect(port) as sock:  # ... and the listener serves newcomers again
             sock.sendall(request_bytes("GET", "/health", auth=False))
             assert read_response(sock)[0] == 200
-        regular.close()
     finally:
         for sock in flood:
             sock.close()
@@ -136,3 +145,5 @@ def test_the_cap_is_a_safe_fraction_of_the_raised_open_file_limit() -> None:
     assert connection_cap(1024) == 512
     assert connection_cap(100_000) == CAP_CEILING
     assert connection_cap(20) == CAP_FLOOR
+    # what asyncio accepts in one loop turn must fit beside the cap: 1024 descriptors -> 512 + 128
+    assert accept_backlog(1024, 512) == 128 and accept_backlog(65536, 4096) == 1024
