@@ -47,6 +47,10 @@ class WebhookConfig(ConfigModel):
         "hmac only: require a Unix-seconds timestamp header, sign '<timestamp>.<body>', "
         "refuse deliveries more than 5 minutes old and replayed signatures."))
     timestamp_header: str | None = Field(None, description="Default: X-FlowDesk-Timestamp.")
+    idempotency_field: str | None = Field(None, description=(
+        "Top-level body field holding the sender's event id (e.g. 'id' for Stripe's evt_...): a delivery "
+        "whose id was accepted in the last 24 h returns the first run. Idempotency-Key, X-GitHub-Delivery "
+        "and the other common delivery-id headers are always honoured."))
 
     @field_validator("secret_env")
     @classmethod

@@ -13,6 +13,10 @@ JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
 RESULT = {"description": "the workflow's result object plus run_id",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunResult"}}}}
 NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255},
+                   "description": "Within 24 h the same key returns the first run instead of starting another "
+                                  "(also X-GitHub-Delivery, X-Gitlab-Event-UUID, Webhook-Id, Svix-Id, "
+                                  "X-Shopify-Webhook-Id, or the body field named by webhook.idempotency_field)"}
 
 # (method, path) -> operation; kept next to the routes' docstrings and checked against the router by a test.
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -29,16 +33,20 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/workflows"): {"summary": "All workflows, broken ones with their error"},
     ("get", "/api/workflows/{name}"): {"summary": "One workflow with its raw config", "parameters": [NAME]},
     ("post", "/api/workflows/execute/{name}"): {
-        "summary": "Run and wait; body {\"data\": {...}} or the data itself", "parameters": [NAME],
+        "summary": "Run and wait; body {\"data\": {...}} or the data itself", "parameters": [NAME, IDEMPOTENCY_KEY],
         "requestBody": {"content": JSON_OBJ}, "responses": {"200": RESULT}},
     ("get", "/api/workflows/trigger/{name}"): {"summary": "Run with URL parameters as input and wait",
                                                "parameters": [NAME], "responses": {"200": RESULT}},
     ("post", "/api/webhooks/{name}"): {
         "summary": "Webhook: JSON body merged with URL parameters (URL wins; HMAC webhooks use the signed body "
                    "only); 202 with run_id, or ?wait=true; any refused caller gets 401 {\"error\": \"unauthorized\"}",
-        "parameters": [NAME, {"name": "wait", "in": "query", "schema": {"type": "boolean"}}],
+        "parameters": [NAME, {"name": "wait", "in": "query", "schema": {"type": "boolean"}}, IDEMPOTENCY_KEY],
         "requestBody": {"content": JSON_OBJ},
-        "responses": {"202": {"description": "accepted", "content": JSON_OBJ}, "200": RESULT}},
+        "responses": {"202": {"description": "accepted: the run is committed as queued and will run, even after a "
+                                             "crash; a repeated delivery id answers the first run with header "
+                                             "Idempotent-Replayed: true", "content": JSON_OBJ},
+                      "200": RESULT,
+                      "429": {"description": "the backlog limit is reached or the disk is nearly full (Retry-After)"}}},
     ("get", "/api/workflows/logs/{name}"): {"summary": "Recent runs of a workflow", "parameters": [
         NAME, {"name": "limit", "in": "query", "schema": {"type": "integer"}},
         {"name": "status", "in": "query", "schema": {"type": "string"}}]},

@@ -11,6 +11,7 @@ from aiohttp import web
 from flowdesk.core.errors import NotFound, TriggerNotAllowed, WorkflowBroken, WorkflowInactive
 from flowdesk.core.listener.access import authorised_expect, declared_too_large, host_allowed, send_continue
 from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, LIMITS, MAX_BODY, RUNTIME
+from flowdesk.core.listener.delivery_ids import delivery_key
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
 from flowdesk.core.listener.replay_guard import REPLAY_GUARD, ReplayGuard
@@ -56,7 +57,8 @@ async def execute_workflow(request: web.Request) -> web.Response:
     entry = runtime.registry.workflow(request.match_info["name"])
     body = await parse_request_body(request, await read_body(request))
     data = unwrap_data(body, {f.name for f in input_fields(entry)})
-    prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="api", source="json", enforce_triggers=True))
+    prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="api", source="json", enforce_triggers=True,
+                                               idempotency_key=delivery_key(request.headers)))
     _, done = runtime.runs.submit(prepared)
     return await _wait_and_answer(done)
 
@@ -131,20 +133,29 @@ async def webhook(request: web.Request) -> web.Response:
     except WebhookRefused as exc:
         return _refused(request, exc)
     url_data = {} if admission.signed_body else query_data(request.query)
-    data: dict[str, Any] = {**(await parse_request_body(request, raw)), **url_data}
+    body = await parse_request_body(request, raw)
+    data: dict[str, Any] = {**body, **url_data}
     source = "query" if url_data else "json"
+    hook = entry.config.webhook if entry.config is not None else None
+    key = delivery_key(request.headers, body, hook.idempotency_field if hook is not None else None)
     try:
-        prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="webhook", source=source, enforce_triggers=True))
+        prepared = runtime.runs.prepare(RunRequest(entry.slug, data, trigger="webhook", source=source,
+                                                   enforce_triggers=True, idempotency_key=key))
     except (NotFound, WorkflowBroken, TriggerNotAllowed, WorkflowInactive) as exc:
         if admission.by_owner:
             raise
         return _refused(request, WebhookRefused(str(exc)))  # changed since the header check
-    run_id, done = runtime.runs.submit(prepared)
     if request.query.get("wait", "").lower() in ("1", "true", "yes"):
+        _, done = runtime.runs.submit(prepared)
         return await _wait_and_answer(done)
-    if done.done():  # skipped at once (a tool profile is missing): say so rather than pretend it is queued
-        record = done.result()
-        return web.json_response({"run_id": run_id, "status": record.status, "message": record.message}, status=202)
+    # 202 only once the run's row is committed: from here on it survives a crash.
+    run_id, replayed = runtime.runs.submit_delivery(prepared)
+    if replayed:  # the sender retried a delivery we already have: the first run, not a second one
+        record = runtime.store.get(run_id)
+        return web.json_response({"run_id": run_id, "status": record.status if record else "queued"},
+                                 status=202, headers={"Idempotent-Replayed": "true"})
+    if prepared.skip_reason:  # a tool profile is missing: say so rather than pretend it is queued
+        return web.json_response({"run_id": run_id, "status": "skipped", "message": prepared.skip_reason}, status=202)
     return web.json_response({"run_id": run_id, "status": "queued"}, status=202)
 
 
