@@ -7,7 +7,7 @@ import os
 import socket
 import stat
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,6 @@ def test_other_calendar_and_all_day_events(env: Env) -> None:
                       "attendees": ["not-an-email"]}, "not an e-mail"),
     ("create_event", {"summary": "x", "start_time": "2031-07-01T10:00:00", "end_time": "2031-07-01T11:00:00",
                       "timezone": "Mars/Base"}, "unknown timezone"),
-    ("list_events", {"count": 0}, "count must be from 1 to 100"),
     ("list_events", {"count": "many"}, "count must be an integer"),
     ("update_event", {"summary": "x"}, "event_id is required"),
     ("update_event", {"event_id": "abc"}, "give at least one of"),
@@ -176,6 +175,32 @@ def test_bad_parameters_are_error_results(env: Env, action: str, params: dict[st
     env.connect()
     assert expected in err(CalendarTool(profile="TEST").execute(action, params))
     assert env.provider.count("api") == 0  # refused before calling Google
+
+
+def _fill_calendar(env: Env, how_many: int) -> None:
+    """``how_many`` events straight into the stand-in's primary calendar, one a day from 2031-01-01."""
+    events = env.provider.events.setdefault("primary", {})
+    first = datetime(2031, 1, 1, 9, tzinfo=timezone.utc)
+    for n in range(how_many):
+        start = (first + timedelta(days=n)).isoformat()
+        events[f"ev{n:04d}"] = {"id": f"ev{n:04d}", "summary": f"Rendez-vous {n}", "status": "confirmed",
+                                "start": {"dateTime": start}, "end": {"dateTime": start}}
+
+
+def test_list_events_pages_through_to_the_seed_count(env: Env) -> None:
+    """The seed passed count=250 (and more) straight to Google: FlowDesk follows nextPageToken instead of refusing."""
+    env.connect()
+    _fill_calendar(env, 320)
+    env.provider.page_cap = 100  # Google may return fewer than maxResults per page
+    tool = CalendarTool(profile="TEST")
+    listed = ok(tool.execute("list_events", {"count": 250, "time_min": "2030-01-01"}))
+    assert listed["count"] == 250 and len({e["id"] for e in listed["events"]}) == 250
+    assert listed["next_page_token"]  # more remain after the 250th
+    pages = [c for c in env.provider.calls if c[0] == "api"]
+    assert len(pages) == 3  # 100 + 100 + 50
+    everything = ok(tool.execute("list_events", {"count": 10_000, "time_min": "2030-01-01"}))
+    assert everything["count"] == 320 and everything["next_page_token"] is None  # clamped to 2500, 320 exist
+    assert ok(tool.execute("list_events", {"count": 0, "time_min": "2030-01-01"}))["count"] == 1  # clamped up
 
 
 # -- tokens -------------------------------------------------------------------------

@@ -15,7 +15,11 @@ from flowdesk.tools.base import BaseTool, ToolParamError
 from flowdesk.tools.google_api import GoogleApiMixin, api_action
 
 WRITE_SCOPE = "https://www.googleapis.com/auth/calendar"
-MAX_COUNT = 100
+# events.list returns at most maxResults events a page (Google's default and our page size: 250;
+# its ceiling is 2500) and may return fewer, with nextPageToken set while more remain. A larger
+# count is gathered over several pages; MAX_COUNT only stops a runaway loop.
+PAGE_SIZE = 250
+MAX_COUNT = 2500
 
 
 def _text(params: dict[str, Any], name: str, required: bool = False) -> str | None:
@@ -30,6 +34,7 @@ def _text(params: dict[str, Any], name: str, required: bool = False) -> str | No
 
 
 def _count(params: dict[str, Any]) -> int:
+    """``count`` (or ``max_results``): default 10, clamped to 1..MAX_COUNT as the seed let Google do."""
     value = params.get("count", params.get("max_results"))
     if value in (None, ""):
         return 10
@@ -40,10 +45,8 @@ def _count(params: dict[str, Any]) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise ValueError
     except (TypeError, ValueError):
-        raise ToolParamError(f"count must be an integer from 1 to {MAX_COUNT}, got {value!r}") from None
-    if not 1 <= count <= MAX_COUNT:
-        raise ToolParamError(f"count must be from 1 to {MAX_COUNT}, got {count}")
-    return count
+        raise ToolParamError(f"count must be an integer, got {value!r}") from None
+    return max(1, min(MAX_COUNT, count))
 
 
 def _attendees(value: Any) -> list[dict[str, str]]:
@@ -170,9 +173,9 @@ class CalendarTool(GoogleApiMixin, BaseTool):
 
     @api_action
     def _list_events(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Upcoming events (``count`` 1-100), from ``time_min`` (default now) to ``time_max``."""
+        """Upcoming events (``count``, paged through), from ``time_min`` (default now) to ``time_max``."""
         calendar_id, count, zone = self._calendar(params), _count(params), self._zone(params)
-        query: dict[str, Any] = {"maxResults": count, "singleEvents": "true", "orderBy": "startTime"}
+        query: dict[str, Any] = {"singleEvents": "true", "orderBy": "startTime"}
         time_min, time_max = _text(params, "time_min"), _text(params, "time_max")
         query["timeMin"] = self._rfc3339(time_min, "time_min", zone) if time_min else \
             datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -181,11 +184,21 @@ class CalendarTool(GoogleApiMixin, BaseTool):
         text = _text(params, "query") or _text(params, "q")
         if text:
             query["q"] = text
-        data = self.api_request("GET", self._events_path(calendar_id), params=query,
-                                not_found=f"calendar {calendar_id!r} not found")
-        events = [simplify_event(e) for e in (data or {}).get("items") or []]
+        page_token = _text(params, "page_token")
+        events: list[dict[str, Any]] = []
+        while True:
+            page_query = {**query, "maxResults": min(PAGE_SIZE, count - len(events))}
+            if page_token:
+                page_query["pageToken"] = page_token
+            data = self.api_request("GET", self._events_path(calendar_id), params=page_query,
+                                    not_found=f"calendar {calendar_id!r} not found") or {}
+            events.extend(simplify_event(e) for e in data.get("items") or [])
+            page_token = data.get("nextPageToken")
+            if not page_token or len(events) >= count:
+                break
+        events = events[:count]
         return self.success({"events": events, "count": len(events), "calendar_id": calendar_id,
-                             "next_page_token": (data or {}).get("nextPageToken")},
+                             "next_page_token": page_token},
                             message=f"{len(events)} event(s) in calendar {calendar_id}")
 
     @api_action

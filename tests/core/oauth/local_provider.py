@@ -116,6 +116,7 @@ class LocalGoogle:
     deny_next: bool = False
     omit_refresh_token: bool = False
     rate_limit_next: int | None = None  # next API call answers 429 with this Retry-After
+    page_cap: int = 250  # events.list never returns more than this per page, whatever maxResults says
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     access: dict[str, AccessToken] = field(default_factory=dict)
@@ -327,9 +328,21 @@ class LocalGoogle:
         items = [e for e in items
                  if (low is None or _event_start(e) >= low) and (high is None or _event_start(e) < high)]
         items.sort(key=_event_start)
-        limit = int(request.query.get("maxResults", "250"))
-        return web.json_response({"kind": "calendar#events", "summary": request.match_info["cid"],
-                                  "timeZone": "UTC", "items": items[:limit]})
+        try:
+            limit = int(request.query.get("maxResults", "250"))
+            start = int(request.query.get("pageToken", "0") or 0)
+        except ValueError:
+            return _google_error(400, "Invalid value", "invalid", "INVALID_ARGUMENT")
+        if not 1 <= limit <= 2500:  # Google's documented page size range
+            return _google_error(400, f"Invalid value '{limit}'. Values must be within the range: [1, 2500]",
+                                 "invalid", "INVALID_ARGUMENT")
+        # maxResults is an upper bound: a page may hold fewer, and nextPageToken says more remain.
+        page = items[start:start + min(limit, self.page_cap)]
+        body: dict[str, Any] = {"kind": "calendar#events", "summary": request.match_info["cid"],
+                                "timeZone": "UTC", "items": page}
+        if start + len(page) < len(items):
+            body["nextPageToken"] = str(start + len(page))
+        return web.json_response(body)
 
     async def insert_event(self, request: web.Request) -> web.Response:
         """Calendar events.insert."""
