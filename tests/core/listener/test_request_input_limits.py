@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 
@@ -85,3 +86,12 @@ def test_the_run_record_of_deep_output_is_masked_and_cut(api: Api, service: Serv
     r = api("POST", "/api/workflows/execute/echo", json={"secret": "pw-secret-123", "deep": deep})
     assert r.status_code == 200, r.text[:300]
     assert "pw-secret-123" not in r.text
+
+
+def test_a_compressed_body_is_limited_by_its_decompressed_size(api: Api) -> None:
+    bomb = gzip.compress(b"{" + b" " * 50_000_000 + b"}", compresslevel=9)  # 50 MB of JSON in ~50 KB
+    start = time.perf_counter()
+    r = api("POST", "/api/workflows/execute/echo", data=bomb,
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert r.status_code == 413 and "limit 1048576 bytes" in r.json()["error"]
+    assert time.perf_counter() - start < 5
