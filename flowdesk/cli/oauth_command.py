@@ -160,7 +160,7 @@ async def _connect(target: OAuthTarget, port: int, open_browser: bool, timeout: 
             if exc.errno == errno.EADDRINUSE or "in use" in str(exc).lower():
                 raise FlowDeskError(
                     f"port {port} is already in use (is FlowDesk serving on it?). Connect from the running app: "
-                    f"http://localhost:{port}/oauth/google/auth?service={target.tool}&profile={target.profile}, "
+                    f"http://127.0.0.1:{port}/oauth/google/auth?service={target.tool}&profile={target.profile}, "
                     "or pass --port with a port your OAuth client allows") from None
             raise
         url, _ = start_connect(target, redirect_uri_for(bound), states)

@@ -11,6 +11,7 @@ import sys
 
 from flowdesk.cli.runtime_context import workspace_from
 from flowdesk.core.instance_lock import AlreadyRunning
+from flowdesk.core.api_token import chosen_token
 from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.service import FlowDeskService
 from flowdesk.core.service_log import setup_service_logging
@@ -48,7 +49,13 @@ async def serve(service: FlowDeskService) -> int:
     except OSError as exc:
         print(f"flowdesk: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    token_hint = "FLOWDESK_API_TOKEN" if os.environ.get("FLOWDESK_API_TOKEN") else str(service.token_file)
+    env_file = service.runtime.workspace.env_file
+    if os.environ.get("FLOWDESK_API_TOKEN"):
+        token_hint = "FLOWDESK_API_TOKEN"
+    elif chosen_token(env_file):
+        token_hint = f"FLOWDESK_API_TOKEN in {env_file}"
+    else:
+        token_hint = str(service.token_file)
     reg = service.runtime.registry
     print(f"FlowDesk listening on {service.url}  (workspace {service.runtime.workspace.root})", flush=True)
     print(f"API token: {token_hint}  |  {len(reg.workflows)} workflows, "

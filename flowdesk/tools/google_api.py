@@ -49,7 +49,7 @@ else:
     _Base = object
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_LISTENER_URL = "http://localhost:8000"
+DEFAULT_LISTENER_URL = "http://127.0.0.1:8000"  # what the listener binds (not ::1, which localhost may mean)
 
 
 class GoogleApiError(Exception):

@@ -137,7 +137,7 @@ def test_connect_refuses_unconfigured_profile_and_busy_port(tmp_path: Path, ws: 
         r = run_cli(tmp_path, "oauth", "connect", "calendar", "--profile", "TEST", "--no-browser", "--port", str(port),
                     workspace=ws)
     assert r.returncode == 1 and f"port {port} is already in use" in r.stderr
-    assert f"http://localhost:{port}/oauth/google/auth?service=google_calendar&profile=TEST" in r.stderr
+    assert f"http://127.0.0.1:{port}/oauth/google/auth?service=google_calendar&profile=TEST" in r.stderr
 
 
 def test_status_and_disconnect(tmp_path: Path, ws: Path, provider: LocalGoogle) -> None:

@@ -241,7 +241,7 @@ def test_revoked_refresh_token_asks_to_reconnect_and_is_remembered(env: Env) -> 
     calls = len(env.provider.calls)
     again = CalendarTool(profile="TEST").execute("list_events", {})
     assert "reconnect google_calendar (profile TEST)" in err(again) and "flowdesk oauth connect" in again["message"]
-    assert again["auth_url"] == "http://localhost:8000/oauth/google/auth?service=calendar&profile=TEST"
+    assert again["auth_url"] == "http://127.0.0.1:8000/oauth/google/auth?service=calendar&profile=TEST"
     assert len(env.provider.calls) == calls  # known dead: no call to Google
 
 
@@ -250,7 +250,7 @@ def test_missing_token_and_missing_variables(env: Env) -> None:
     assert not tool.authenticate()
     status = tool.get_oauth_status()
     assert status["authenticated"] is False
-    assert status["auth_url"] == "http://localhost:8000/oauth/google/auth?service=calendar&profile=TEST"
+    assert status["auth_url"] == "http://127.0.0.1:8000/oauth/google/auth?service=calendar&profile=TEST"
     assert "not connected yet" in status["error"]
     message = err(tool.execute("list_events", {}))
     assert message.startswith("reconnect google_calendar (profile TEST): not connected yet")
