@@ -38,7 +38,7 @@ def listing(registry: Registry) -> dict[str, Any]:
     tools = [{
         "name": slug, "display_name": e.display_name, "builtin": e.builtin, "overrides_builtin": e.overrides_builtin,
         "path": str(e.path), "error": e.error,
-        "actions": [a.name for a in e.config.actions] if e.config else [],
+        "actions": [a.name for a in e.actions] if e.config else [],
     } for slug, e in sorted(registry.tools.items())]
     interfaces = [{
         "name": slug, "display_name": e.display_name, "route": e.route, "path": str(e.path), "error": e.error,

@@ -10,7 +10,7 @@ from flowdesk.cli.oauth_command import nested_common, open_registry
 from flowdesk.cli.table_output import print_json
 from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.profiles import DEFAULT_PROFILE
-from flowdesk.core.tool_testing import test_tool, tool_summary
+from flowdesk.core.tool_testing import origin_text, test_tool, tool_summary
 from flowdesk.core.workspace import resolve_data_dir
 
 
@@ -71,9 +71,15 @@ def handle_list(args: argparse.Namespace) -> int:
         if t["error"]:
             print(f"    error: {t['error']}")
             continue
-        print(f"    actions: {', '.join(t['actions']) or 'none'}")
+        names = [f"{a} (in code)" if a in t["code_actions"] else a for a in t["actions"]]
+        print(f"    actions: {', '.join(names) or 'none'}")
+        for warning in t["warnings"]:
+            print(f"    note: {warning}")
         for p in t["profiles"]:
             print(f"    {p['profile']:<12} {_profile_line(p)}")
+            origins = [f"{param} = {origin_text(o)}" for param, o in sorted(p["variables"].items())]
+            if origins:
+                print(f"    {'':<12} from {'; '.join(origins)}")
     return 0
 
 

@@ -4,7 +4,9 @@ A value is looked up in the process environment, then in ``config/.env``, then i
 tool's ``optional_params`` defaults. Inside one source the tool's own name beats its
 aliases (``GOOGLE_CALENDAR_WORK_X`` beats ``CALENDAR_WORK_X``); across sources the
 environment always wins, so a variable exported in a shell overrides the file.
-An empty value (``KEY=``) counts as unset.
+An empty value (``KEY=``) counts as unset. A workspace tool also answers to the seed's
+class-name prefix (``ExampleTool`` in folder ``sample`` reads ``EXAMPLE_*`` after ``SAMPLE_*``);
+``ResolvedProfile.variables`` says which variable each value was read from.
 
 ``INPUT_<FIELD>`` rule (``tools_profiles: {"example": "INPUT_API_KEY"}``): the run input
 field named ``<field>`` (FIELD lower-cased; an input key that normalizes to the same
@@ -100,6 +102,14 @@ def coerce_like(value: str, default: Any) -> Any:
     return value
 
 
+def class_name_prefixes(class_name: str) -> list[str]:
+    """The seed's variable prefixes from a tool class name: ``ExampleTool`` -> ``example``;
+    ``MonOutilTool`` -> ``mon_outil`` and the run-together ``monoutil``."""
+    stem = class_name[:-4] if class_name.endswith("Tool") and len(class_name) > 4 else class_name
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", stem).lower()
+    return list(dict.fromkeys(p for p in (snake, stem.lower()) if p))
+
+
 def tool_aliases(tool_name: str, extra: Iterable[str] = ()) -> list[str]:
     """The other names whose variables a tool also reads (known renames plus ``extra``)."""
     out: list[str] = []
@@ -117,6 +127,7 @@ class ResolvedProfile:
     profile: str
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)  # param -> the variable its value was read from
     missing: list[str] = field(default_factory=list)  # variable names (or input fields) to set
     missing_params: list[str] = field(default_factory=list)  # the same, as parameter names
     secrets: list[str] = field(default_factory=list)
@@ -191,6 +202,7 @@ class ProfileResolver:
                 raw, source, var = found
                 result.values[param] = _coerced(raw, optional.get(param), var, result.warnings)
                 result.sources[param] = source
+                result.variables[param] = var
             elif param in optional:
                 result.values[param] = optional[param]
                 result.sources[param] = SOURCE_DEFAULT

@@ -134,7 +134,7 @@ class RunPreparer:
             else:
                 resolved = self.resolver.resolve(
                     tool.slug, profile, cfg.required_params, cfg.optional_params,
-                    aliases=[a for a in (*cfg.aliases, name) if a != tool.slug],
+                    aliases=[a for a in (*tool.env_aliases, name) if a != tool.slug],
                     secret_params=cfg.secret_params or (),
                 )
             prepared.secrets.extend(resolved.secrets)

@@ -13,9 +13,14 @@
   ``app.private.tools``, ``app.tools``, ``app.common.tools`` – the same object as
   ``tools`` (and every submodule likewise); ``app.private.workflows`` / ``temp`` /
   ``interfaces`` – packages over those folders.
-* ``config`` and ``config.logger`` only (the workspace ``config/`` folder holds ``.env``
-  and must not be imported): ``config.logger.logger`` is the standard-logging logger
-  ``flowdesk.workflow``, so the engine's log capture sees it.
+* ``tools.<alias>`` – a built-in tool under a name its ``config.json`` lists in ``aliases``
+  (the seed's ``tools.calendar`` is ``flowdesk.tools.google_calendar``) when the workspace has
+  no folder of that name. ``tools.base_oauth`` is FlowDesk's ``BaseOAuthTool`` /
+  ``GoogleOAuthTool`` (``flowdesk/tools/base_oauth.py``) unless the workspace has its own.
+* ``config``, ``config.logger`` and ``config.config`` only (the workspace ``config/`` folder
+  holds ``.env`` and must not be imported): ``config.logger.logger`` is the standard-logging
+  logger ``flowdesk.workflow``, so the engine's log capture sees it; ``config.config.settings``
+  is the seed's settings object (``flowdesk.core.seed_settings``).
 
 Aliases are real ``sys.modules`` entries pointing at one module object, whichever name
 is imported first; the module keeps its canonical ``__name__`` and ``__spec__``.
@@ -27,21 +32,50 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import logging
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from flowdesk.core.tool_class_loading import load_tool_class, pick_tool_class
+
+__all__ = ["SeedFinder", "builtin_alias", "install", "installed_root", "load_tool_class", "pick_tool_class",
+           "uninstall"]
 
 WORKFLOW_LOGGER = "flowdesk.workflow"
 _ROOTS = ("tools", "app", "config")
 _TOOLS_ALIASES = ("app.private.tools", "app.tools", "app.common.tools")
 _PRIVATE_FOLDERS = ("workflows", "temp", "interfaces")
 
+BUILTIN_TOOLS_DIR = Path(__file__).resolve().parent.parent / "tools"
+
 _lock = threading.Lock()
 _finder: SeedFinder | None = None
+
+
+@lru_cache(maxsize=1)
+def _builtin_aliases() -> dict[str, str]:
+    """``{alias: slug}`` from the ``aliases`` of the built-in tools' ``config.json`` files."""
+    out: dict[str, str] = {}
+    for config in sorted(BUILTIN_TOOLS_DIR.glob("*/config.json")):
+        try:
+            aliases = json.loads(config.read_text(encoding="utf-8")).get("aliases") or []
+        except (OSError, ValueError, AttributeError):
+            continue  # a broken built-in config is the registry's to report
+        for alias in aliases:
+            if isinstance(alias, str) and alias.isidentifier():
+                out.setdefault(alias, config.parent.name)
+    return out
+
+
+def builtin_alias(name: str) -> str | None:
+    """The built-in tool folder that ``name`` is an alias of (``calendar`` -> ``google_calendar``)."""
+    return _builtin_aliases().get(name)
 
 
 class _SyntheticLoader(importlib.abc.Loader):
@@ -87,6 +121,26 @@ def _fill_logger_module(module: ModuleType) -> None:
     module.setup_logger = get_logger  # type: ignore[attr-defined]
 
 
+def _fill_settings_module(module: ModuleType) -> None:
+    """``config.config`` as the seed code expects it: ``settings`` (and its ``Settings`` class)."""
+    from flowdesk.core.seed_settings import Settings, load_settings  # late: pydantic only when asked for
+
+    module.Settings = Settings  # type: ignore[attr-defined]
+    module.settings = load_settings(installed_root())  # type: ignore[attr-defined]
+    module.get_settings = lambda: module.settings  # type: ignore[attr-defined]
+
+
+def _fill_config_package(module: ModuleType) -> None:
+    """``from config import settings`` reaches ``config.config.settings`` lazily."""
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - module-level __getattr__ (PEP 562)
+        if name in ("settings", "Settings"):
+            return getattr(importlib.import_module("config.config"), name)
+        raise AttributeError(f"module 'config' has no attribute {name!r}")
+
+    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+
+
 def _package_spec(name: str, locations: Sequence[Path], fill: Callable[[ModuleType], None] | None = None
                   ) -> importlib.machinery.ModuleSpec:
     """A file-less package whose submodules are searched in ``locations``."""
@@ -102,7 +156,7 @@ class SeedFinder(importlib.abc.MetaPathFinder):
         self.root = workspace_root
         self.private_dir = workspace_root / "private"
         self.ws_tools = self.private_dir / "tools"
-        self.builtin_tools = Path(__file__).resolve().parent.parent / "tools"
+        self.builtin_tools = BUILTIN_TOOLS_DIR
 
     def find_spec(self, fullname: str, path: Sequence[str] | None = None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
@@ -113,9 +167,11 @@ class SeedFinder(importlib.abc.MetaPathFinder):
         if top == "app":
             return self._app_spec(fullname)
         if fullname == "config":
-            return _package_spec(fullname, [])
+            return _package_spec(fullname, [], _fill_config_package)
         if fullname == "config.logger":
             return importlib.machinery.ModuleSpec(fullname, _SyntheticLoader(_fill_logger_module))
+        if fullname == "config.config":
+            return importlib.machinery.ModuleSpec(fullname, _SyntheticLoader(_fill_settings_module))
         return None
 
     def _tools_spec(self, fullname: str) -> importlib.machinery.ModuleSpec | None:
@@ -127,7 +183,11 @@ class SeedFinder(importlib.abc.MetaPathFinder):
         slug = parts[1]
         owner = self._owner(slug)
         if owner is None:
-            return None
+            alias = builtin_alias(slug)
+            if alias is None or self._owner(alias) is None:
+                return None
+            # The seed's name for a built-in: the same module objects as its FlowDesk name.
+            return self._alias_spec(fullname, ".".join(["tools", alias, *parts[2:]]))
         kind, location = owner
         if kind == "builtin":
             return self._alias_spec(fullname, ".".join(["flowdesk", *parts]))
@@ -221,24 +281,3 @@ def uninstall() -> None:
 def installed_root() -> Path | None:
     """The workspace root the shims serve, or ``None`` when not installed."""
     return _finder.root if _finder is not None else None
-
-
-def load_tool_class(module_name: str, class_name: str | None = None) -> type[Any]:
-    """Import ``module_name`` and return ``class_name``, else its first BaseTool subclass (or tool-like class)."""
-    from flowdesk.tools.base import BaseTool  # late: keeps flowdesk.core free of tool imports at load
-
-    module = importlib.import_module(module_name)
-    if class_name:
-        cls = getattr(module, class_name, None)
-        if not isinstance(cls, type):
-            raise ImportError(f"{module_name}: no class {class_name}", name=module_name)
-        return cls
-    classes = [obj for obj in vars(module).values() if isinstance(obj, type)]
-    tools = [c for c in classes if issubclass(c, BaseTool) and c is not BaseTool]
-    # Seed tools that never subclassed BaseTool still work if they look like tools.
-    duck = [c for c in classes if c.__module__ == module.__name__
-            and callable(getattr(c, "execute", None)) and callable(getattr(c, "authenticate", None))]
-    for group in ([c for c in tools if c.__module__ == module.__name__], tools, duck):
-        if group:
-            return group[0]
-    raise ImportError(f"{module_name}: no BaseTool subclass found", name=module_name)

@@ -11,15 +11,43 @@ from typing import Any
 from flowdesk.core import seed_compat
 from flowdesk.core.oauth.oauth_status import target_status
 from flowdesk.core.oauth.oauth_targets import build_target, is_oauth_entry, profiles_of, resolve_profile
-from flowdesk.core.profiles import DEFAULT_PROFILE, ProfileResolver, is_input_profile, normalize
+from flowdesk.core.profiles import (
+    DEFAULT_PROFILE,
+    ProfileResolver,
+    ResolvedProfile,
+    is_input_profile,
+    normalize,
+    profile_var,
+)
 from flowdesk.core.registry import Registry, ToolEntry
+
+PREFIX_FOLDER, PREFIX_CLASS, PREFIX_ALIAS = "folder", "class-name", "alias"
+
+
+def value_origins(entry: ToolEntry, resolved: ResolvedProfile) -> dict[str, dict[str, str]]:
+    """Each value read from a variable: the variable, where it was set, and which prefix it used
+    (``folder``: the FlowDesk name; ``class-name``: the seed's prefix from the class; ``alias``)."""
+    kinds = [(PREFIX_FOLDER, [entry.slug]), (PREFIX_CLASS, entry.class_prefixes), (PREFIX_ALIAS, entry.env_aliases)]
+    out: dict[str, dict[str, str]] = {}
+    for param, var in resolved.variables.items():
+        kind = next((k for k, names in kinds if any(profile_var(n, resolved.profile, param) == var for n in names)),
+                    PREFIX_ALIAS)
+        out[param] = {"variable": var, "source": resolved.sources.get(param, ""), "prefix": kind}
+    return out
+
+
+def origin_text(origin: dict[str, str]) -> str:
+    """``EXAMPLE_DEFAULT_API_KEY (class-name prefix, config/.env)`` / ``SAMPLE_DEFAULT_API_KEY (config/.env)``."""
+    notes = [f"{origin['prefix']} prefix"] if origin["prefix"] != PREFIX_FOLDER else []
+    notes += [origin["source"]] if origin.get("source") else []
+    return f"{origin['variable']} ({', '.join(notes)})" if notes else origin["variable"]
 
 
 def profile_summary(entry: ToolEntry, registry: Registry, resolver: ProfileResolver, profile: str) -> dict[str, Any]:
-    """One profile: configured or the variables to set; the token state for OAuth tools."""
+    """One profile: configured or the variables to set, where each value came from; the token state for OAuth tools."""
     resolved = resolve_profile(entry, resolver, profile)
     out: dict[str, Any] = {"profile": profile, "configured": resolved.available, "missing": list(resolved.missing),
-                           "sources": dict(resolved.sources)}
+                           "sources": dict(resolved.sources), "variables": value_origins(entry, resolved)}
     if is_oauth_entry(entry):
         status = target_status(build_target(registry, resolver, entry.slug, profile))
         keys = ("authenticated", "needs_reconnect", "reason", "valid", "expires_at", "refreshable", "scopes",
@@ -38,11 +66,14 @@ def tool_summary(entry: ToolEntry, registry: Registry, resolver: ProfileResolver
         "builtin": entry.builtin, "overrides_builtin": entry.overrides_builtin, "path": str(entry.path),
         "error": entry.error, "enabled": bool(cfg and cfg.enabled) and entry.slug not in disabled,
         "description": cfg.description if cfg else None, "aliases": list(cfg.aliases) if cfg else [],
-        "actions": [a.name for a in cfg.actions] if cfg else [],
+        "actions": [a.name for a in entry.actions] if cfg else [],
+        # Actions only get_available_actions() lists (seed tools without "actions" in config.json).
+        "code_actions": [a.name for a in entry.actions[len(cfg.actions):]] if cfg else [],
+        "class_name": entry.class_name,
         "required_params": list(cfg.required_params) if cfg else [],
         "oauth": ({"provider": cfg.oauth_config.provider, "scopes": list(cfg.oauth_config.scopes)}
                   if cfg and cfg.oauth_config else None),
-        "profiles": [],
+        "profiles": [], "warnings": list(entry.warnings),
     }
     if cfg is not None and not entry.broken:
         names = profiles_of(entry, registry, resolver) or [DEFAULT_PROFILE]

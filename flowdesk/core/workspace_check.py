@@ -56,7 +56,7 @@ def _tool_warnings(registry: Registry, resolver: ProfileResolver, entry: Workflo
             continue  # built from each run's input
         cfg = tool.config
         resolved = resolver.resolve(tool.slug, profile, cfg.required_params, cfg.optional_params,
-                                    aliases=[a for a in (*cfg.aliases, name) if a != tool.slug],
+                                    aliases=[a for a in (*tool.env_aliases, name) if a != tool.slug],
                                     secret_params=cfg.secret_params or ())
         if not resolved.available:
             warnings.append(f"{where}: profile {profile} needs {', '.join(resolved.missing)}")

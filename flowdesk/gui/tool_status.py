@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flowdesk.core.tool_testing import profile_summary
+from flowdesk.core.tool_testing import origin_text, profile_summary
 from flowdesk.core.errors import NotFound
 from flowdesk.core.oauth.oauth_targets import is_oauth_entry, profiles_of
 from flowdesk.core.profiles import DEFAULT_PROFILE, is_input_profile, normalize
@@ -26,6 +26,7 @@ class ProfileState:
     configured: bool
     missing: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # param -> "EXAMPLE_DEFAULT_API_KEY (class-name prefix, ...)"
     used_by: list[str] = field(default_factory=list)
     oauth: dict[str, Any] | None = None
 
@@ -85,6 +86,7 @@ def tool_state(rt: Runtime, entry: ToolEntry, disabled: set[str], in_use: dict[s
         state.profiles.append(ProfileState(
             profile=name, configured=bool(summary["configured"]), missing=list(summary["missing"]),
             sources=dict(summary.get("sources") or {}), used_by=list(in_use.get(name, [])),
+            origins={k: origin_text(v) for k, v in (summary.get("variables") or {}).items()},
             oauth=summary.get("oauth")))
     return state
 

@@ -16,6 +16,7 @@ from flowdesk.core.profiles import (
     SOURCE_DEFAULT,
     ProfileResolver,
     ResolvedProfile,
+    class_name_prefixes,
     is_input_profile,
     is_secret_param,
     profile_var,
@@ -113,9 +114,12 @@ class BaseTool:
             )
         else:
             # Variables are named after the folder slug (the seed's google_calendar/ folder held
-            # tool_name "calendar" and read GOOGLE_CALENDAR_*); tool_name is accepted as an alias.
+            # tool_name "calendar" and read GOOGLE_CALENDAR_*); tool_name is accepted as an alias,
+            # and so is the seed's class-name prefix of a workspace tool (ExampleTool -> EXAMPLE_*).
             self._env_name = folder.name if folder is not None else self.tool_name
             aliases = [*(self.tool_config.get("aliases") or []), self.tool_name]
+            if folder is None or folder.parent != Path(__file__).resolve().parent:
+                aliases += class_name_prefixes(cls.__name__)
             resolver = ProfileResolver(workspace_root() / "config" / ".env")
             self._resolved = resolver.resolve(
                 self._env_name, self.profile, required, optional,
@@ -274,3 +278,12 @@ class BaseTool:
         shown = mask_json(shown, self.secrets)
         return (f"<{type(self).__name__} tool={self.tool_name!r} profile={self.profile!r} "
                 f"authenticated={self.authenticated} config={shown!r}>")
+
+
+def __getattr__(name: str) -> Any:
+    """``from ..base import GoogleOAuthTool``: the seed's OAuth bases, loaded only when asked for (PEP 562)."""
+    if name in ("BaseOAuthTool", "GoogleOAuthTool"):
+        from flowdesk.tools import base_oauth  # late: base_oauth imports this module
+
+        return getattr(base_oauth, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

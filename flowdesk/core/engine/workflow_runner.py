@@ -188,19 +188,12 @@ class WorkflowRunner:
             if not isinstance(cls, type):
                 raise LookupError(f"{module.__name__} has no class {class_name}")
             return cls
-        try:
-            from flowdesk.tools.base import BaseTool  # type: ignore[import-not-found]
-        except ImportError:
-            BaseTool = None  # noqa: N806 - before flowdesk.tools.base exists: duck typing only
-        own = [v for v in vars(module).values() if isinstance(v, type) and v.__module__ == module.__name__]
-        if BaseTool is not None:
-            for cls in own:
-                if issubclass(cls, BaseTool) and cls is not BaseTool:
-                    return cls
-        for cls in own:
-            if callable(getattr(cls, "execute", None)) and callable(getattr(cls, "authenticate", None)):
-                return cls
-        raise LookupError(f"{module.__name__} defines no tool class")
+        from flowdesk.core.tool_class_loading import pick_tool_class  # the registry's static pick, at run time
+
+        found = pick_tool_class(module)
+        if found is None:
+            raise LookupError(f"{module.__name__} defines no tool class")
+        return found
 
     def run(self, msg: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         """Run one request; (reply fields, result as JSON text or None). Never raises."""

@@ -86,7 +86,7 @@ def resolve_profile(entry: ToolEntry, resolver: ProfileResolver, profile: str) -
     cfg = entry.config
     assert cfg is not None
     return resolver.resolve(entry.slug, profile, cfg.required_params, cfg.optional_params,
-                            aliases=[a for a in cfg.aliases if a != entry.slug], secret_params=cfg.secret_params or ())
+                            aliases=entry.env_aliases, secret_params=cfg.secret_params or ())
 
 
 def _truthy(value: Any) -> bool:
@@ -110,7 +110,7 @@ def profiles_of(entry: ToolEntry, registry: Registry, resolver: ProfileResolver)
     """Profiles with at least one variable of this tool set in the environment or ``config/.env``."""
     cfg = entry.config
     assert cfg is not None
-    return resolver.list_profiles(entry.slug, aliases=cfg.aliases, known_tools=list(registry.tools),
+    return resolver.list_profiles(entry.slug, aliases=entry.env_aliases, known_tools=list(registry.tools),
                                   params=cfg.param_names)
 
 

@@ -15,11 +15,9 @@ from flowdesk.core.config import (
 )
 from flowdesk.core.errors import ConfigError, ConfigErrors
 from flowdesk.core.registry.entries import InterfaceEntry, ToolEntry, WorkflowEntry, fingerprint
-from flowdesk.core.registry.source_inspection import (
-    SEED_INTERFACE_CONSTANTS,
-    find_tool_class,
-    inspect_source,
-)
+from flowdesk.core.registry.code_actions import read_code_actions
+from flowdesk.core.registry.source_inspection import SEED_INTERFACE_CONSTANTS, inspect_source
+from flowdesk.core.registry.tool_class_finder import ModuleLocator, ToolClassFinder, pick_tool_class
 
 RESERVED_ROUTES = ("/api", "/health", "/oauth")
 
@@ -90,11 +88,21 @@ def load_tool(folder: Path, *, builtin: bool) -> ToolEntry:
     if facts.error:
         entry.error = f"{main_path}: {facts.error}"
         return entry
-    entry.class_name = entry.config.class_name or find_tool_class(facts)
+    # Bases are followed through the workspace's own modules and the seed's base classes.
+    finder = ToolClassFinder(ModuleLocator(folder.parent))
+    entry.class_name = entry.config.class_name or pick_tool_class(facts, finder.tool_classes(main_path, facts)) \
+        or pick_tool_class(facts, finder.imported_tool_classes(main_path, facts))
     if entry.class_name is None:
         entry.error = f"{main_path}: main.py defines no subclass of BaseTool"
-    elif entry.class_name not in facts.classes:
+    elif entry.class_name not in facts.classes and entry.class_name not in facts.imports:
         entry.error = f"{config_path}: class_name: main.py defines no class {entry.class_name}"
+    else:
+        where = (main_path, facts, entry.class_name) if entry.class_name in facts.classes else \
+            finder.resolve(main_path, facts, entry.class_name)
+        found = read_code_actions(finder, *where) if where else None
+        entry.code_actions = found.names if found else []
+        if found and found.unreadable:
+            entry.warnings.append(found.unreadable)
     return entry
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flowdesk.core.config import InterfaceConfig, ToolConfig, WorkflowConfig
+    from flowdesk.core.config.tool_config import ToolAction
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -77,6 +78,39 @@ class ToolEntry(Entry):
     builtin: bool = False
     overrides_builtin: bool = False
     class_name: str | None = None
+    code_actions: list[str] = field(default_factory=list)  # from get_available_actions() in main.py
+
+    @property
+    def actions(self) -> list[ToolAction]:
+        """``config.json``'s actions, then those only ``get_available_actions()`` lists (seed tools)."""
+        from flowdesk.core.config.tool_config import ToolAction  # late: entries stay cheap to import
+
+        declared = list(self.config.actions) if self.config is not None else []
+        known = {a.name for a in declared}
+        extra = [ToolAction(name=n, description=f"listed by {self.class_name}.get_available_actions() in main.py")
+                 for n in self.code_actions if n not in known]
+        return declared + extra
+
+    @property
+    def env_aliases(self) -> list[str]:
+        """Other prefixes of this tool's profile variables, after its folder name: config ``aliases``,
+        its declared ``tool_name``, then (workspace tools) the seed's class-name prefix."""
+        from flowdesk.core.profiles import class_name_prefixes  # late: entries stay cheap to import
+
+        cfg = self.config
+        names = [*(cfg.aliases if cfg else []), *([cfg.tool_name] if cfg and cfg.tool_name else [])]
+        if not self.builtin and self.class_name:
+            names += class_name_prefixes(self.class_name)
+        return [n for n in dict.fromkeys(names) if n != self.slug]
+
+    @property
+    def class_prefixes(self) -> list[str]:
+        """The seed's class-name prefixes of a workspace tool (``ExampleTool`` -> ``example``), if any."""
+        from flowdesk.core.profiles import class_name_prefixes
+
+        if self.builtin or not self.class_name:
+            return []
+        return [p for p in class_name_prefixes(self.class_name) if p != self.slug]
 
     @property
     def display_name(self) -> str:

@@ -1,4 +1,4 @@
-"""Static checks of a ``main.py`` without importing it: syntax, functions, classes, constants."""
+"""Static checks of a ``main.py`` without importing it: syntax, functions, classes, constants, imports."""
 
 from __future__ import annotations
 
@@ -10,16 +10,27 @@ from typing import Any
 SEED_INTERFACE_CONSTANTS = ("DISPLAY_NAME", "DESCRIPTION", "ROUTE", "ICON")
 
 
+@dataclass(frozen=True)
+class ImportOrigin:
+    """Where a module-level name comes from: ``from <module> import <name>`` (``level`` dots) or ``import <module>``."""
+
+    module: str
+    level: int = 0
+    name: str | None = None  # None for ``import a.b`` (the name is the module itself)
+
+
 @dataclass
 class SourceFacts:
     """What a module's source says about itself, read with ``ast`` (never executed)."""
 
     error: str | None = None
     functions: set[str] = field(default_factory=set)
-    classes: dict[str, list[str]] = field(default_factory=dict)  # class name -> base names
+    classes: dict[str, list[str]] = field(default_factory=dict)  # class name -> base names (dotted as written)
+    class_nodes: dict[str, ast.ClassDef] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
     literal_returns: dict[str, Any] = field(default_factory=dict)  # function -> literal it returns
     imported_names: set[str] = field(default_factory=set)
+    imports: dict[str, ImportOrigin] = field(default_factory=dict)  # local name -> where it comes from
 
     def defines(self, name: str) -> bool:
         """True when ``name`` is bound at module level (def, assignment or import)."""
@@ -27,11 +38,27 @@ class SourceFacts:
 
 
 def _base_name(node: ast.expr) -> str:
+    """A base class as written: ``BaseTool``, ``base_oauth.GoogleOAuthTool``; ``""`` for anything else."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        return node.attr
+        head = _base_name(node.value)
+        return f"{head}.{node.attr}" if head else node.attr
+    if isinstance(node, ast.Subscript):  # Generic[T]-style bases: the class is the subscripted value
+        return _base_name(node.value)
     return ""
+
+
+def _record_import(facts: SourceFacts, node: ast.Import | ast.ImportFrom) -> None:
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        local = (alias.asname or alias.name).split(".")[0]
+        facts.imported_names.add(local)
+        if isinstance(node, ast.ImportFrom):
+            facts.imports[local] = ImportOrigin(node.module or "", node.level, alias.name)
+        else:
+            facts.imports[local] = ImportOrigin(alias.name if alias.asname else local)
 
 
 def _literal_return(fn: ast.FunctionDef) -> tuple[bool, Any]:
@@ -70,6 +97,7 @@ def inspect_source(path: Path) -> SourceFacts:
                     facts.literal_returns[node.name] = value
         elif isinstance(node, ast.ClassDef):
             facts.classes[node.name] = [_base_name(b) for b in node.bases]
+            facts.class_nodes[node.name] = node
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -79,14 +107,9 @@ def inspect_source(path: Path) -> SourceFacts:
                     except (ValueError, SyntaxError, TypeError):
                         facts.constants[target.id] = None
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                facts.imported_names.add((alias.asname or alias.name).split(".")[0])
+            _record_import(facts, node)
+        elif isinstance(node, ast.Try):  # try: import x / except ImportError: ... (optional dependencies)
+            for inner in node.body:
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    _record_import(facts, inner)
     return facts
-
-
-def find_tool_class(facts: SourceFacts) -> str | None:
-    """The first class whose bases name ``BaseTool`` (directly, as the seed tools do)."""
-    for name, bases in facts.classes.items():
-        if "BaseTool" in bases:
-            return name
-    return None

@@ -158,7 +158,7 @@ class ToolDetail(QWidget):
         if entry is not self._tree_entry:
             self._tree_entry = entry
             self.actions.clear()
-            for action in (cfg.actions if cfg else []):
+            for action in (entry.actions if cfg else []):  # get_available_actions()-only ones too
                 item = action_item(action)
                 self.actions.addTopLevelItem(item)
                 item.setExpanded(True)

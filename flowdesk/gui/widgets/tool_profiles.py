@@ -98,7 +98,8 @@ class ProfilesTable(QTableWidget):
 
     @staticmethod
     def _sources_tip(p: ProfileState) -> str:
-        lines = [f"{param}: {source}" for param, source in sorted(p.sources.items())]
+        # A value read from a variable names it (and the seed's class-name prefix when that was the one).
+        lines = [f"{param}: {p.origins.get(param) or source}" for param, source in sorted(p.sources.items())]
         if p.oauth and p.oauth.get("token_file"):
             lines.append(f"token file: {p.oauth['token_file']}")
         if p.oauth and p.oauth.get("shared_with"):

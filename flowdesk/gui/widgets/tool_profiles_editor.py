@@ -68,7 +68,7 @@ class ToolProfilesEditor(QWidget):
         except NotFound:
             entry = None
         if entry is not None and entry.config is not None:
-            found = self.runtime.resolver.list_profiles(entry.slug, aliases=entry.config.aliases,
+            found = self.runtime.resolver.list_profiles(entry.slug, aliases=entry.env_aliases,
                                                        known_tools=list(self.runtime.registry.tools),
                                                        params=entry.config.param_names)
         inputs = [f"INPUT_{name.upper()}" for name in self._input_names]

@@ -63,7 +63,7 @@ def tool_statuses(runtime: Runtime, entry: WorkflowEntry) -> list[ToolStatus]:
         else:
             resolved = runtime.resolver.resolve(
                 tool.slug, profile, cfg.required_params, cfg.optional_params,
-                aliases=[a for a in (*cfg.aliases, name) if a != tool.slug], secret_params=cfg.secret_params or ())
+                aliases=[a for a in (*tool.env_aliases, name) if a != tool.slug], secret_params=cfg.secret_params or ())
             text = "ok" if resolved.available else "missing " + ", ".join(resolved.missing)
             out.append(ToolStatus(name, profile, resolved.available, text))
     return out
