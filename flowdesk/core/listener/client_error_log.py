@@ -22,11 +22,8 @@ NOISY_LOGGERS = ("aiohttp.server", "aiohttp.access", "aiohttp.internal", "aiohtt
 MALFORMED = "malformed HTTP request"
 DISCONNECTED = "client disconnected"
 ACCEPT_FAILED = "accept() failed"
-CONNECTION_CAP = "connection cap reached"
 _ACCEPT_MESSAGE = "socket.accept() out of system resource"
 _DISCONNECTS = (ConnectionError, RequestPayloadError)
-
-cap_log = logging.getLogger("flowdesk.core.listener.connections")
 
 
 def classify(record: logging.LogRecord) -> str | None:
@@ -37,8 +34,6 @@ def classify(record: logging.LogRecord) -> str | None:
             code = getattr(exc, "errno", None)
             return f"{ACCEPT_FAILED} ({errno.errorcode.get(code, code)})" if code else ACCEPT_FAILED
         return None
-    if record.name == cap_log.name:
-        return CONNECTION_CAP
     if isinstance(exc, HttpProcessingError):
         return MALFORMED
     if isinstance(exc, _DISCONNECTS):
@@ -55,7 +50,7 @@ class ClientErrorLog:
     def install(self) -> None:
         """Start filtering (idempotent: logging ignores a filter added twice)."""
         self.filter.detach()
-        self.filter.attach(*NOISY_LOGGERS, cap_log.name)
+        self.filter.attach(*NOISY_LOGGERS)
 
     def uninstall(self) -> None:
         """Stop filtering."""

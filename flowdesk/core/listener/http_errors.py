@@ -96,7 +96,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             reason = f"request body too large (limit {request.app[MAX_BODY]} bytes)"
         return json_error(exc.status, reason or "error", path=request.path)
     except ConnectionError:
-        raise  # the client went away: aiohttp drops the answer, our client-error log filter notes it in one line
+        if request.transport is None or request.transport.is_closing():
+            raise  # the client went away: aiohttp drops the answer, the client-error log filter notes it in one line
+        log.exception("unhandled error on %s %s", request.method, request.path)  # ours, e.g. a worker's pipe
+        return json_error(500, "internal error: lost a connection while answering")
     except Exception as exc:  # noqa: BLE001 - every refusal becomes a JSON answer
         response = _for_exception(exc)
         if response is not None:
