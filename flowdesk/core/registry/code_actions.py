@@ -76,7 +76,8 @@ def _evaluate(expr: ast.expr, klass: ast.ClassDef, facts: SourceFacts, depth: in
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Name) and func.id in _WRAPPERS and len(expr.args) == 1:
-            return _evaluate(expr.args[0], klass, facts, depth + 1)
+            inner = _evaluate(expr.args[0], klass, facts, depth + 1)
+            return sorted(inner) if inner is not None and func.id == "sorted" else inner
         if isinstance(func, ast.Attribute) and func.attr == "keys" and not expr.args:
             return _evaluate(func.value, klass, facts, depth + 1)
         return None

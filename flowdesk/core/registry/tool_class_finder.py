@@ -101,25 +101,30 @@ class ToolClassFinder:
         """True when ``name`` (a class of ``facts`` or a name it imports) derives from a BaseTool class."""
         if depth > _MAX_DEPTH:
             return False
+        if name == "BaseTool" and path == self.locator.builtin_dir / "base.py":
+            return True  # the root itself
         if name in facts.classes:
             return any(self._base_is_tool(path, facts, base, depth + 1) for base in facts.classes[name])
         return self.resolve(path, facts, name, depth) is not None
 
-    def resolve(self, path: Path, facts: SourceFacts, name: str, depth: int = 0) -> tuple[Path, SourceFacts, str] | None:
-        """Where the tool class ``name`` imported by ``path`` is defined, if it is a tool class."""
+    def locate_name(self, path: Path, facts: SourceFacts, name: str) -> tuple[Path, SourceFacts, str] | None:
+        """The file (and its facts) defining the name ``path`` imports as ``name``, when it can be found."""
         origin = facts.imports.get(name)
-        if origin is None or depth > _MAX_DEPTH:
+        if origin is None or origin.name is None:  # not imported, or ``import x`` (a module, not a class)
             return None
-        if origin.name is None:
-            return None  # ``import x``: a module, not a class
         target = self.locator.locate(path, origin.module, origin.level)
         if target is None:
             return None
         other = self.facts_of(target)
-        if other.error:
+        if other.error or not (origin.name in other.classes or origin.name in other.imports):
             return None
-        if self.is_tool(target, other, origin.name, depth + 1):
-            return target, other, origin.name
+        return target, other, origin.name
+
+    def resolve(self, path: Path, facts: SourceFacts, name: str, depth: int = 0) -> tuple[Path, SourceFacts, str] | None:
+        """Where the tool class ``name`` imported by ``path`` is defined, if it is a tool class."""
+        located = self.locate_name(path, facts, name) if depth <= _MAX_DEPTH else None
+        if located is not None and self.is_tool(*located, depth + 1):
+            return located
         return None
 
     def _base_is_tool(self, path: Path, facts: SourceFacts, base: str, depth: int) -> bool:
@@ -128,8 +133,9 @@ class ToolClassFinder:
         if not rest:
             if base in facts.classes:
                 return self.is_tool(path, facts, base, depth)
-            if base in facts.imports and self.resolve(path, facts, base, depth) is not None:
-                return True
+            located = self.locate_name(path, facts, base)
+            if located is not None:  # a base FlowDesk can read decides by what it is, not by its name
+                return self.is_tool(*located, depth + 1)
             return base in SEED_TOOL_BASES
         # ``module.Class``: the module is an imported name (``from .. import base_oauth`` / ``import tools.x``).
         origin = facts.imports.get(head)
