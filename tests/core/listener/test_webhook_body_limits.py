@@ -99,7 +99,9 @@ def test_half_sent_bodies_to_token_webhooks_are_refused_on_headers(service: Serv
         # Every one is refused while its body is still half on the way; nothing waits for the rest.
         assert all(conn.json() == (401, REFUSED) for conn in conns)
         grown = settled_rss() - baseline
-        assert grown < 40 * MIB, f"RSS grew {grown / MIB:.0f} MiB for 200 refused half-sent bodies"
+        # Holding the half bodies would take 200 x 0.5 MiB = 100 MiB; the bound leaves room for this
+        # test process's own noise (it measured 20-42 MiB on a loaded 2-core box).
+        assert grown < 60 * MIB, f"RSS grew {grown / MIB:.0f} MiB for 200 refused half-sent bodies"
     finally:
         for conn in conns:
             conn.abort()
