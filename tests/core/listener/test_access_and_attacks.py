@@ -112,16 +112,17 @@ def test_public_webhook_and_default_api_auth(api: Api) -> None:
     assert api("POST", "/api/webhooks/echo", auth=False, json={}).status_code == 401
 
 
-def test_queue_full_answers_429(listener_ws: Path, data_dir: Path, monkeypatch) -> None:
+def test_a_backlog_past_its_limit_answers_429(listener_ws: Path, data_dir: Path, monkeypatch) -> None:
     from flowdesk.core.service_settings import RuntimeSettings
 
     monkeypatch.setenv("FLOWDESK_API_TOKEN", TOKEN)
-    svc = ServiceThread(listener_ws, data_dir, RuntimeSettings(max_workers=1, warm_workers=1, queue_limit=2),
+    svc = ServiceThread(listener_ws, data_dir, RuntimeSettings(max_workers=1, warm_workers=1, max_backlog=2),
                         watch=False, scheduler=False).start()
     try:
         api = Api(svc.url)
         codes = [api("POST", "/api/webhooks/slow", json={"seconds": 3}).status_code for _ in range(6)]
-        assert codes.count(202) >= 2 and 429 in codes
+        # one running, two queued (the backlog limit), then refusals
+        assert codes == [202, 202, 202, 429, 429, 429]
         refused = api("POST", "/api/webhooks/slow", json={"seconds": 3})
         assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
         accepted = [r for r in api("GET", "/api/runs?workflow=slow").json()]
