@@ -11,16 +11,20 @@ from flowdesk.cli.table_output import print_json, print_table
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry
 from flowdesk.core.workspace_check import check_workspace
+from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.core.workspace_deps import dependency_report
+from flowdesk.core.workspace_inspection import apply_dependency_problems, inspect_entries
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``list`` and ``check`` sub-commands."""
     p = sub.add_parser("list", parents=[common], help="workflows, tools and interfaces, broken ones with why")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--no-import", action="store_true", help="skip importing each workflow and tool in a worker")
     p.set_defaults(handler=handle_list)
     c = sub.add_parser("check", parents=[common], help="validate the workspace: exit 1 and one line per broken file")
     c.add_argument("--json", action="store_true", help="machine-readable output")
-    c.add_argument("--no-import", action="store_true", help="skip importing each workflow in a worker")
+    c.add_argument("--no-import", action="store_true", help="skip importing each workflow and tool in a worker")
     c.set_defaults(handler=handle_check)
 
 
@@ -48,10 +52,22 @@ def listing(registry: Registry) -> dict[str, Any]:
             "broken": [e.problem() for e in registry.broken_entries()]}
 
 
+async def _inspected_registry(args: argparse.Namespace) -> Registry:
+    """The registry with dependency problems and (unless --no-import) import errors folded in."""
+    if args.no_import:
+        ws = workspace_from(args)
+        registry = Registry(ws)
+        registry.reload()
+        apply_dependency_problems(registry, dependency_report(ws, resolve_data_dir(args.data_dir)))
+        return registry
+    async with open_runtime(args, max_workers=2) as runtime:
+        await inspect_entries(runtime)
+        return runtime.registry
+
+
 def handle_list(args: argparse.Namespace) -> int:
     """Print the listing as tables or JSON."""
-    registry = Registry(workspace_from(args))
-    registry.reload()
+    registry = asyncio.run(_inspected_registry(args))
     data = listing(registry)
     if args.json:
         print_json(data)
@@ -76,15 +92,10 @@ def handle_list(args: argparse.Namespace) -> int:
 
 async def _check(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     if args.no_import:
-        ws = workspace_from(args)
-        registry = Registry(ws)
-        registry.reload()
-        return check_workspace(registry, ProfileResolver(ws.env_file), probe=None)
+        registry = await _inspected_registry(args)
+        return check_workspace(registry, ProfileResolver(registry.workspace.env_file), probe=None)
     async with open_runtime(args, max_workers=2) as runtime:
-        probes = {}
-        for slug, entry in sorted(runtime.registry.workflows.items()):
-            if not entry.broken:
-                probes[slug] = await runtime.engine.probe(entry.path)
+        probes = await inspect_entries(runtime)  # requirements, then tools and workflows imported in workers
         return check_workspace(runtime.registry, runtime.resolver, probe=probes)
 
 

@@ -17,6 +17,7 @@ from flowdesk.core.terminal_text import TerminalSafeStream
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options plus one sub-parser per command."""
     from flowdesk.cli import (
+        deps_command,
         inspect_commands,
         jobs_command,
         new_command,
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,
-                   tools_command, oauth_command):
+                   tools_command, oauth_command, deps_command):
         module.register(sub, common)
     parser.set_defaults(common=common)
     return parser

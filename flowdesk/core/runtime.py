@@ -20,6 +20,7 @@ from flowdesk.core.scheduler import WorkflowScheduler
 from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.store import RunStore, apply_retention
 from flowdesk.core.workspace_check import apply_probe
+from flowdesk.core.workspace_inspection import inspect_in_background
 from flowdesk.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ class Runtime:
     def _schedule_probes(self, slugs: list[str]) -> None:
         """Import the given workflows in a worker, in the background, so import errors show as broken."""
         slugs = [s for s in slugs if s in self.registry.workflows and not self.registry.workflows[s].broken]
-        if not slugs or not self.started:
+        if not self.started:  # no workflow to probe may still leave workspace tools to check
             return
         try:
             loop = asyncio.get_running_loop()
@@ -143,6 +144,7 @@ class Runtime:
         self._probe_task = loop.create_task(self._probe(slugs), name="flowdesk-probe")
 
     async def _probe(self, slugs: list[str]) -> None:
+        await inspect_in_background(self)  # requirements and tool imports first: they can break workflows
         for slug in slugs:
             entry = self.registry.workflows.get(slug)
             if entry is None or entry.broken or not self.started:

@@ -1,8 +1,8 @@
 """Worker process main (``python -m flowdesk.core.engine.worker``): runs workflows on the engine's request.
 
 The engine starts it with stdin on /dev/null, fd 1 and fd 2 on one capture pipe and the control
-channel's socket number in ``FLOWDESK_WORKER_FD``. It answers ``ready``, then serves ``run`` and
-``probe`` requests one at a time until ``shutdown`` or until the engine goes away.
+channel's socket number in ``FLOWDESK_WORKER_FD``. It answers ``ready``, then serves ``run``,
+``probe`` and ``probe_tool`` requests one at a time until ``shutdown`` or until the engine goes away.
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ def _serve(sock: Any, runner: WorkflowRunner, state: WorkerState) -> None:
             fit = _write_all(1, sentinel(msg["run_id"], msg["nonce"])) and fit
             reply.update(op="result", run_id=msg["run_id"], dirty=not fit or runner.leftover_activity())
             send_message(sock, reply, {"result": result_json} if result_json is not None else None)
-        elif op == "probe":
-            reply = runner.probe(msg)
+        elif op in ("probe", "probe_tool"):
+            reply = runner.probe(msg) if op == "probe" else runner.probe_tool(msg)
             state.restore()
             reply.update(op="probed", dirty=True)
             send_message(sock, reply)

@@ -13,6 +13,7 @@ from pathlib import Path
 from flowdesk.core.engine.worker_lifeline import lifeline_env, open_lifeline
 from flowdesk.core.private_files import user_umask
 from flowdesk.core.engine.worker_protocol import open_control_channel
+from flowdesk.core.workspace_deps.environments import DEPS_DIR_ENV, envs_dir
 
 PIPE_SIZE = 1 << 20  # a bigger pipe means fewer stalls of a chatty workflow
 F_SETPIPE_SZ = 1031  # Linux fcntl
@@ -31,6 +32,9 @@ def worker_env(workspace_root: Path, extra: dict[str, str]) -> dict[str, str]:
     env.update(extra)
     env["FLOWDESK_WORKSPACE"] = str(workspace_root)
     env["PYTHONUNBUFFERED"] = "1"
+    data_dir = env.get("FLOWDESK_DATA_DIR")
+    if data_dir and DEPS_DIR_ENV not in env:  # workers append the workspace's installed dependencies
+        env[DEPS_DIR_ENV] = str(envs_dir(Path(data_dir)))
     if not getattr(sys, "frozen", False):
         # The worker runs with cwd = workspace; make sure it imports this very flowdesk package.
         here = str(Path(__file__).resolve().parents[3])

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
 
+from flowdesk.core.workspace_deps.worker_path import WorkspaceEnvPath
+
 _INTERNAL_DIRS = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
                   os.path.dirname(os.path.abspath(importlib.__file__)) + os.sep)
 RESULT_SHAPE = "execute() must return a dict {status, message, data}"
@@ -85,6 +87,9 @@ class WorkflowRunner:
                 sys.path.remove(entry)
             sys.path.insert(0, entry)
         self._install_seed_compat()
+        # Workspace dependencies: their installed environment goes at the END of sys.path.
+        self._deps_path = WorkspaceEnvPath.from_environment(workspace)
+        self._deps_path.refresh()
         pkg = ModuleType("workflows")
         pkg.__path__ = [str(private / "workflows")]
         pkg.__package__ = "workflows"
@@ -146,6 +151,7 @@ class WorkflowRunner:
 
     def enter(self, slug: str, folder: Path) -> set[str]:
         """Before a run: the folder goes first on sys.path, its own top-level modules come back."""
+        self._deps_path.refresh()  # an install (or a requirements edit) since the last run
         sys.path.insert(0, str(folder))
         sys.modules.update(self._stash.get(slug, {}))
         return set(sys.modules)
@@ -284,6 +290,19 @@ class WorkflowRunner:
             return reply
         finally:
             self.leave(slug, folder, before)
+
+    def probe_tool(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """Import a tool's module afresh and find its class (the tool is not built: that needs a profile)."""
+        self._deps_path.refresh()
+        name = msg["module"]
+        for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+            del sys.modules[key]
+        try:
+            module = importlib.import_module(name)
+            self._tool_class(module, msg.get("class_name"))
+        except BaseException as exc:  # noqa: BLE001 - SystemExit or a hang-up at import time breaks the tool too
+            return {"ok": False, "error": describe_exception(exc).error}
+        return {"ok": True, "error": None}
 
     def leftover_activity(self) -> bool:
         """True when the run left threads or child processes behind (their output would leak)."""
