@@ -323,7 +323,10 @@ def test_drive_and_sheets_share_the_token(env: Env) -> None:
     assert ok(drive.execute("list_files", {"page_size": 5}))["files"][0]["name"] == "report.pdf"
     assert ok(drive.execute("get_file_metadata", {"file_id": "f1"}))["file"]["id"] == "f1"
     assert "file 'zz' not found" in err(drive.execute("get_file_metadata", {"file_id": "zz"}))
-    assert "page_size" in err(drive.execute("list_files", {"page_size": 0}))
+    assert "page_size must be an integer" in err(drive.execute("list_files", {"page_size": "many"}))
+    # Out-of-range sizes are clamped to Drive's 1..1000 rather than refused.
+    assert ok(drive.execute("list_files", {"page_size": 0}))["count"] == 1
+    assert ok(drive.execute("list_files", {"page_size": 5000}))["count"] == 1  # the stand-in refuses > 1000
     sheets = SheetsTool(profile="TEST")
     assert ok(sheets.execute("read_range", {"spreadsheet_id": "s1", "range": "Sheet1!A1:B2"}))["row_count"] == 2
     appended = ok(sheets.execute("append_rows", {"spreadsheet_id": "s1", "range": "Sheet1!A:B",

@@ -177,3 +177,19 @@ def test_get_data_source_and_append_content(api: NotionStandIn) -> None:
     assert text == "## Notes\n- a\n- b"
     assert "only appends" in tool.execute("update_page_content", {"page_id": PARENT_PAGE_ID, "content": "x",
                                                                   "mode": "replace"})["error"]
+
+
+def test_seed_page_sizes_above_100_are_read_over_pages(api: NotionStandIn) -> None:
+    """The seed's PROJECTS profile had page_size 200: Notion refuses more than 100 a request, so two are made."""
+    for n in range(248):
+        api._add_row(f"Tâche {n}", "In progress", "2024-08-01", False)
+    tool = make_tool(api, page_size=200)
+    result = tool.execute("query_database", {})
+    assert result["status"] == "success", result
+    assert result["data"]["count"] == 200 and result["data"]["has_more"] is True
+    assert [c.json()["page_size"] for c in api.calls("/data_sources/.*/query")] == [100, 100]
+    everything = tool.execute("query_database", {"page_size": 5000})  # clamped to 1000; 250 rows exist
+    assert everything["data"]["count"] == 250 and everything["data"]["has_more"] is False
+    found = tool.execute("search", {"query": "Tâche", "page_size": 250})
+    assert found["status"] == "success", found  # one request of 100 at most, not a 400
+    assert all(c.json()["page_size"] <= 100 for c in api.calls("/search"))

@@ -138,3 +138,20 @@ def test_server_error_and_missing_scope(api: SlackStandIn) -> None:
     api.fail_next("chat.postMessage", Reply(200, {"ok": False, "error": "missing_scope", "needed": "chat:write"}))
     scope = tool.execute("post_message", {"channel": "#general", "text": "x"})
     assert scope["code"] == "missing_scope" and "needed scope: chat:write" in scope["error"]
+
+
+def test_seed_message_counts_are_paged_through(api: SlackStandIn) -> None:
+    """The seed's SALES profile read 200 messages at once: fewer come per page, the cursor brings the rest."""
+    api.messages["C0MARKET01"] = [{"type": "message", "text": f"message {n}", "user": "U0ALICE01",
+                                   "ts": f"{1700000000 + n}.000100"} for n in range(420)]
+    tool = make_tool(api, max_messages=200)
+    result = tool.execute("get_messages", {"channel": "C0MARKET01", "limit": 400})
+    assert result["status"] == "success", result
+    texts = [m["text"] for m in result["data"]["messages"]]
+    assert len(texts) == 400 and texts[0] == "message 419" and len(set(texts)) == 400
+    sent = [{**c.query, **(c.form() if c.content_type == "application/x-www-form-urlencoded" else {})}
+            for c in api.calls("conversations.history")]
+    assert [int(args["limit"]) for args in sent] == [200, 200, 100]  # pages of 150, 150, then the 100 left
+    assert result["data"]["has_more"] is True and result["data"]["next_cursor"]
+    everything = tool.execute("get_messages", {"channel": "C0MARKET01", "limit": 5000})  # clamped to 1000
+    assert everything["data"]["count"] == 420 and everything["data"]["has_more"] is False

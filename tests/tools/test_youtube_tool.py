@@ -155,3 +155,21 @@ def test_non_json_answer_is_reported(api: YouTubeStandIn) -> None:
     api.fail_next("/search", Reply(502, "<html>Bad gateway</html>", content_type="text/html"))
     result = make_tool(api).execute("search_videos", {"query": "python"})
     assert result["status"] == "error" and result["http_status"] == 502
+
+
+def test_seed_counts_above_50_are_paged_through(api: YouTubeStandIn) -> None:
+    """The seed's ANALYTICS profile asked for 100 results: search.list pages of 50, videos.list 50 ids a call."""
+    api.add_videos(120)
+    tool = make_tool(api, max_results=100)
+    result = tool.execute("search_videos", {"query": "python"})
+    assert result["status"] == "success", result
+    videos = result["data"]["videos"]
+    assert len(videos) == 100 and len({v["video_id"] for v in videos}) == 100
+    assert all(v["duration"] for v in videos)  # details joined for every page
+    assert [c.query["maxResults"] for c in api.calls("/search$")] == ["50", "50"]
+    assert all(len(c.query["id"].split(",")) <= 50 for c in api.calls("/videos$"))
+    assert result["data"]["next_page_token"]  # 23 more remain
+    api.reset()
+    api.add_videos(10)
+    few = make_tool(api).execute("search_videos", {"query": "python", "max_results": 10_000})
+    assert few["data"]["count"] == 12 and few["data"]["next_page_token"] is None  # clamped to 500, 12 exist

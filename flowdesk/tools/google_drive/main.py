@@ -12,6 +12,7 @@ FILE_FIELDS = "id, name, mimeType, size, modifiedTime, createdTime, webViewLink,
 
 
 def _page_size(value: Any) -> int:
+    """``page_size`` (default 20) clamped to Drive's documented 1..1000, as other built-ins clamp."""
     if value in (None, ""):
         return 20
     try:
@@ -19,10 +20,8 @@ def _page_size(value: Any) -> int:
             raise ValueError
         size = int(value)
     except (TypeError, ValueError):
-        raise ToolParamError(f"page_size must be an integer from 1 to 1000, got {value!r}") from None
-    if not 1 <= size <= 1000:
-        raise ToolParamError(f"page_size must be from 1 to 1000, got {size}")
-    return size
+        raise ToolParamError(f"page_size must be an integer, got {value!r}") from None
+    return max(1, min(1000, size))
 
 
 class DriveTool(GoogleApiMixin, BaseTool):

@@ -23,6 +23,8 @@ DEFAULT_BASE_URL = "https://api.notion.com/v1"
 DEFAULT_VERSION = "2025-09-03"
 DATA_SOURCES_VERSION = "2025-09-03"  # from this version on, databases hold data sources (rows live there)
 CHILDREN_PER_CALL = 100  # Notion's limit for children in one request
+PAGE_LIMIT = 100  # Notion's page_size maximum; larger seed page sizes (PROJECTS: 200) are read over pages
+MAX_ROWS = 1000  # one action never gathers more than this
 _ID_AT_END = re.compile(r"([0-9a-f]{32})$")
 
 
@@ -182,8 +184,8 @@ class NotionTool(ApiResultsMixin, BaseTool):
     def action_query_database(self, params: dict[str, Any]) -> dict[str, Any]:
         """Rows of a database (its first data source) with an optional Notion filter and sorts."""
         kind, ident = self._collection(params)
-        body: dict[str, Any] = {"page_size": int_in_range(params, "page_size",
-                                                          int_in_range(self.config, "page_size", 100, 1, 100), 1, 100)}
+        wanted = int_in_range(params, "page_size", int_in_range(self.config, "page_size", 100, 1, MAX_ROWS), 1, MAX_ROWS)
+        body: dict[str, Any] = {}
         if params.get("filter"):
             body["filter"] = json_value(params["filter"], "filter", dict)
         if params.get("sorts"):
@@ -194,9 +196,12 @@ class NotionTool(ApiResultsMixin, BaseTool):
         pages: list[dict[str, Any]] = []
         fetch_all = bool_param(params, "fetch_all")
         while True:
+            # fetch_all: pages of page_size until the end; else page_size rows in all, 100 a request.
+            body["page_size"] = min(PAGE_LIMIT, wanted if fetch_all else wanted - len(pages))
             found = self._request("POST", path, body)
             pages.extend(simplify_page(p) for p in found.get("results") or [] if p.get("object") == "page")
-            if not (fetch_all and found.get("has_more") and found.get("next_cursor")) or len(pages) >= 1000:
+            more = found.get("has_more") and found.get("next_cursor")
+            if not more or len(pages) >= MAX_ROWS or (not fetch_all and len(pages) >= wanted):
                 break
             body["start_cursor"] = found["next_cursor"]
         data = {"pages": pages, "count": len(pages), "has_more": bool(found.get("has_more")),
@@ -210,17 +215,23 @@ class NotionTool(ApiResultsMixin, BaseTool):
 
     def action_search(self, params: dict[str, Any]) -> dict[str, Any]:
         """Pages (and databases) shared with the integration whose title matches ``query``."""
-        body: dict[str, Any] = {"query": optional_str(params, "query", default="") or "",
-                                "page_size": int_in_range(params, "page_size", 20, 1, 100)}
+        wanted = int_in_range(params, "page_size", 20, 1, MAX_ROWS)
+        body: dict[str, Any] = {"query": optional_str(params, "query", default="") or ""}
         kind = optional_str(params, "filter_type", "type")
         if kind:
             kind = "data_source" if kind in ("database", "data_source") and self.uses_data_sources else kind
             body["filter"] = {"property": "object", "value": kind}
-        found = self._request("POST", "search", body)
+        found_all: list[dict[str, Any]] = []
+        while True:  # page_size above Notion's 100 is read over several requests
+            found = self._request("POST", "search", {**body, "page_size": min(PAGE_LIMIT, wanted - len(found_all))})
+            found_all.extend(found.get("results") or [])
+            if len(found_all) >= wanted or not (found.get("has_more") and found.get("next_cursor")):
+                break
+            body["start_cursor"] = found["next_cursor"]
         results = [simplify_page(r) if r.get("object") == "page" else
                    {"id": r.get("id"), "object": r.get("object"), "url": r.get("url"),
                     "title": "".join(t.get("plain_text", "") for t in r.get("title") or [])}
-                   for r in found.get("results") or []]
+                   for r in found_all]
         return self.success({"results": results, "count": len(results), "has_more": bool(found.get("has_more"))})
 
     def action_get_page(self, params: dict[str, Any]) -> dict[str, Any]:

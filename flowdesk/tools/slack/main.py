@@ -15,6 +15,7 @@ from flowdesk.tools.base import BaseTool, ToolParamError
 from flowdesk.tools.params import bool_param, config_number, int_in_range, json_value, optional_str, require_str
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
+HISTORY_PAGE = 200  # conversations.history page size: Slack allows 999 but advises 200 at most
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # Slack's own rules for conversations.create: lower-case, no spaces or periods, 80 chars max.
 _CHANNEL_NAME = re.compile(r"^[a-z0-9_\-\u00c0-\uffff]{1,80}$")
@@ -134,15 +135,24 @@ class SlackTool(ApiResultsMixin, BaseTool):
         channel_id = self._resolve_channel(channel)
         default_limit = int_in_range({"m": self.config.get("max_messages")}, "m", 100, 1, 1000)
         limit = int_in_range(params, "limit", min(default_limit, 100), 1, 1000)
-        kwargs: dict[str, Any] = {"channel": channel_id, "limit": limit}
+        kwargs: dict[str, Any] = {"channel": channel_id}
         for name in ("oldest", "latest", "cursor"):
             if params.get(name):
                 kwargs[name] = str(params[name])
-        data = self._call("conversations_history", **kwargs)
-        messages = [self._message(m) for m in data.get("messages") or []]
-        return self.success({"channel": channel, "channel_id": channel_id, "messages": messages,
-                             "count": len(messages), "has_more": bool(data.get("has_more")),
-                             "next_cursor": (data.get("response_metadata") or {}).get("next_cursor") or None})
+        # Slack returns at most `limit` (999 at most, 200 advised) and often fewer, with a cursor while
+        # more remain: a seed limit such as 200 or 500 is gathered page by page.
+        messages: list[dict[str, Any]] = []
+        while True:
+            data = self._call("conversations_history", **kwargs, limit=min(HISTORY_PAGE, limit - len(messages)))
+            page = [self._message(m) for m in data.get("messages") or []]
+            messages.extend(page)
+            cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
+            if len(messages) >= limit or not page or not (data.get("has_more") and cursor):
+                break
+            kwargs["cursor"] = cursor
+        return self.success({"channel": channel, "channel_id": channel_id, "messages": messages[:limit],
+                             "count": len(messages[:limit]), "has_more": bool(data.get("has_more")),
+                             "next_cursor": cursor})
 
     def action_create_channel(self, params: dict[str, Any]) -> dict[str, Any]:
         """conversations.create: a public (default) or private channel."""

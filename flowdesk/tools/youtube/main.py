@@ -22,6 +22,11 @@ from flowdesk.tools.youtube.shapes import channel_dict, channel_selector, video_
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
 ORDERS = ("date", "rating", "relevance", "title", "videoCount", "viewCount")
 DURATIONS = ("any", "short", "medium", "long")
+# search.list takes maxResults 0-50 a page and videos.list 50 ids a call; the seed asked for more
+# (its ANALYTICS profile: 100), so larger counts are gathered over pages, up to the ~500 results
+# YouTube serves for one search.
+PAGE_SIZE = 50
+MAX_RESULTS = 500
 # Google API keys are 39 characters starting with "AIza"; only the alphabet is enforced so a
 # key of another shape gets the service's own "API key not valid" message rather than ours.
 _KEY_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,}$")
@@ -70,13 +75,13 @@ class YouTubeTool(ApiResultsMixin, BaseTool):
         channel_id = optional_str(params, "channel_id")
         if not query and not channel_id:
             raise ToolParamError("query is required (or channel_id to list a channel's videos)")
-        default_max = int_in_range({"m": self.config.get("max_results")}, "m", 10, 1, 50)
+        default_max = int_in_range({"m": self.config.get("max_results")}, "m", 10, 1, MAX_RESULTS)
+        wanted = int_in_range(params, "max_results", default_max, 1, MAX_RESULTS)
         request: dict[str, Any] = {
             "part": "snippet",
             "type": "video",
             "q": query,
             "channelId": channel_id,
-            "maxResults": int_in_range(params, "max_results", default_max, 1, 50),
             "order": self._choice(params, "order", ORDERS, "relevance"),
             "regionCode": optional_str(params, "region", "region_code",
                                        default=optional_str(self.config, "region")),
@@ -89,9 +94,7 @@ class YouTubeTool(ApiResultsMixin, BaseTool):
             moment = time_param(params.get(name), name)
             if moment is not None:
                 request[api_name] = rfc3339(moment)
-        found = self.api.get("search", {k: v for k, v in request.items() if v is not None})
-        hits = [item for item in found.get("items") or []
-                if (item.get("id") or {}).get("videoId")]
+        found, hits = self._search_pages({k: v for k, v in request.items() if v is not None}, wanted)
         details = self._video_details([item["id"]["videoId"] for item in hits])
         videos = [video_dict(item["id"]["videoId"], item.get("snippet") or {}, details.get(item["id"]["videoId"]))
                   for item in hits]
@@ -133,13 +136,30 @@ class YouTubeTool(ApiResultsMixin, BaseTool):
 
     # -- helpers ----------------------------------------------------------------------
 
+    def _search_pages(self, request: dict[str, Any], wanted: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """search.list pages until ``wanted`` videos (the last page's body, the hits)."""
+        hits: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        while True:
+            found = self.api.get("search", {**request, "maxResults": min(PAGE_SIZE, wanted - len(hits))})
+            fresh = [item for item in found.get("items") or [] if (item.get("id") or {}).get("videoId")
+                     and item["id"]["videoId"] not in seen]
+            hits.extend(fresh)
+            seen.update(item["id"]["videoId"] for item in fresh)
+            # YouTube may hand out a token past the last result: an empty page ends the search too.
+            if len(hits) >= wanted or not fresh or not found.get("nextPageToken"):
+                return found, hits[:wanted]
+            request = {**request, "pageToken": found["nextPageToken"]}
+
     def _video_details(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """videos.list items by id (one call: search returns at most 50, videos.list takes 50)."""
-        if not ids:
-            return {}
-        # No maxResults here: videos.list refuses it together with id.
-        found = self.api.get("videos", {"part": "snippet,statistics,contentDetails", "id": ",".join(ids)})
-        return {str(item.get("id")): item for item in found.get("items") or []}
+        """videos.list items by id, 50 ids a call (the API's limit)."""
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), PAGE_SIZE):
+            # No maxResults here: videos.list refuses it together with id.
+            found = self.api.get("videos", {"part": "snippet,statistics,contentDetails",
+                                            "id": ",".join(ids[start:start + PAGE_SIZE])})
+            out.update({str(item.get("id")): item for item in found.get("items") or []})
+        return out
 
     @staticmethod
     def _choice(params: dict[str, Any], name: str, allowed: tuple[str, ...], default: str | None) -> str | None:

@@ -399,6 +399,9 @@ class LocalGoogle:
         if denied:
             return denied
         size = int(request.query.get("pageSize", "100"))
+        if not 1 <= size <= 1000:  # Drive's documented pageSize range
+            return _google_error(400, f"Invalid value '{size}'. Values must be within the range: [1, 1000]",
+                                 "invalid", "INVALID_ARGUMENT")
         return web.json_response({"kind": "drive#fileList", "files": list(self.files.values())[:size]})
 
     async def drive_get(self, request: web.Request) -> web.Response:

@@ -319,6 +319,9 @@ class NotionStandIn(HttpStandIn):
 
     def search(self, request: Request, version: str, body: Any) -> Reply:
         """POST /v1/search: pages whose title contains the query."""
+        size = body.get("page_size", 100)
+        if not isinstance(size, int) or not 1 <= size <= 100:
+            return notion_error(400, "validation_error", "body.page_size should be ≤ `100`")
         query = str(body.get("query") or "").lower()
         hits = [p for p in self.pages.values() if query in
                 "".join(t["plain_text"] for prop in p["properties"].values() if prop["type"] == "title"

@@ -11,6 +11,7 @@ from .http_stand_in import HttpStandIn, Reply, Request
 
 VALID_TOKEN = "xoxb-111-222-standInBotToken"
 PAGE_SIZE = 2  # Slack may return fewer items than `limit`; a small page makes the tool follow cursors
+HISTORY_PAGE = 150  # the same for conversations.history
 
 
 def slack_error(error: str, **extra: Any) -> Reply:
@@ -133,9 +134,15 @@ class SlackStandIn(HttpStandIn):
         if channel is None:
             return slack_error("channel_not_found")
         limit = int(args.get("limit") or 100)
+        if not 1 <= limit <= 999:  # Slack's documented maximum
+            return slack_error("invalid_limit")
         newest_first = list(reversed(self.messages[channel["id"]]))
-        return Reply(200, {"ok": True, "messages": newest_first[:limit], "has_more": len(newest_first) > limit,
-                           "pin_count": 0, "response_metadata": {"next_cursor": ""}})
+        start = int(str(args.get("cursor") or "0").removeprefix("page:") or 0)
+        # Slack may return fewer than `limit` even when more remain: pages here hold at most HISTORY_PAGE.
+        page = newest_first[start:start + min(limit, HISTORY_PAGE)]
+        more = start + len(page) < len(newest_first)
+        return Reply(200, {"ok": True, "messages": page, "has_more": more, "pin_count": 0,
+                           "response_metadata": {"next_cursor": f"page:{start + len(page)}" if more else ""}})
 
     def list_(self, args: dict[str, Any]) -> Reply:
         """conversations.list with cursor paging and type filtering."""

@@ -137,11 +137,22 @@ class YouTubeStandIn(HttpStandIn):
                                                               "channelTitle", "liveBroadcastContent")},
                               "title": v["escaped_title"], "description": v["snippet"]["description"][:20],
                               "publishTime": v["snippet"]["publishedAt"]}}
-                 for v in hits[:max_results]]
-        return Reply(200, {"kind": "youtube#searchListResponse", "etag": "etag-search", "nextPageToken": "CAUQAA",
-                           "regionCode": q.get("regionCode", "US"),
-                           "pageInfo": {"totalResults": len(hits), "resultsPerPage": max_results},
-                           "items": items})
+                 for v in hits]
+        start = int(q.get("pageToken", "page0").removeprefix("page") or 0)
+        body = {"kind": "youtube#searchListResponse", "etag": "etag-search", "regionCode": q.get("regionCode", "US"),
+                "pageInfo": {"totalResults": len(hits), "resultsPerPage": max_results},
+                "items": items[start:start + max_results]}
+        if start + max_results < len(items):
+            body["nextPageToken"] = f"page{start + max_results}"
+        return Reply(200, body)
+
+    def add_videos(self, count: int, word: str = "python") -> None:
+        """``count`` more videos, a day apart, each matching ``word``."""
+        now = datetime.now(timezone.utc)
+        for n in range(count):
+            vid = f"vidExtra{n:04d}"
+            self.videos.append(self._video(vid, f"{word} extra {n}", f"{word} extra {n}", now - timedelta(hours=n + 1),
+                                           views=str(n), likes=None, duration="PT1M"))
 
     def videos_list(self, request: Request, _match: re.Match[str]) -> Reply:
         """videos.list by id with the requested parts."""
@@ -155,6 +166,8 @@ class YouTubeStandIn(HttpStandIn):
             return google_error(400, "The request specifies an invalid filter parameter.", "incompatibleParameters",
                                 "INVALID_ARGUMENT")
         wanted = request.query["id"].split(",")
+        if len(wanted) > 50:  # the documented limit of the id filter
+            return google_error(400, "The request specifies too many ids.", "invalidParameter", "INVALID_ARGUMENT")
         parts = set(request.query["part"].split(","))
         items = []
         for v in self.videos:
