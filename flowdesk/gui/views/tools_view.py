@@ -52,7 +52,7 @@ class ToolsView(QWidget):
         self.loaded = False
         self.list = QListWidget()
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
-        self.detail = ToolDetail()
+        self.detail = ToolDetail(bridge=bridge)
         self.detail.enabled_toggled.connect(self.set_enabled)
         self.detail.manage_profiles.connect(lambda slug: self.edit_profile(slug, None))
         table = self.detail.profiles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.config.tool_config import ToolAction
 from flowdesk.core.registry import ToolEntry
@@ -23,8 +23,12 @@ from flowdesk.gui.qt import (
     Signal,
 )
 from flowdesk.gui.tool_status import ToolState
+from flowdesk.gui.widgets.deps_banner import DepsBanner
 from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.tool_profiles import ProfilesTable
+
+if TYPE_CHECKING:
+    from flowdesk.gui.core_bridge import CoreBridge
 
 DEFAULT_ICON = "🧰"
 
@@ -80,7 +84,7 @@ class ToolDetail(QWidget):
     enabled_toggled = Signal(str, bool)  # tool, enabled
     manage_profiles = Signal(str)  # tool
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, bridge: CoreBridge | None = None) -> None:
         super().__init__(parent)
         self.state: ToolState | None = None
         self._tree_entry: ToolEntry | None = None
@@ -100,6 +104,7 @@ class ToolDetail(QWidget):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deps = DepsBanner(bridge)  # "missing dependency X (package) — Install"
         self.profiles = ProfilesTable()
         self.notice = QLabel()
         self.notice.setWordWrap(True)
@@ -124,6 +129,7 @@ class ToolDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.error)
+        layout.addWidget(self.deps)
         layout.addWidget(profiles_box, 2)
         layout.addWidget(actions_box, 3)
 
@@ -153,6 +159,7 @@ class ToolDetail(QWidget):
         self.error.setVisible(entry.broken)
         self.error.setText(entry.error or "")
         self.error.setStyleSheet(f"color: {error_color(self).name()}")
+        self.deps.show_for("tool", None if entry.builtin else entry.slug)  # built-ins need nothing installed
         self.manage_button.setEnabled(cfg is not None)
         self.profiles.show_tool(state, results)
         if entry is not self._tree_entry:

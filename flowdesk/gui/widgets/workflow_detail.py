@@ -22,6 +22,7 @@ from flowdesk.gui.qt import (
     QWidget,
     Signal,
 )
+from flowdesk.gui.widgets.deps_banner import DepsBanner
 from flowdesk.gui.widgets.run_sparkline import RunSparkline
 from flowdesk.gui.widgets.status_colors import error_color, status_color
 
@@ -87,6 +88,7 @@ class WorkflowDetail(QWidget):
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deps = DepsBanner(bridge)  # "missing dependency X (package) — Install"
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setTextFormat(Qt.TextFormat.PlainText)
@@ -107,6 +109,7 @@ class WorkflowDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.error)
+        layout.addWidget(self.deps)
         layout.addWidget(self.description)
         layout.addWidget(QLabel("<b>Tools</b>"))
         layout.addWidget(self.tools)
@@ -122,6 +125,7 @@ class WorkflowDetail(QWidget):
         runtime = self.bridge.runtime if slug and self.bridge.running else None
         entry = runtime.registry.workflows.get(slug) if runtime is not None else None
         self.slug, self.entry = (slug, entry) if entry is not None else (None, None)
+        self.deps.show_for("workflow", self.slug)
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
         if entry is None:
