@@ -201,6 +201,8 @@ def test_list_events_pages_through_to_the_seed_count(env: Env) -> None:
     everything = ok(tool.execute("list_events", {"count": 10_000, "time_min": "2030-01-01"}))
     assert everything["count"] == 320 and everything["next_page_token"] is None  # clamped to 2500, 320 exist
     assert ok(tool.execute("list_events", {"count": 0, "time_min": "2030-01-01"}))["count"] == 1  # clamped up
+    env.provider.empty_pages = 2  # "fewer than maxResults, or none at all, even if there are more"
+    assert ok(tool.execute("list_events", {"count": 5, "time_min": "2030-01-01"}))["count"] == 5
 
 
 # -- tokens -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ WRITE_SCOPE = "https://www.googleapis.com/auth/calendar"
 # count is gathered over several pages; MAX_COUNT only stops a runaway loop.
 PAGE_SIZE = 250
 MAX_COUNT = 2500
+MAX_PAGES = 100  # Google may send short or even empty pages with a token; stop there (next_page_token says so)
 
 
 def _text(params: dict[str, Any], name: str, required: bool = False) -> str | None:
@@ -186,7 +187,7 @@ class CalendarTool(GoogleApiMixin, BaseTool):
             query["q"] = text
         page_token = _text(params, "page_token")
         events: list[dict[str, Any]] = []
-        while True:
+        for _ in range(MAX_PAGES):
             page_query = {**query, "maxResults": min(PAGE_SIZE, count - len(events))}
             if page_token:
                 page_query["pageToken"] = page_token
@@ -195,7 +196,7 @@ class CalendarTool(GoogleApiMixin, BaseTool):
             events.extend(simplify_event(e) for e in data.get("items") or [])
             page_token = data.get("nextPageToken")
             if not page_token or len(events) >= count:
-                break
+                break  # an empty page with a token is not the end: Google documents those
         events = events[:count]
         return self.success({"events": events, "count": len(events), "calendar_id": calendar_id,
                              "next_page_token": page_token},

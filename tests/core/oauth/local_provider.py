@@ -117,6 +117,7 @@ class LocalGoogle:
     omit_refresh_token: bool = False
     rate_limit_next: int | None = None  # next API call answers 429 with this Retry-After
     page_cap: int = 250  # events.list never returns more than this per page, whatever maxResults says
+    empty_pages: int = 0  # the next events.list calls answer an empty page with a token (Google may)
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     access: dict[str, AccessToken] = field(default_factory=dict)
@@ -336,8 +337,11 @@ class LocalGoogle:
         if not 1 <= limit <= 2500:  # Google's documented page size range
             return _google_error(400, f"Invalid value '{limit}'. Values must be within the range: [1, 2500]",
                                  "invalid", "INVALID_ARGUMENT")
-        # maxResults is an upper bound: a page may hold fewer, and nextPageToken says more remain.
+        # maxResults is an upper bound: a page may hold fewer (even none), and nextPageToken says more remain.
         page = items[start:start + min(limit, self.page_cap)]
+        if self.empty_pages and page:
+            self.empty_pages -= 1
+            page = []
         body: dict[str, Any] = {"kind": "calendar#events", "summary": request.match_info["cid"],
                                 "timeZone": "UTC", "items": page}
         if start + len(page) < len(items):
