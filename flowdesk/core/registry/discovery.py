@@ -103,6 +103,9 @@ def load_tool(folder: Path, *, builtin: bool) -> ToolEntry:
         entry.code_actions = found.names if found else []
         if found and found.unreadable:
             entry.warnings.append(found.unreadable)
+    # An edit of a workspace base module changes what this entry says: stamp those files too.
+    entry.base_files = finder.workspace_files(main_path)
+    entry.stamp += fingerprint(*entry.base_files)
     return entry
 
 

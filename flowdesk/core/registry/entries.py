@@ -79,6 +79,7 @@ class ToolEntry(Entry):
     overrides_builtin: bool = False
     class_name: str | None = None
     code_actions: list[str] = field(default_factory=list)  # from get_available_actions() in main.py
+    base_files: tuple[Path, ...] = ()  # other workspace files read to find the tool class (stamped too)
 
     @property
     def actions(self) -> list[ToolAction]:

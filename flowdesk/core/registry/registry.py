@@ -101,6 +101,8 @@ class Registry:
             return fingerprint(entry.config_path, entry.main_path)
         if isinstance(entry, InterfaceEntry):
             return fingerprint(entry.path / "config.json", entry.path / "main.py", entry.src_dir / "index.html")
+        if isinstance(entry, ToolEntry):  # the workspace modules its class's bases were read from count too
+            return fingerprint(entry.path / "config.json", entry.path / "main.py", *entry.base_files)
         return fingerprint(entry.path / "config.json", entry.path / "main.py")
 
     def _refresh_tools(self, report: ReloadReport) -> dict[str, ToolEntry]:

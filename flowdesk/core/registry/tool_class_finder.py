@@ -152,6 +152,11 @@ class ToolClassFinder:
                     return self.is_tool(target, other, last, depth)
         return last in SEED_TOOL_BASES
 
+    def workspace_files(self, main_path: Path) -> tuple[Path, ...]:
+        """The files read besides ``main_path`` that belong to the workspace (not FlowDesk's built-ins)."""
+        builtin = self.locator.builtin_dir
+        return tuple(sorted(p for p in self._facts if p != main_path and builtin not in p.parents))
+
     def tool_classes(self, path: Path, facts: SourceFacts) -> list[str]:
         """The classes defined in ``facts`` that derive from BaseTool, in source order."""
         return [name for name in facts.classes if self.is_tool(path, facts, name)]

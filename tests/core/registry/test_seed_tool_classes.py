@@ -170,3 +170,14 @@ def test_inherited_and_unreadable_get_available_actions(ws: Path) -> None:
     assert dyn.error is None and dyn.code_actions == []
     assert dyn.warnings == ["main.py: DynTool.get_available_actions() does not return a literal list of action "
                             "names, so its actions are only known when it runs"]
+
+
+def test_editing_a_workspace_base_module_reloads_the_tool(ws: Path) -> None:
+    reg = registry(ws)
+    assert reg.tools["rappels"].error is None
+    assert reg.tools["rappels"].base_files == (ws / "private" / "tools" / "commun_google.py",)
+    assert reg.reload().changed == []
+    write(ws / "private" / "tools" / "commun_google.py", "class OutilGoogleCommun:\n    pass\n")
+    report = reg.reload()
+    assert report.changed == ["tool:rappels"]
+    assert "defines no subclass of BaseTool" in (reg.tools["rappels"].error or "")
