@@ -17,10 +17,11 @@ from typing import Any, ClassVar
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.credentials import Credentials
 
+from flowdesk.core.oauth.google_oauth import OAuthError, load_client_config, refresh_credentials
 from flowdesk.core.oauth.oauth_connect import disconnect
 from flowdesk.core.oauth.oauth_status import connect_command
 from flowdesk.core.oauth.oauth_targets import OAuthTarget, scopes_for
-from flowdesk.core.oauth.token_store import save_credentials
+from flowdesk.core.oauth.token_store import TokenFileError, load_credentials, save_credentials
 from flowdesk.tools.base import BaseTool
 from flowdesk.tools.google_api import GoogleApiMixin
 
@@ -99,6 +100,30 @@ class GoogleOAuthTool(GoogleApiMixin, BaseOAuthTool):
             return None
         return self._credentials
 
+    def load_credentials(self) -> Credentials | None:
+        """The token file's credentials as they are (no refresh); ``None`` when there is no token file."""
+        if self.token_path is None:
+            return None
+        try:
+            client = load_client_config(self.credentials_path) if self.credentials_path else None
+            return load_credentials(self.token_path, client)
+        except (OAuthError, TokenFileError) as exc:
+            self.auth_error = f"{self.tool_name} (profile {self.profile}): {exc}"
+            return None
+
+    def refresh_credentials(self) -> bool:
+        """Get a new access token now and write it to the token file; False (with ``auth_error``) when refused."""
+        credentials = self._credentials or self.load_credentials()
+        if credentials is None:
+            return False
+        try:
+            refresh_credentials(credentials, self._timeout())
+        except OAuthError as exc:
+            self.auth_error = self.reconnect_hint(str(exc))
+            return False
+        self.save_credentials(credentials)
+        return True
+
     def save_credentials(self, credentials: Credentials) -> None:
         """Write ``credentials`` to the profile's token file (0600, atomic) and use them from now on."""
         if self.token_path is None:
@@ -146,3 +171,5 @@ class GoogleOAuthTool(GoogleApiMixin, BaseOAuthTool):
             options["api_endpoint"] = self.base_url() + "/"  # the client joins method paths onto it
         kwargs.setdefault("cache_discovery", False)  # the file cache only warns with google-auth credentials
         return discovery.build(name, version, credentials=credentials, client_options=options or None, **kwargs)
+
+    get_service = build_service  # another seed spelling

@@ -131,6 +131,21 @@ def test_expiring_token_is_refreshed_and_written_back(tmp_path: Path, provider: 
     assert provider.calls.count(("token", "refresh_token")) == 1
 
 
+def test_load_and_refresh_credentials(agenda_ws: Path, provider: LocalGoogle) -> None:
+    with tool_environment(agenda_ws):
+        tool = _agenda(agenda_ws)
+        loaded = tool.load_credentials()
+        assert loaded is not None and loaded.refresh_token and not tool.authenticated  # loading is not connecting
+        old = loaded.token
+        assert tool.refresh_credentials()
+    stored = read_token_info(agenda_ws / "etc/secrets/google_test_token.json")
+    assert stored is not None and stored["token"] != old and stored["token"] in provider.access
+    provider.revoke_refresh_token(stored["refresh_token"])
+    with tool_environment(agenda_ws):
+        tool = _agenda(agenda_ws)
+        assert not tool.refresh_credentials() and "reconnect agenda (profile TEST)" in tool.auth_error
+
+
 def test_not_connected_says_how_to_connect(tmp_path: Path, provider: LocalGoogle) -> None:
     ws = seed_oauth_workspace(tmp_path / "ws", provider)
     (ws / "etc/secrets/google_test_token.json").unlink()
