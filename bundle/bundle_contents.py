@@ -119,6 +119,38 @@ def dlopened_binaries(names: Iterable[str] = DLOPENED_LIBRARIES, dirs: Iterable[
     return out
 
 
+def uv_binaries() -> list[tuple[str, str]]:
+    """``(uv binary, "bin")``: workspace dependencies are installed with uv, and the bundle has no pip.
+
+    ``bin/`` beside the ``uv`` package is where ``uv.find_uv_bin()`` looks for a ``--target``
+    install, which is the layout of ``_internal/``: frozen, it finds ``_internal/bin/uv``.
+    """
+    try:
+        from uv import find_uv_bin
+
+        return [(find_uv_bin(), "bin")]
+    except (ImportError, FileNotFoundError):
+        print("bundle: the uv binary was not found (pip install uv); the bundle cannot install workspace "
+              "dependencies unless uv is on the user's PATH")
+        return []
+
+
+def bundled_distribution_metadata(copy_metadata, packages: Iterable[str] = WORKFLOW_PACKAGES  # noqa: ANN001
+                                  ) -> list[tuple[str, str]]:
+    """The ``.dist-info`` of the distributions behind ``packages``, so that frozen FlowDesk knows their
+    versions: ``flowdesk deps`` counts them as installed and pins them while resolving."""
+    from importlib.metadata import packages_distributions
+
+    owners = packages_distributions()
+    out: list[tuple[str, str]] = []
+    for dist in sorted({d for p in packages for d in owners.get(p.split(".")[0], [])}):
+        try:
+            out += copy_metadata(dist)
+        except Exception:  # noqa: BLE001 - a distribution without metadata is only a missing version
+            continue
+    return out
+
+
 def _stdlib_dir() -> Path:
     return Path(sysconfig.get_paths()["stdlib"])
 

@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DISK_TARGET = 420e6
-ARCHIVE_TARGET = 130e6
+# The uv program (installs workspace dependencies, issue 12) adds ~38 MB on disk, ~15 MB compressed:
+# the targets grew by that much and no more.
+UV_ALLOWANCE_DISK, UV_ALLOWANCE_ARCHIVE = 40e6, 16e6
+DISK_TARGET = 420e6 + UV_ALLOWANCE_DISK
+ARCHIVE_TARGET = 130e6 + UV_ALLOWANCE_ARCHIVE
 
 
 def du_bytes(path: Path) -> int:

@@ -27,7 +27,10 @@ free ports:
    it is started with ``--interface smoke_page``: the page, in the APP's own QWebEngineView,
    calls a webhook on load, and the run it makes is looked up in the run history. Without the
    option the check is reported SKIP;
-6. when ``Xvfb`` and ``xwininfo`` are installed: the app on a private X server (the bundle's
+6. workspace dependencies, frozen: ``deps install`` of a local wheel (offline) with the bundle's
+   own ``uv`` (``_internal/bin/uv``), then a worker imports it in ``run bulletin_meteo``
+   (``tests/fixtures/seed_deps_workspace``);
+7. when ``Xvfb`` and ``xwininfo`` are installed: the app on a private X server (the bundle's
    xcb platform plugin, the one X11 desktops use), timed until its main window is viewable.
 
 Exit code 0 when every check passed. Results (and timings) go to ``<out>/smoke.json``.
@@ -54,7 +57,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SMOKE_ADDITIONS = REPO / "bundle" / "smoke"
-TOKEN = "bundle-smoke-token"
+TOKEN = "bundle-smoke-token-0123456789"  # the API token needs >= 24 characters
 
 
 class Smoke:
@@ -232,6 +235,32 @@ class Smoke:
         broken = [n for n in builtin if n not in tools or tools[n].get("broken") or tools[n].get("error")]
         self.check("list: every built-in tool is found in the bundle, none broken", r.returncode == 0 and not broken,
                    f"{len(builtin)} built-in tools" + (f"; broken or missing: {broken}" if broken else ""))
+
+    def workspace_deps(self) -> None:
+        """``deps install`` with the bundle's uv from a local wheel, then a frozen worker imports the package."""
+        sys.path.insert(0, str(REPO))
+        from tests.local_wheels import meteo_wheel, offline_index_env  # the repo's own test helpers
+
+        workspace = self.tmp / "deps-workspace"
+        shutil.copytree(REPO / "tests" / "fixtures" / "seed_deps_workspace" / "private", workspace / "private")
+        shutil.rmtree(workspace / "private" / "tools" / "annonces_slack")  # its import error is tested from source
+        meteo_wheel(self.tmp / "wheels", "1.0.0")
+        env = {**offline_index_env(self.tmp / "wheels", self.tmp / "uv-cache"),
+               "FLOWDESK_DATA_DIR": str(self.data_dir("deps")), "FLOWDESK_WORKSPACE": str(workspace)}
+        start = time.monotonic()
+        r = self.run("deps", "install", **env)
+        self.timings["deps_install_s"] = round(time.monotonic() - start, 3)
+        used_bundled_uv = f"{self.exe.parent / '_internal' / 'bin' / 'uv'}" in r.stdout
+        self.check("deps install: the bundle's own uv installs a local wheel", r.returncode == 0 and used_bundled_uv
+                   and "Installed meteo-locale==1.0.0" in r.stdout,
+                   f"in {self.timings['deps_install_s']}s" if r.returncode == 0 else (r.stdout + r.stderr)[-400:])
+        r = self.run("run", "bulletin_meteo", "-p", "ville=Nice", **env)
+        try:
+            data = (json.loads(r.stdout).get("output") or {}).get("data") or {}
+        except ValueError:
+            data = {}
+        self.check("deps: a frozen worker imports the installed package", data.get("meteo_locale") == "1.0.0",
+                   str(data) if data else (r.stdout + r.stderr)[-400:])
 
     def add_smoke_workflows(self) -> None:
         for kind in ("workflows", "tools", "interfaces"):
@@ -466,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         smoke.first_start()
         smoke.add_smoke_workflows()
         smoke.cli_runs()
+        smoke.workspace_deps()
         smoke.tool_check()
         smoke.serve()
         if not args.skip_gui:

@@ -24,12 +24,12 @@ def test_missing_package_is_named_by_file_import_and_distribution(deps_ws: Works
 def test_flowdesk_own_packages_satisfy_or_conflict(deps_ws: Workspace, tmp_path: Path) -> None:
     requests_version = distribution("requests").version
     (deps_ws.workflows_dir / "bulletin_meteo" / "requirements.txt").write_text(
-        "requests>=2\nslack_sdk>=999\nGoogle-API-Python-Client>=2\n", encoding="utf-8")
+        "requests>=2\nslack_sdk>=999\nPyMuPDF>=1.20\n", encoding="utf-8")
     report = dependency_report(deps_ws, tmp_path / "data")
     states = {s.package: (s.state, s.source, s.installed, s.import_name) for s in report.statuses}
     assert states["requests"] == ("ok", "flowdesk", requests_version, "requests")
     assert states["slack_sdk"][:2] == ("conflict", "flowdesk")
-    assert states["Google-API-Python-Client"] == ("missing", None, None, "googleapiclient")
+    assert states["PyMuPDF"] == ("missing", None, None, "fitz")  # named by the known table
     conflict = next(s for s in report.statuses if s.state == "conflict")
     assert "FlowDesk's own slack_sdk" in conflict.message() and "does not satisfy it" in conflict.message()
 
