@@ -13,6 +13,7 @@ from flowdesk.cli.runtime_context import open_runtime
 from flowdesk.cli.table_output import print_json
 from flowdesk.core.errors import FlowDeskError, InputValidationError
 from flowdesk.core.run_service import RunRequest
+from flowdesk.core.runtime import Runtime
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--data", metavar="JSON", help='input as a JSON object, e.g. \'{"name": "Ada"}\', or @path.json')
     p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="one input value")
     p.add_argument("--no-log", action="store_true", help="leave the captured log out of the printed record")
+    p.add_argument("--force", action="store_true", help='run it even if its config.json says "active": false')
     p.set_defaults(handler=handle)
 
 
@@ -56,8 +58,21 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
+def inactive_refusal(runtime: Runtime, name: str) -> str | None:
+    """Why ``flowdesk run NAME`` without ``--force`` refuses: the workflow is switched off; None when it may run."""
+    entry = runtime.registry.workflow(name)  # NotFound: reported as any other FlowDesk error
+    if entry.config is None or entry.config.active:
+        return None  # a broken workflow gets its own, more precise error from the run service
+    return (f"workflow {entry.slug!r} is inactive (\"active\": false in {entry.config_path}); "
+            f"run it anyway with: flowdesk run {entry.slug} --force")
+
+
 async def _run(args: argparse.Namespace, data: dict[str, Any], source: str) -> int:
     async with open_runtime(args, max_workers=1) as runtime:
+        refusal = None if args.force else inactive_refusal(runtime, args.name)
+        if refusal:
+            print(f"flowdesk: {refusal}", file=sys.stderr)
+            return 1
         try:
             record = await runtime.runs.run(RunRequest(args.name, data, trigger="manual", source=source))
         except InputValidationError as exc:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from flowdesk.core.config import load_workflow_config, save_config
+from flowdesk.core.config.active_flag import rewrite_active
 from flowdesk.core.engine import Engine, RunEvent
 from flowdesk.core.engine.stale_workers import kill_stale_workers
 from flowdesk.core.errors import WorkflowBroken
@@ -120,17 +120,16 @@ class Runtime:
         return report
 
     def set_workflow_active(self, slug: str, active: bool | None) -> bool:
-        """Write ``active`` into the workflow's config.json (``None`` flips it), keeping the rest of the file."""
+        """Write ``active`` into the workflow's config.json (``None`` flips it), changing no other byte of the file."""
         entry = self.registry.refresh_workflow(slug)
         if entry.config is None:
             raise WorkflowBroken(entry.error or f"workflow {slug!r} cannot be loaded")
-        config = load_workflow_config(entry.config_path)
-        config.active = (not config.active) if active is None else active
-        save_config(entry.config_path, config)
-        self.registry.refresh_workflow(slug)
+        value = (not entry.config.active) if active is None else active
+        rewrite_active(entry.config_path, value)
+        entry = self.registry.refresh_workflow(slug)
         if self.scheduler is not None:
             self.scheduler.sync()
-        return config.active
+        return entry.config.active if entry.config is not None else value
 
     def _schedule_probes(self, slugs: list[str]) -> None:
         """Import the given workflows in a worker, in the background, so import errors show as broken."""
