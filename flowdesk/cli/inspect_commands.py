@@ -47,9 +47,12 @@ def listing(registry: Registry) -> dict[str, Any]:
     interfaces = [{
         "name": slug, "display_name": e.display_name, "route": e.route, "path": str(e.path), "error": e.error,
         "icon": e.config.icon if e.config else None, "description": e.config.description if e.config else None,
+        "warnings": list(e.warnings),
     } for slug, e in sorted(registry.interfaces.items())]
+    warned = [{"kind": e.kind, "name": e.slug, "path": str(e.path), "warning": w}
+              for e in registry.interfaces.values() if not e.broken for w in e.warnings]
     return {"workflows": workflows, "tools": tools, "interfaces": interfaces,
-            "broken": [e.problem() for e in registry.broken_entries()]}
+            "broken": [e.problem() for e in registry.broken_entries()], "warnings": warned}
 
 
 async def _inspected_registry(args: argparse.Namespace) -> Registry:
@@ -82,11 +85,16 @@ def handle_list(args: argparse.Namespace) -> int:
                 [[mark(t), t["name"], "built-in" if t["builtin"] else "workspace", ", ".join(t["actions"])]
                  for t in data["tools"]])
     print("\nInterfaces")
-    print_table(["", "name", "route"], [[mark(i), i["name"], i["route"]] for i in data["interfaces"]])
+    print_table(["", "name", "route"], [["!" if i["warnings"] and not i["error"] else mark(i), i["name"], i["route"]]
+                                        for i in data["interfaces"]])
     if data["broken"]:
         print("\nBroken")
         for b in data["broken"]:
             print(f"  {b['kind']} {b['name']}: {b['error']}")
+    if data["warnings"]:
+        print("\nWarnings")
+        for w in data["warnings"]:
+            print(f"  {w['kind']} {w['name']}: {w['warning']}")
     return 0
 
 

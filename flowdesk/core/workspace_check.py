@@ -86,4 +86,7 @@ def check_workspace(
         if schedule_error:
             errors.append(schedule_error)
         warnings.extend(_tool_warnings(registry, resolver, entry))
+    for interface in registry.interfaces.values():
+        if not interface.broken:
+            warnings.extend(interface.warnings)  # e.g. no src/index.html: usable, but worth saying
     return errors, warnings

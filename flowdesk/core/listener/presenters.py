@@ -61,6 +61,7 @@ def interface_summary(entry: InterfaceEntry) -> dict[str, Any]:
         "icon": c.icon if c else None,
         "broken": entry.broken,
         "error": entry.error,
+        "warnings": list(entry.warnings),
     }
 
 

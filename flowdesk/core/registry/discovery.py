@@ -19,7 +19,7 @@ from flowdesk.core.registry.code_actions import read_code_actions
 from flowdesk.core.registry.source_inspection import SEED_INTERFACE_CONSTANTS, inspect_source
 from flowdesk.core.registry.tool_class_finder import ModuleLocator, ToolClassFinder, pick_tool_class
 
-RESERVED_ROUTES = ("/api", "/health", "/oauth")
+RESERVED_ROUTES = ("/api", "/health", "/oauth", "/auth", "/docs")
 
 
 def is_entry_folder(path: Path) -> bool:
@@ -166,8 +166,11 @@ def load_interface(folder: Path) -> InterfaceEntry:
     index = entry.src_dir / "index.html"
     if outside:
         entry.error = outside
-    elif not index.is_file():
-        entry.error = f"{index}: {entry.config.src_folder}/index.html is missing"
     elif any(entry.route == r or entry.route.startswith(r + "/") for r in RESERVED_ROUTES):
         entry.error = f"{where}: route: {entry.route} is reserved by FlowDesk"
+    elif not index.is_file():
+        # A warning, not a fault: the folder's other files are still served (a page being written,
+        # or one that links straight to another file), only the route itself answers 404.
+        entry.warnings.append(f"{index}: {entry.config.src_folder}/index.html is missing, so "
+                              f"{entry.route.rstrip('/')}/ answers 404 (the interface's other files are served)")
     return entry

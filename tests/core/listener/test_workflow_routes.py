@@ -108,7 +108,7 @@ def test_scheduler_jobs_shape_and_pause(api: Api) -> None:
 def test_interfaces_list(api: Api) -> None:
     assert api("GET", "/api/interfaces").json() == [
         {"name": "site", "display_name": "Site", "description": None, "route": "/site", "icon": "S",
-         "broken": False, "error": None}]
+         "broken": False, "error": None, "warnings": []}]
 
 
 def test_reload_reports_changes(api: Api, listener_ws) -> None:

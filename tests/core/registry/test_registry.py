@@ -95,7 +95,8 @@ def test_interfaces(registry: Registry) -> None:
     seed = registry.interface("seed_style")
     assert (seed.display_name, seed.route, seed.config.icon, seed.source) == ("Seed style", "/seed", "S", "main.py")
     assert not seed.broken
-    assert "src/index.html is missing" in registry.interfaces["no_index"].error
+    no_index = registry.interfaces["no_index"]  # a warning since issue 12 #14: not broken, served, listed with why
+    assert not no_index.broken and "src/index.html is missing" in no_index.warnings[0]
     assert "already used by interface plain" in registry.interfaces["plain_copy"].error
     assert "reserved" in registry.interfaces["reserved"].error
 
