@@ -9,6 +9,8 @@ from flowdesk import __version__
 from flowdesk.core.errors import NotFound
 from flowdesk.core.listener.presenters import interface_summary, run_brief
 from flowdesk.core.listener.request_input import choice_param, int_param
+from flowdesk.core.listener.seed_shapes import (SEED_HEALTH_STATUS, loaded_counts, reload_keys,
+                                                wants_seed_format)
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.store.records import STATUSES, TRIGGERS
 
@@ -18,17 +20,19 @@ def _runtime(request: web.Request) -> Runtime:
 
 
 async def health(request: web.Request) -> web.Response:
-    """``GET /health``: answered from memory only, so it stays instant under load."""
+    """``GET /health[?format=seed]``: answered from memory only, so it stays instant under load.
+
+    ``status`` is ``"healthy"``; ``?format=seed`` answers the seed platform's ``"ok"`` (every other key is the same).
+    """
     runtime = _runtime(request)
     reg = runtime.registry
     load = runtime.engine_load()
     scheduler = runtime.scheduler
     return web.json_response({
-        "status": "healthy",
+        "status": SEED_HEALTH_STATUS if wants_seed_format(request.query) else "healthy",
         "app": "FlowDesk",
         "version": __version__,
-        "workflows_loaded": sum(1 for e in reg.workflows.values() if not e.broken),
-        "interfaces_loaded": sum(1 for e in reg.interfaces.values() if not e.broken),
+        **loaded_counts(reg),
         "tools_loaded": sum(1 for e in reg.tools.values() if not e.broken),
         "broken": len(reg.broken_entries()),
         "runs_running": load["running"],
@@ -40,9 +44,10 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def reload(request: web.Request) -> web.Response:
-    """``POST /api/reload``: re-read the workspace and reschedule; says what changed."""
-    report = _runtime(request).reload()
-    return web.json_response({"status": "reloaded", **report.to_dict()})
+    """``POST /api/reload``: re-read the workspace and reschedule; says what changed (seed keys included)."""
+    runtime = _runtime(request)
+    changes = runtime.reload().to_dict()
+    return web.json_response({**reload_keys(runtime.registry, changes), **changes})
 
 
 async def list_interfaces(request: web.Request) -> web.Response:

@@ -17,6 +17,7 @@ from aiohttp import web
 from flowdesk.core.errors import NotFound
 from flowdesk.core.listener.app_keys import RUNTIME
 from flowdesk.core.listener.http_errors import json_error
+from flowdesk.core.listener.seed_shapes import oauth_tool_keys, oauth_totals_keys
 from flowdesk.core.oauth.google_oauth import OAuthError
 from flowdesk.core.oauth.oauth_connect import (
     CALLBACK_PATH,
@@ -79,7 +80,7 @@ def request_port(request: web.Request) -> int:
 
 
 async def status_all(request: web.Request) -> web.Response:
-    """``GET /api/oauth/status[?check=true]``: every OAuth tool times its profiles."""
+    """``GET /api/oauth/status[?check=true]``: every OAuth tool times its profiles (with the seed's keys)."""
     rt = _runtime(request)
     statuses = await asyncio.to_thread(collect_statuses, rt.registry, rt.resolver, verify=_flag(request, "check"))
     tools: dict[str, Any] = {}
@@ -87,12 +88,20 @@ async def status_all(request: web.Request) -> web.Response:
         tool = tools.setdefault(st["tool"], {"tool": st["tool"], "display_name": st["display_name"],
                                              "provider": st["provider"], "profiles": {}})
         tool["profiles"][st["profile"]] = st
+    for tool in tools.values():
+        tool.update(_seed_tool_keys(tool["tool"], tool["provider"], list(tool["profiles"].values())))
     return web.json_response({
         "tools": tools,
         "total": len(statuses),
         "authenticated": sum(1 for s in statuses if s["authenticated"]),
         "needs_reconnect": [f"{s['tool']} ({s['profile']})" for s in statuses if s["needs_reconnect"]],
+        **oauth_totals_keys(tools),
     })
+
+
+def _seed_tool_keys(tool: str, provider: str, statuses: list[dict[str, Any]]) -> dict[str, Any]:
+    scopes = list(dict.fromkeys(scope for st in statuses for scope in st.get("required_scopes") or []))
+    return oauth_tool_keys(tool, provider, scopes, statuses)
 
 
 async def status_one(request: web.Request) -> web.Response:
@@ -106,8 +115,10 @@ async def status_one(request: web.Request) -> web.Response:
         return web.json_response(await asyncio.to_thread(target_status, target, verify=verify))
     targets = list_targets(rt.registry, rt.resolver, entry.slug)
     statuses = await asyncio.to_thread(lambda: [target_status(t, verify=verify) for t in targets])
+    provider = entry.config.oauth_config.provider.lower() if entry.config and entry.config.oauth_config else ""
     return web.json_response({"tool": entry.slug, "display_name": entry.display_name,
-                              "profiles": {s["profile"]: s for s in statuses}})
+                              "profiles": {s["profile"]: s for s in statuses},
+                              **_seed_tool_keys(entry.slug, provider, statuses)})
 
 
 async def disconnect_tool(request: web.Request) -> web.Response:

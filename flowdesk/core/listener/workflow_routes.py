@@ -15,6 +15,7 @@ from flowdesk.core.listener.delivery_ids import delivery_key
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
 from flowdesk.core.listener.replay_guard import REPLAY_GUARD, ReplayGuard
+from flowdesk.core.listener.seed_shapes import log_entry_keys, toggle_keys
 from flowdesk.core.listener.limits import DEFAULT_BODY_TIMEOUT
 from flowdesk.core.listener.request_input import (choice_param, int_param, parse_request_body, query_data, read_body,
                                                   read_body_limited, unwrap_data)
@@ -166,7 +167,7 @@ async def workflow_logs(request: web.Request) -> web.Response:
     limit = int_param(request, "limit", 50, 1, 1000)
     status = choice_param(request, "status", STATUSES)
     runs = runtime.store.list_runs(workflow=entry.slug, status=status, limit=limit)
-    return web.json_response([run_brief(r) for r in runs])
+    return web.json_response([{**run_brief(r), **log_entry_keys(r)} for r in runs])
 
 
 async def all_stats(request: web.Request) -> web.Response:
@@ -189,7 +190,7 @@ async def toggle_workflow(request: web.Request) -> web.Response:
     runtime = _runtime(request)
     entry = runtime.registry.workflow(request.match_info["name"])
     active = runtime.set_workflow_active(entry.slug, None)
-    return web.json_response({"name": entry.slug, "active": active,
+    return web.json_response({**toggle_keys(), "name": entry.slug, "active": active,
                               "message": f"workflow {entry.slug} {'activated' if active else 'deactivated'}"})
 
 
