@@ -29,7 +29,7 @@ def _env_line(report: DepsReport) -> str:
         return "no requirement files"
     if report.env is None:
         return "environment: none installed yet"
-    state = "current" if report.env.key == report.key else "an older one (the requirements changed since)"
+    state = "current" if report.env.key == report.key else "the previous one: the requirements changed since"
     return f"environment: {report.env.root} ({state})"
 
 

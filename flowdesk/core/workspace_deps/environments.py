@@ -61,6 +61,7 @@ class EnvLocation:
 
     @property
     def key(self) -> str:
+        """The folder name: the hash of the requirements, interpreter and platform it answers."""
         return self.root.name
 
     @property
@@ -75,6 +76,7 @@ class EnvLocation:
 
     @property
     def info_path(self) -> Path:
+        """env.json: what was installed, when, by which installer, for which workspace."""
         return self.root / ENV_INFO
 
     def is_complete(self) -> bool:
