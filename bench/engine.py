@@ -207,8 +207,12 @@ def service_only(runs: int) -> dict[str, object]:
             "series": {str(c): {"p50": s.p50, "p99": s.p99, "rate": s.rate, "count": s.count} for c, s in svc.items()}}
 
 
-def baseline_comparison(rev: str, runs: int, rounds: int = 2) -> tuple[str, list[Target]]:
-    """This tree's service series and ``rev``'s, alternated ``rounds`` times; medians of the p50s compared."""
+def baseline_comparison(rev: str, runs: int, rounds: int = 3) -> tuple[str, list[Target]]:
+    """This tree's service series and ``rev``'s, alternated ``rounds`` times; the best p50s compared.
+
+    Other processes on the machine can only add time to a series, never remove it, so the best
+    (lowest) p50 of several alternating rounds is the steadiest estimate of each side's own cost.
+    """
     mine: dict[str, list[float]] = {"1": [], "8": []}
     theirs: dict[str, list[float]] = {"1": [], "8": []}
     for _ in range(rounds):
@@ -218,17 +222,21 @@ def baseline_comparison(rev: str, runs: int, rounds: int = 2) -> tuple[str, list
             mine[c].append(s["p50"])
     rows, targets = [], []
     for c in ("1", "8"):
-        now, then = statistics.median(mine[c]), statistics.median(theirs[c])
-        rows.append((c, ms(then), ms(now), ratio(now, then)))
-        targets.append(Target(f"RunService p50, concurrency {c}, against {rev}", f"≤ {BASELINE_RATIO_TARGET}×",
-                              ratio(now, then), now <= then * BASELINE_RATIO_TARGET or c != "1"))
+        now, then = min(mine[c]), min(theirs[c])
+        rows.append((c, ms(then), ms(now), ratio(now, then),
+                     f"{ms(statistics.median(theirs[c]))} / {ms(statistics.median(mine[c]))}"))
+        if c == "1":
+            targets.append(Target(f"RunService p50, concurrency 1, against {rev}", f"≤ {BASELINE_RATIO_TARGET}×",
+                                  ratio(now, then), now <= then * BASELINE_RATIO_TARGET))
     text = "\n\n".join([
         f"### RunService against revision {describe(rev)} (same run)",
-        table(["concurrency", f"p50 ms, {rev}", "p50 ms, this tree", "this tree ÷ baseline"], rows),
+        table(["concurrency", f"best p50 ms, {rev}", "best p50 ms, this tree", "this tree ÷ baseline",
+               "median p50 ms (baseline / this tree)"], rows),
         f"Each side ran the service series {rounds} times ({runs} runs per concurrency each), alternating; "
-        "the table shows the median of the p50s. The baseline is a git worktree of that revision whose "
-        "`flowdesk` package a subprocess imports (checked), driven by this tree's measuring code. Only "
-        "concurrency 1 (one run's own overhead) has a target; concurrency 8 is shown for information."])
+        "the ratio compares the best p50 of each side (other processes only ever add time), the medians are "
+        "shown beside. The baseline is a git worktree of that revision whose `flowdesk` package a subprocess "
+        "imports (checked), driven by this tree's measuring code. Only concurrency 1 (one run's own overhead) "
+        "has a target; concurrency 8 is shown for information."])
     return text, targets
 
 
