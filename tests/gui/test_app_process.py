@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -48,7 +49,8 @@ def test_interface_option_opens_the_page_and_sigterm_quits(tmp_path: Path) -> No
         while time.time() < deadline and not rows:
             time.sleep(0.3)
             if (data / "flowdesk.sqlite3").exists():
-                with sqlite3.connect(data / "flowdesk.sqlite3") as db:
+                # The file is created (0600) just before its tables: until then, keep waiting.
+                with contextlib.suppress(sqlite3.OperationalError), sqlite3.connect(data / "flowdesk.sqlite3") as db:
                     rows = db.execute("SELECT status, trigger, input FROM run WHERE workflow = 'hello_from_page'"
                                       " AND status = 'success'").fetchall()
         assert rows, "the page's JavaScript never reached the webhook"
