@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -17,6 +18,8 @@ LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Routes reachable without the bearer token: each does its own check (or needs none).
 OPEN_PREFIXES = ("/health", "/api/webhooks/", "/api/openapi.json", "/api/integrations/whatsapp/webhook",
                  "/oauth/google/callback", "/auth/login", "/auth/logout")
+# The seed's per-tool OAuth callbacks (/oauth/<tool>/callback): exactly that path, nothing below or beside it.
+OPEN_PATHS = re.compile(r"/oauth/[^/]+/callback")
 # GET routes that start work: a cookie alone (a link, an <img>, a top-level navigation) must not reach them.
 STATE_CHANGING_GETS = ("/api/workflows/trigger/",)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -117,7 +120,7 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
     """Refuse foreign Host headers, then require credentials except on open routes and interface files."""
     if not host_allowed(request.headers.get("Host"), request.app[ALLOWED_HOSTS]):
         return json_error(403, f"Host {request.headers.get('Host')!r} is not allowed; use http://127.0.0.1")
-    if request.path.startswith(OPEN_PREFIXES) or _is_interface_file(request):
+    if request.path.startswith(OPEN_PREFIXES) or OPEN_PATHS.fullmatch(request.path) or _is_interface_file(request):
         return await handler(request)
     if not is_authorised(request):
         return json_error(401, UNAUTHORISED)

@@ -57,7 +57,8 @@ def _flag(request: web.Request, name: str) -> bool:
     return request.query.get(name, "").strip().lower() in _TRUE
 
 
-def _page(status: int, title: str, message: str) -> web.Response:
+def page(status: int, title: str, message: str) -> web.Response:
+    """The HTML page a browser tab shows for a consent step (no-store)."""
     return web.Response(status=status, text=html_page(title, message, ok=status < 400), content_type="text/html",
                         headers={"Cache-Control": "no-store"})
 
@@ -149,17 +150,17 @@ async def google_auth(request: web.Request) -> web.Response:
     service = request.query.get("service", "").strip()
     profile = request.query.get("profile", "").strip() or "DEFAULT"
     if not service:
-        return _page(400, "Cannot connect", "The service parameter is missing, e.g. ?service=calendar&profile=WORK.")
+        return page(400, "Cannot connect", "The service parameter is missing, e.g. ?service=calendar&profile=WORK.")
     try:
         target = build_target(rt.registry, rt.resolver, service, profile)
     except NotFound as exc:
-        return _page(404, "Cannot connect", str(exc))
+        return page(404, "Cannot connect", str(exc))
     if target.provider != "google":
-        return _page(400, "Cannot connect", f"{target.tool} uses the {target.provider} provider, not Google.")
+        return page(400, "Cannot connect", f"{target.tool} uses the {target.provider} provider, not Google.")
     try:
         url, _ = start_connect(target, redirect_uri_for(request_port(request)), request.app[STATES])
     except OAuthError as exc:
-        return _page(400, f"Cannot connect {target.label}", str(exc))
+        return page(400, f"Cannot connect {target.label}", str(exc))
     raise web.HTTPFound(url, headers={"Cache-Control": "no-store"})
 
 
@@ -169,16 +170,16 @@ async def google_callback(request: web.Request) -> web.Response:
     try:
         flow = request.app[STATES].pop(q.get("state"))
     except StateError as exc:
-        return _page(400, "Sign-in not accepted", str(exc))
+        return page(400, "Sign-in not accepted", str(exc))
     if q.get("error"):
-        return _page(400, f"{flow.label} not connected", f"Google did not grant access ({q['error']}).")
+        return page(400, f"{flow.label} not connected", f"Google did not grant access ({q['error']}).")
     code = q.get("code")
     if not code:
-        return _page(400, f"{flow.label} not connected", "The callback has no authorization code.")
+        return page(400, f"{flow.label} not connected", "The callback has no authorization code.")
     try:
         result = await asyncio.to_thread(finish_connect, flow, code)
     except (OAuthError, TokenFileError, OSError) as exc:
         log.warning("OAuth callback for %s failed: %s", flow.label, exc)
-        return _page(400, f"{flow.label} not connected", str(exc))
+        return page(400, f"{flow.label} not connected", str(exc))
     log.info("connected %s; token written to %s", flow.label, result.token_file)
-    return _page(200, f"Connected {flow.label}", result.message)
+    return page(200, f"Connected {flow.label}", result.message)

@@ -13,6 +13,8 @@ JSON_OBJ = {"application/json": {"schema": {"type": "object"}}}
 RESULT = {"description": "the workflow's result object plus run_id",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunResult"}}}}
 NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+TOOL = {"name": "tool", "in": "path", "required": True, "schema": {"type": "string"}}
+PROFILE = {"name": "profile", "in": "query", "schema": {"type": "string", "default": "DEFAULT"}}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255},
                    "description": "Within 24 h the same key returns the first run instead of starting another "
                                   "(also X-GitHub-Delivery, X-Gitlab-Event-UUID, Webhook-Id, Svix-Id, "
@@ -20,7 +22,9 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "schema": {"type":
 
 # (method, path) -> operation; kept next to the routes' docstrings and checked against the router by a test.
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
-    ("get", "/health"): {"summary": "Health and counts", "security": []},
+    ("get", "/health"): {"summary": "Health and counts; ?format=seed answers the seed platform's status \"ok\"",
+                         "security": [], "parameters": [{"name": "format", "in": "query",
+                                                         "schema": {"type": "string", "enum": ["seed"]}}]},
     ("get", "/api/openapi.json"): {"summary": "This document", "security": []},
     ("get", "/auth/login"): {"summary": "Start an interface session (cookie) from the token or an app ticket, "
                                         "then redirect to a same-site path; 429 after 5 failures a minute",
@@ -80,6 +84,18 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         {"name": "service", "in": "query", "schema": {"type": "string"}},
         {"name": "profile", "in": "query", "schema": {"type": "string"}}]},
     ("get", "/oauth/google/callback"): {"summary": "Google redirects here with code and state", "security": []},
+    ("get", "/oauth/google/status"): {"summary": "Seed route: one Google service's OAuth status, or every one's",
+                                      "parameters": [{"name": "service", "in": "query", "schema": {"type": "string"}},
+                                                     PROFILE]},
+    ("get", "/oauth/{tool}/auth"): {"summary": "Seed route: start the consent of one tool profile, coming back to "
+                                               "/oauth/{tool}/callback", "parameters": [TOOL, PROFILE]},
+    ("get", "/oauth/{tool}/callback"): {"summary": "Seed route: Google redirects here with code and state (HTML, "
+                                                   "or JSON for Accept: application/json)",
+                                        "security": [], "parameters": [TOOL]},
+    ("get", "/oauth/{tool}/status"): {"summary": "Seed route: OAuth status of one tool profile",
+                                      "parameters": [TOOL, PROFILE]},
+    ("post", "/oauth/{tool}/revoke"): {"summary": "Seed route: revoke and delete one profile's token",
+                                       "parameters": [TOOL, PROFILE]},
 }
 
 

@@ -31,13 +31,18 @@ from flowdesk.core.oauth.token_store import (
 CALLBACK_PATH = "/oauth/google/callback"
 
 
-def redirect_uri_for(port: int) -> str:
-    """``http://127.0.0.1:<port>/oauth/google/callback``: the address the listener binds.
+def tool_callback_path(tool: str) -> str:
+    """The seed platform's per-tool callback, ``/oauth/<tool>/callback``."""
+    return f"/oauth/{tool}/callback"
+
+
+def redirect_uri_for(port: int, path: str = CALLBACK_PATH) -> str:
+    """``http://127.0.0.1:<port>/oauth/google/callback`` (or another callback path): the address the listener binds.
 
     ``localhost`` may resolve to ``::1`` or, on a tampered hosts file, elsewhere; Google accepts any
     loopback IP port for desktop clients, and a "web" client registers this exact URI.
     """
-    return f"http://127.0.0.1:{port}{CALLBACK_PATH}"
+    return f"http://127.0.0.1:{port}{path}"
 
 
 @dataclass
