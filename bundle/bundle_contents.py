@@ -1,7 +1,8 @@
 """What goes into the FlowDesk bundle besides what PyInstaller finds by itself (used by ``flowdesk.spec``).
 
 * data: the example workspace (``examples/``), the JSON schemas, the built-in tools' ``config.json``
-  (next to their modules: the registry reads built-in tools from their folder), the app icon;
+  (next to their modules: the registry reads built-in tools from their folder), the built-in
+  interfaces' files (the dashboard), the app icon;
 * hidden imports: every ``flowdesk`` module, the packages the built-in tools use (whole, so a
   workflow may import any of their sub-modules) and the standard library a workflow may import
   even though FlowDesk itself does not (json, csv, sqlite3, email, smtplib, zoneinfo + tzdata...).
@@ -86,6 +87,14 @@ def tool_config_datas(repo: Path) -> list[tuple[str, str]]:
     """Every ``flowdesk/tools/<slug>/config.json``, next to its module (``flowdesk/tools/<slug>/``)."""
     tools = repo / "flowdesk" / "tools"
     return [(str(p), str(p.parent.relative_to(repo))) for p in sorted(tools.glob("*/config.json"))]
+
+
+def interface_datas(repo: Path) -> list[tuple[str, str]]:
+    """Every file of the built-in interfaces (``flowdesk/interfaces/<slug>/``: config.json and src/), in place:
+    the registry serves them from their folder (the dashboard at ``/``)."""
+    root = repo / "flowdesk" / "interfaces"
+    return [(str(p), str(p.parent.relative_to(repo))) for folder in sorted(root.iterdir()) if folder.is_dir()
+            and not folder.name.startswith(("_", ".")) for p in _walk_files(folder)]
 
 
 def icon_datas(repo: Path) -> list[tuple[str, str]]:

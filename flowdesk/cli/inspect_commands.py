@@ -47,7 +47,7 @@ def listing(registry: Registry) -> dict[str, Any]:
     interfaces = [{
         "name": slug, "display_name": e.display_name, "route": e.route, "path": str(e.path), "error": e.error,
         "icon": e.config.icon if e.config else None, "description": e.config.description if e.config else None,
-        "warnings": list(e.warnings),
+        "warnings": list(e.warnings), "builtin": e.builtin,
     } for slug, e in sorted(registry.interfaces.items())]
     warned = [{"kind": e.kind, "name": e.slug, "path": str(e.path), "warning": w}
               for e in registry.interfaces.values() if not e.broken for w in e.warnings]

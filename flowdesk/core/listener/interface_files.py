@@ -83,6 +83,17 @@ async def serve_interface(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(target, headers=headers)
 
 
+DASHBOARD = "dashboard"
+
+
+async def dashboard_redirect(request: web.Request) -> web.Response:
+    """``GET /``: to the dashboard, the workspace's own ``dashboard`` interface or the built-in one, as the seed did."""
+    entry = request.app[RUNTIME].registry.interfaces.get(DASHBOARD)
+    route = entry.route if entry is not None and not entry.broken else f"/{DASHBOARD}"
+    raise web.HTTPFound(route.rstrip("/") + "/")
+
+
 def add_routes(app: web.Application) -> None:
-    """The catch-all route for interfaces; registered last so API routes win."""
+    """``/`` (to the dashboard), then the catch-all route for interfaces, registered last so API routes win."""
+    app.router.add_get("/", dashboard_redirect)
     app.router.add_get("/{tail:.*}", serve_interface)

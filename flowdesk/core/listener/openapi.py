@@ -22,6 +22,10 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "schema": {"type":
 
 # (method, path) -> operation; kept next to the routes' docstrings and checked against the router by a test.
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/"): {"summary": "Redirect to the dashboard interface", "security": [],
+                   "responses": {"302": {"description": "Location: /dashboard/ (or the workspace's own dashboard)"}}},
+    ("get", "/docs"): {"summary": "This API as an HTML page", "security": [],
+                       "responses": {"200": {"description": "HTML", "content": {"text/html": {}}}}},
     ("get", "/health"): {"summary": "Health and counts; ?format=seed answers the seed platform's status \"ok\"",
                          "security": [], "parameters": [{"name": "format", "in": "query",
                                                          "schema": {"type": "string", "enum": ["seed"]}}]},

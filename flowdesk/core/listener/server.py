@@ -8,8 +8,8 @@ import socket
 from aiohttp import web
 
 from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, LIMITS, MAX_BODY, RUNTIME
-from flowdesk.core.listener import (admin_routes, auth_routes, interface_files, oauth_routes, seed_oauth_routes,
-                                    whatsapp_routes, workflow_routes)
+from flowdesk.core.listener import (admin_routes, api_docs_page, auth_routes, interface_files, oauth_routes,
+                                    seed_oauth_routes, whatsapp_routes, workflow_routes)
 from flowdesk.core.listener.access import LOCAL_NAMES, access_middleware
 from flowdesk.core.listener.client_error_log import ClientErrorLog
 from flowdesk.core.listener.connection_guard import ConnectionGuard, GuardedSite
@@ -42,6 +42,7 @@ def build_app(runtime: Runtime, api_token: str, *, host: str = DEFAULT_HOST,
     oauth_routes.add_routes(app)
     seed_oauth_routes.add_routes(app)  # after: /oauth/google/auth and /callback keep their own handlers
     whatsapp_routes.add_routes(app)
+    api_docs_page.add_routes(app)
     interface_files.add_routes(app)  # catch-all: last
     return app
 

@@ -137,9 +137,9 @@ def _src_outside(entry: InterfaceEntry, where: Path) -> str | None:
                        "interface files must live inside it").render()
 
 
-def load_interface(folder: Path) -> InterfaceEntry:
+def load_interface(folder: Path, *, builtin: bool = False) -> InterfaceEntry:
     """Read an interface's metadata (config.json, else seed main.py constants) and check its src folder."""
-    entry = InterfaceEntry(kind="interface", slug=folder.name, path=folder)
+    entry = InterfaceEntry(kind="interface", slug=folder.name, path=folder, builtin=builtin)
     config_path, main_path = folder / "config.json", folder / "main.py"
     # Stamped before reading so an edit made while we read still shows as a change; the src index
     # is stamped once config.json has said which folder it is (Registry._stamp_of does the same).

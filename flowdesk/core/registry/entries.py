@@ -132,6 +132,7 @@ class InterfaceEntry(Entry):
 
     config: InterfaceConfig | None = None
     source: str = "default"  # config.json | main.py | default
+    builtin: bool = False  # shipped in flowdesk/interfaces (the dashboard), served unless the workspace has its own
 
     @property
     def src_dir(self) -> Path:

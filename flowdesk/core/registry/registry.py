@@ -23,6 +23,7 @@ from flowdesk.core.registry.entries import (
 from flowdesk.core.workspace import Workspace
 
 BUILTIN_TOOLS_DIR = Path(__file__).resolve().parents[2] / "tools"
+BUILTIN_INTERFACES_DIR = Path(__file__).resolve().parents[2] / "interfaces"
 
 E = TypeVar("E", bound=Entry)
 
@@ -51,9 +52,11 @@ def _scan(folder: Path) -> list[Path]:
 class Registry:
     """Discovers and holds the entries of one workspace; ``reload()`` says what changed."""
 
-    def __init__(self, workspace: Workspace, builtin_tools_dir: Path = BUILTIN_TOOLS_DIR) -> None:
+    def __init__(self, workspace: Workspace, builtin_tools_dir: Path = BUILTIN_TOOLS_DIR,
+                 builtin_interfaces_dir: Path = BUILTIN_INTERFACES_DIR) -> None:
         self.workspace = workspace
         self.builtin_tools_dir = builtin_tools_dir
+        self.builtin_interfaces_dir = builtin_interfaces_dir
         self.workflows: dict[str, WorkflowEntry] = {}
         self.tools: dict[str, ToolEntry] = {}
         self.interfaces: dict[str, InterfaceEntry] = {}
@@ -67,7 +70,7 @@ class Registry:
             report = ReloadReport()
             self.workflows = self._refresh("workflow", self.workflows, _scan(self.workspace.workflows_dir), load_workflow, report)
             self.tools = self._refresh_tools(report)
-            self.interfaces = self._refresh("interface", self.interfaces, _scan(self.workspace.interfaces_dir), load_interface, report)
+            self.interfaces = self._refresh_interfaces(report)
             self._check_routes()
             report.broken = [f"{e.kind}:{e.slug}" for e in self.all_entries() if e.broken]
             return report
@@ -122,6 +125,25 @@ class Registry:
         report.changed.extend(
             f"tool:{s}" for s in sorted(new_keys & old_keys) if merged[s] is not self.tools[s]
         )
+        return merged
+
+    def _refresh_interfaces(self, report: ReloadReport) -> dict[str, InterfaceEntry]:
+        """Workspace interfaces, then the built-in ones (the dashboard) at any name and route the workspace left free."""
+        builtin = self._refresh("interface", {k: v for k, v in self.interfaces.items() if v.builtin},
+                                _scan(self.builtin_interfaces_dir), lambda f: load_interface(f, builtin=True),
+                                ReloadReport())
+        local = self._refresh("interface", {k: v for k, v in self.interfaces.items() if not v.builtin},
+                              _scan(self.workspace.interfaces_dir), load_interface, ReloadReport())
+        merged = dict(local)
+        taken = {e.route.rstrip("/") for e in local.values() if not e.broken}
+        for slug, entry in builtin.items():
+            if slug not in merged and entry.route.rstrip("/") not in taken:
+                merged[slug] = entry
+        old_keys, new_keys = set(self.interfaces), set(merged)
+        report.added.extend(f"interface:{s}" for s in sorted(new_keys - old_keys))
+        report.removed.extend(f"interface:{s}" for s in sorted(old_keys - new_keys))
+        report.changed.extend(f"interface:{s}" for s in sorted(new_keys & old_keys)
+                              if merged[s] is not self.interfaces[s])
         return merged
 
     def _check_routes(self) -> None:

@@ -12,7 +12,7 @@ def test_health_is_open_and_counts(api: Api) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "healthy" and body["app"] == "FlowDesk"
-    assert body["workflows_loaded"] == 9 and body["interfaces_loaded"] == 1
+    assert body["workflows_loaded"] == 9 and body["interfaces_loaded"] == 2  # site + the built-in dashboard
     assert body["scheduler"]["jobs"] == 1
 
 
@@ -107,6 +107,9 @@ def test_scheduler_jobs_shape_and_pause(api: Api) -> None:
 
 def test_interfaces_list(api: Api) -> None:
     assert api("GET", "/api/interfaces").json() == [
+        {"name": "dashboard", "display_name": "Dashboard",
+         "description": "Workflows, the latest runs, schedules and OAuth connections, read-only, refreshed every few "
+                        "seconds.", "route": "/dashboard", "icon": "📊", "broken": False, "error": None, "warnings": []},
         {"name": "site", "display_name": "Site", "description": None, "route": "/site", "icon": "S",
          "broken": False, "error": None, "warnings": []}]
 
