@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -44,11 +43,15 @@ def requirements_hash(files: list[RequirementsFile]) -> str | None:
     lines = sorted({str(r.requirement) for f in files for r in f.requirements})
     if not lines:
         return None
+    import hashlib  # here, not at the top: workers import this module and OpenSSL costs them 3.6 MB of RSS
+
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def env_key(req_hash: str) -> str:
     """The environment folder name: the requirements plus this interpreter and platform."""
+    import hashlib  # see requirements_hash
+
     seed = "\0".join((KEY_VERSION, req_hash, python_tag(), sysconfig.get_platform()))
     return hashlib.sha256(seed.encode()).hexdigest()[:16]
 
