@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flowdesk.core.engine import RunEvent, RunOutcome
 from flowdesk.core.errors import QueueFull
@@ -37,6 +37,14 @@ TRIGGER_REQUIRES = {"api": "manual", "manual": "manual", "webhook": "webhook", "
                     "catchup": "schedule"}
 
 
+class Dispatcher(Protocol):
+    """Starts the queued runs of a RunService: locally (RunDispatcher) or on cluster workers."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def wake(self) -> None: ...
+
+
 class RunService(RunPreparer):
     """Checks requests, commits them as queued runs, and records their outcomes (engine loop only)."""
 
@@ -45,7 +53,8 @@ class RunService(RunPreparer):
                  tool_blocker: Callable[[str, str], str | None] | None = None,
                  max_workers: int | None = None, reserve: int = 1, max_backlog: int = DEFAULT_MAX_BACKLOG,
                  min_free_disk: int = DEFAULT_MIN_FREE_DISK,
-                 on_event: Callable[[RunEvent], None] | None = None) -> None:
+                 on_event: Callable[[RunEvent], None] | None = None,
+                 dispatcher: Callable[[RunService], Dispatcher] | None = None) -> None:
         super().__init__(registry, resolver, disabled_tools=disabled_tools, tool_blocker=tool_blocker)
         self.store = store
         self.engine = engine
@@ -53,7 +62,9 @@ class RunService(RunPreparer):
         self.min_free_disk = min_free_disk
         self.queue = FairRunQueue(store.queued_after)
         workers = max_workers if max_workers is not None else getattr(engine, "max_workers", 4)
-        self.dispatcher = RunDispatcher(self, self.queue, workers, reserve)
+        # ``dispatcher`` (scale-out mode) publishes queued runs to cluster workers instead of the local engine.
+        self.dispatcher: Dispatcher = (dispatcher(self) if dispatcher is not None
+                                       else RunDispatcher(self, self.queue, workers, reserve))
         self._on_event = on_event
         self._waiters: dict[str, list[asyncio.Future[RunRecord]]] = {}
         self._disk_checked = (0.0, True)  # (monotonic time, enough space)
@@ -217,10 +228,18 @@ class RunService(RunPreparer):
                                      item.run_id, retry.not_before))
             self.announce(RunEvent(retry.run_id, "queued", None))
             self.dispatcher.wake()
+        self.resolve(record)
+        return record
+
+    def resolve(self, record: RunRecord) -> None:
+        """Give a finished run's record to its waiters (recorded here, or by a cluster worker)."""
         for future in self._waiters.pop(record.id, ()):
             if not future.done():
                 future.set_result(record)
-        return record
+
+    def waited_for(self) -> list[str]:
+        """Ids of the runs someone waits for (the cluster relay checks them after missed notifications)."""
+        return list(self._waiters)
 
     def announce(self, event: RunEvent) -> None:
         """Tell the runtime's subscribers (GUI, tray) about a run event the engine did not emit."""

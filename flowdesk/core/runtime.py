@@ -15,7 +15,7 @@ from flowdesk.core.errors import WorkflowBroken
 from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, ReloadReport
-from flowdesk.core.run_service import RunService
+from flowdesk.core.run_service import Dispatcher, RunService
 from flowdesk.core.scheduler import WorkflowScheduler
 from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.store import RunStore, apply_retention
@@ -32,7 +32,8 @@ WORKERS_DIRNAME = "workers"  # each engine's live worker pids, for killing a cra
 class Runtime:
     """Owns the core objects of one process; front ends (CLI, listener, GUI) only talk to it."""
 
-    def __init__(self, workspace: Workspace, data_dir: Path, settings: RuntimeSettings | None = None) -> None:
+    def __init__(self, workspace: Workspace, data_dir: Path, settings: RuntimeSettings | None = None, *,
+                 dispatcher: Callable[[RunService], Dispatcher] | None = None) -> None:
         self.workspace = workspace
         self.data_dir = data_dir
         self.settings = settings or RuntimeSettings()
@@ -52,7 +53,10 @@ class Runtime:
                                tool_blocker=oauth_blocker(self.registry, self.resolver),
                                max_workers=s.max_workers, reserve=s.interactive_reserve,
                                max_backlog=s.max_backlog, min_free_disk=s.min_free_disk,
-                               on_event=self._publish)
+                               on_event=self._publish, dispatcher=dispatcher)
+        # False in scale-out mode: cluster workers run the runs, so this process never takes over or
+        # interrupts another's (their pids mean nothing here); the cluster's own heartbeats do.
+        self.local_runs = dispatcher is None
         self.scheduler: WorkflowScheduler | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self.started = False
@@ -98,7 +102,7 @@ class Runtime:
         report = self.registry.reload()
         self.apply_retention()
         await self.engine.start()
-        self.runs.start(recover=recover)
+        self.runs.start(recover=recover and self.local_runs)
         if with_scheduler:
             self.scheduler = WorkflowScheduler(self)
             self.scheduler.start()
@@ -182,7 +186,7 @@ class Runtime:
         left = await self.engine.stop(grace)
         for _ in range(3):  # let the outcomes' callbacks record them before the store closes
             await asyncio.sleep(0)
-        if self.started:
+        if self.started and self.local_runs:
             # Queued runs stay queued: the next start runs them. Only runs that were running are cut short.
             self.store.mark_interrupted("FlowDesk stopped before this run finished", statuses=("running",))
         self.started = False

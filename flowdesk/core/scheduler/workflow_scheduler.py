@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -65,10 +66,20 @@ class WorkflowScheduler:
 
     Workflows sharing a schedule share one APScheduler job, so 1,000 workflows on ``* * * * *``
     cost one fire-time computation and two transactions, not 1,000 of each.
+
+    Scale-out mode: every ``serve`` keeps the jobs (to list them) but only the leader fires. A
+    ``standby`` scheduler neither fires nor writes job state; ``set_standby(False)`` (taking the lead)
+    catches up what came due meanwhile. ``fire_guard(slugs, due)`` returns the workflows this process
+    may fire for that instant (the cluster's unique key on workflow + instant: no instant fires twice).
     """
 
-    def __init__(self, runtime: Runtime, *, late_grace: float = 60.0, clock_interval: float = 10.0) -> None:
+    def __init__(self, runtime: Runtime, *, late_grace: float = 60.0, clock_interval: float = 10.0,
+                 standby: bool = False, fire_guard: Callable[[list[str], datetime], list[str]] | None = None,
+                 in_flight: Callable[[str], int] | None = None) -> None:
         self.runtime = runtime
+        self.standby = standby
+        self._fire_guard = fire_guard
+        self._in_flight = in_flight or runtime.runs.in_flight_count
         self.late_grace = timedelta(seconds=late_grace)
         self._aps = AsyncIOScheduler(timezone=timezone.utc, job_defaults={
             # We decide about late runs ourselves (catchup), and never let APScheduler drop one silently.
@@ -84,7 +95,7 @@ class WorkflowScheduler:
 
     def start(self) -> None:
         """Start on the running loop, schedule every workflow and catch up on runs missed while closed."""
-        self._aps.start(paused=self.paused)
+        self._aps.start(paused=self.paused or self.standby)
         self.running = True
         self.sync(startup=True)
         self._clock.start()
@@ -104,9 +115,30 @@ class WorkflowScheduler:
 
     def resume(self) -> None:
         """Fire again; runs missed while paused follow each workflow's ``catchup``."""
-        self._aps.resume()
+        if not self.standby:
+            self._aps.resume()
         self.paused = False
         self.runtime.store.set_setting(PAUSED_SETTING, False)
+
+    def set_standby(self, standby: bool) -> None:
+        """Scale-out leadership: a standby fires nothing; the new leader first catches up what came due."""
+        if standby == self.standby:
+            return
+        self.standby = standby
+        if standby:
+            self._aps.pause()
+            return
+        self._save_changed(list(self._schedules), startup=True)  # runs missed while no one led
+        if not self.paused:
+            self._aps.resume()  # jobs that came due while standing by fire now (the guard drops done ones)
+
+    def _guard(self, slugs: list[str], due: datetime | None) -> list[str]:
+        """The slugs this process may fire for ``due`` (all of them outside scale-out mode)."""
+        if self.standby:
+            return []
+        if self._fire_guard is None or due is None:
+            return slugs
+        return self._fire_guard(slugs, due)
 
     def _on_clock_jump(self, _seconds: float) -> None:
         self._aps.wakeup()
@@ -150,6 +182,8 @@ class WorkflowScheduler:
         self._save_changed(changed, startup)
 
     def _save_changed(self, changed: list[str], startup: bool) -> None:
+        if self.standby:  # the leader keeps job state; a standby only lists its own next runs
+            return
         store = self.runtime.store
         old = store.get_job_states(changed)
         states, missed = [], []
@@ -213,10 +247,13 @@ class WorkflowScheduler:
         if due is not None and fired_at - due > self.late_grace:
             self._missed(slugs, due, "the machine was asleep, the clock changed or the scheduler was paused")
             return
-        self._launch(slugs, "schedule", fired_at)
+        slugs = self._guard(slugs, due)
+        if slugs:
+            self._launch(slugs, "schedule", fired_at)
 
     def _missed(self, slugs: list[str], due: datetime, why: str) -> None:
         """Catch-up ``once`` workflows run now (one batch); ``skip`` ones get a skipped run saying so."""
+        slugs = self._guard(slugs, due)
         once, skip = [], []
         for slug in slugs:
             entry = self.runtime.registry.workflows.get(slug)
@@ -240,7 +277,7 @@ class WorkflowScheduler:
         for slug in slugs:
             entry = self.runtime.registry.workflows.get(slug)
             limit = entry.config.max_instances if entry and entry.config else 1
-            if runs.in_flight_count(slug) >= limit:
+            if self._in_flight(slug) >= limit:
                 self._record_skip(slug, trigger, f"the previous run is still going (max_instances {limit})")
                 continue
             try:
