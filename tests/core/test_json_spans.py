@@ -1,0 +1,54 @@
+"""json_spans: children page by page, previews, the index, and re-indenting identical to json.dumps(indent=2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flowdesk.core.json_spans import INDEX_THRESHOLD, JsonSpans, reindent
+
+DOC = {"items": [{"id": i, "name": f"n{i}", "tags": ["a", "b"], "x": None} for i in range(2000)],
+       "empty": {}, "none": [], "text": 'q"uote\\ é\n', "n": -1.5e3, "t": True, "f": False}
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_children_and_values_match_the_decoded_document(compact: bool) -> None:
+    text = json.dumps(DOC, separators=(",", ":")) if compact else json.dumps(DOC, indent=4)
+    spans = JsonSpans(text)
+    spans.index()
+    assert spans._ends  # the big "items" array (and the root) are indexed
+    assert all(end - start > INDEX_THRESHOLD for start, end in spans._ends.items())
+    kids, more = spans.children(spans.root())
+    assert more is None and [k for k, _ in kids] == list(DOC)
+    for key, span in kids:
+        assert spans.value(span) == DOC[key]
+    items = kids[0][1]
+    page, resume = spans.children(items, limit=700)
+    assert [k for k, _ in page] == list(range(700)) and resume is not None
+    page2, resume2 = spans.children(items, after=resume, limit=2000, first_index=700)
+    assert [k for k, _ in page2] == list(range(700, 2000)) and resume2 is None
+    assert spans.value(page2[-1][1]) == DOC["items"][-1]
+    previews = {k: spans.preview(s) for k, s in kids}
+    assert previews["items"] == "[…]" and previews["empty"] == "{…}" and previews["t"] == "true"
+    assert json.loads(previews["text"]) == DOC["text"]
+
+
+def test_long_strings_are_previewed_cut() -> None:
+    spans = JsonSpans(json.dumps({"s": "ab\\" * 1000}))
+    (_, span), = spans.children(spans.root())[0]
+    preview = spans.preview(span, limit=10)
+    assert preview.endswith("…") and len(preview) < 20
+
+
+def test_reindent_equals_json_dumps_indent_2() -> None:
+    text = json.dumps(DOC, separators=(",", ":"), ensure_ascii=False)
+    chunks = list(reindent(text, chunk=1000))
+    assert len(chunks) > 10
+    assert "".join(chunks) == json.dumps(DOC, indent=2, ensure_ascii=False)
+    assert "".join(reindent("[]")) == "[]" and "".join(reindent('"x"')) == '"x"'
+
+
+def test_unbalanced_text_is_reported() -> None:
+    with pytest.raises(ValueError):
+        JsonSpans('{"a": [1, 2}').index()
