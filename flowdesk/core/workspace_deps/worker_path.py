@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import time
 from pathlib import Path
 
 from flowdesk.core.workspace import Workspace
@@ -12,13 +13,16 @@ from flowdesk.core.workspace_deps.environments import DEPS_DIR_ENV, active_env, 
 from flowdesk.core.workspace_deps.requirement_files import find_requirement_files, requirements_stamp
 
 
+RECHECK_INTERVAL = 1.0  # seconds between two looks at the requirement files and the envs folder
+
+
 class WorkspaceEnvPath:
     """Appends the environment workers should import from, and swaps it when an install or an edit changes it.
 
     Appended, never inserted: FlowDesk's own packages (and the workspace's ``private/``) keep
     priority, so a workspace requirement can never replace a library FlowDesk relies on. Checked
-    before every run with ``stat`` only, so an install made by another process (``flowdesk deps
-    install`` while the app runs) reaches warm workers too; files are parsed only when they change.
+    before a run (at most once a second) with ``stat`` only, so an install made by another process
+    (``flowdesk deps install`` while the app runs) reaches warm workers too; files are parsed only when they change.
     """
 
     def __init__(self, workspace_root: Path, envs_root: Path | None) -> None:
@@ -26,6 +30,8 @@ class WorkspaceEnvPath:
         self.envs_root = envs_root
         self.current: str | None = None
         self._stamp: object = None
+        self._checked_at: float | None = None
+        self.recheck_interval = RECHECK_INTERVAL
 
     @classmethod
     def from_environment(cls, workspace_root: Path) -> WorkspaceEnvPath:
@@ -37,6 +43,12 @@ class WorkspaceEnvPath:
         """Bring ``sys.path`` in line with the environment in force; returns its site-packages or None."""
         if self.envs_root is None:
             return None
+        # Looking costs a stat per tool and workflow folder: at most once a second, not before every
+        # run (a worker may do thousands a second; an install is seen within a second either way).
+        now = time.monotonic()
+        if self._checked_at is not None and now - self._checked_at < self.recheck_interval:
+            return self.current
+        self._checked_at = now
         files_stamp = requirements_stamp(self.workspace)
         stamp = (files_stamp, envs_stamp(self.envs_root))
         if stamp == self._stamp:

@@ -28,6 +28,8 @@ def test_env_is_appended_after_an_install_made_elsewhere(deps_ws: Workspace, whe
     assert path.refresh() is None and sys.path == saved_sys_path  # nothing installed yet
     result = asyncio.run(install_dependencies(deps_ws, data_dir))  # as `flowdesk deps install` would
     site = str(result.env.site_packages)
+    assert path.refresh() is None  # looked less than a second ago: runs do not pay for a look each
+    path.recheck_interval = 0  # the next look (a second later in a real worker)
     assert path.refresh() == site
     assert sys.path == [*saved_sys_path, site]  # last: FlowDesk's own packages keep priority
     assert path.refresh() == site and sys.path.count(site) == 1  # unchanged files: nothing re-read
