@@ -112,7 +112,8 @@ def is_authorised(request: web.Request) -> bool:
 
 
 def _is_interface_file(request: web.Request) -> bool:
-    return not request.path.startswith(("/api/", "/oauth/")) and request.path not in ("/api", "/oauth")
+    # /auth/ is FlowDesk's (a reserved route): its routes are closed unless listed in OPEN_PREFIXES.
+    return not request.path.startswith(("/api/", "/oauth/", "/auth/")) and request.path not in ("/api", "/oauth", "/auth")
 
 
 @web.middleware

@@ -1,4 +1,5 @@
-"""``/auth/login`` and ``/auth/logout``: the interface session cookie's start and end."""
+"""``/auth/login`` and ``/auth/logout``: the interface session cookie's start and end; ``/auth/ticket`` mints
+the one-time login tickets a browser opened by ``flowdesk open`` signs in with."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flowdesk.core.listener.access import SESSION_COOKIE, has_api_token, is_auth
 from flowdesk.core.listener.app_keys import API_TOKEN
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.login_throttle import LOGIN_THROTTLE, LoginThrottle, client_address
-from flowdesk.core.listener.sessions import SESSIONS, SessionStore
+from flowdesk.core.listener.sessions import SESSIONS, TICKET_TTL, SessionStore, issue_login_ticket
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ def add_routes(app: web.Application) -> None:
     app[LOGIN_THROTTLE] = LoginThrottle()
     app.router.add_get("/auth/login", login)
     app.router.add_post("/auth/logout", logout)
+    app.router.add_post("/auth/ticket", ticket)
 
 
 def safe_next(target: str | None) -> str:
@@ -76,3 +78,15 @@ async def logout(request: web.Request) -> web.Response:
     response = web.json_response({"status": "logged out", "sessions_ended": ended})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+async def ticket(request: web.Request) -> web.Response:
+    """``POST /auth/ticket``: a single-use login ticket (TICKET_TTL seconds); the API token only, never a session.
+
+    A session cannot mint tickets: a page running in a signed-in browser must not be able to pass
+    a sign-in to somewhere else.
+    """
+    if not has_api_token(request):
+        return json_error(401, UNAUTHORISED)
+    return web.json_response({"ticket": issue_login_ticket(request.app), "expires_in": int(TICKET_TTL)},
+                             headers={"Cache-Control": "no-store"})

@@ -36,6 +36,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                                  {"name": "token", "in": "query", "schema": {"type": "string"}},
                                  {"name": "ticket", "in": "query", "schema": {"type": "string"}},
                                  {"name": "next", "in": "query", "schema": {"type": "string"}}]},
+    ("post", "/auth/ticket"): {"summary": "A single-use login ticket for /auth/login?ticket= (60 s); the API token "
+                                          "only (flowdesk open signs a browser in with it)"},
     ("post", "/auth/logout"): {"summary": "End this interface session; with the API token, ?all=true ends every one",
                                "parameters": [{"name": "all", "in": "query", "schema": {"type": "boolean"}}]},
     ("get", "/api/workflows"): {"summary": "All workflows, broken ones with their error"},
