@@ -8,20 +8,21 @@ import sys
 from collections.abc import Callable
 
 from flowdesk.core.app_settings import load_app_settings
-from flowdesk.core.errors import WorkspaceError
+from flowdesk.core.errors import FlowDeskError, WorkspaceError
 from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace, resolve_data_dir, resolve_workspace
 from flowdesk.gui.display_check import NO_DISPLAY_MESSAGE, has_display
+from flowdesk.gui.launch_options import launch_options
 
 log = logging.getLogger(__name__)
 
 
-def _workspace(args: argparse.Namespace, saved: str | None) -> Workspace | None:
+def _workspace(args: argparse.Namespace, chosen: str | None) -> Workspace | None:
     from flowdesk.gui.first_start import offer_workspace
 
     try:
-        return resolve_workspace(getattr(args, "workspace", None) or saved, create_default=False)
+        return resolve_workspace(chosen, create_default=False)
     except WorkspaceError:
         if getattr(args, "workspace", None):
             raise
@@ -73,6 +74,7 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
     from flowdesk.gui.qt import QApplication, QMessageBox, Qt
     from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
+    from flowdesk.gui.theme.theme_manager import install_theme
     from flowdesk.gui.tray import Tray
 
     # QtWebEngine is loaded lazily, after the app exists: Qt needs shared GL contexts set before that.
@@ -89,12 +91,17 @@ def run_app(args: argparse.Namespace) -> int:
         print("FlowDesk is already open on this data dir; its window was brought forward.")
         return 0
     settings = load_app_settings(data_dir)
-    workspace = _workspace(args, settings.workspace)
+    try:
+        launch = launch_options(args, settings)
+    except FlowDeskError as exc:
+        print(f"flowdesk: {exc}", file=sys.stderr)
+        return 2
+    workspace = _workspace(args, launch.workspace)
     if workspace is None:
         return 0
     instance = InstanceServer(data_dir)
     instance.listen()
-    bridge = CoreBridge(workspace, data_dir, ServiceOptions(port=settings.port),
+    bridge = CoreBridge(workspace, data_dir, ServiceOptions(host=launch.host, port=launch.port),
                         RuntimeSettings(retention_days=settings.retention_days, retention_runs=settings.retention_runs))
     tray = Tray(bridge, notify=settings.notifications) if Tray.available() else None
     window = MainWindow(bridge, tray_available=tray is not None)
