@@ -13,6 +13,20 @@ from flowdesk import __version__
 from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.terminal_text import TerminalSafeStream
 
+# What ``flowdesk`` with no command accepts: the same workspace, data dir, port and host as ``serve``.
+APP_FLAGS = ("--workspace", "--data-dir", "--interface", "--port", "--host")
+
+
+def add_app_arguments(parser: argparse.ArgumentParser, *, documented: bool) -> None:
+    """The app's listener flags (``flowdesk`` with no command); ``documented`` shows them in ``--help``."""
+    def doc(text: str) -> str:
+        return text if documented else argparse.SUPPRESS
+
+    parser.add_argument("--port", type=int, default=None, metavar="PORT", help=doc(
+        "with no command: the app's listener port for this launch (default $FLOWDESK_PORT, else Settings)"))
+    parser.add_argument("--host", default=None, metavar="HOST", help=doc(
+        "with no command: the app's listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)"))
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options plus one sub-parser per command."""
@@ -36,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--interface", metavar="SLUG",
                         help="with no command: open the app (or the running one) on this interface")
+    add_app_arguments(parser, documented=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: $FLOWDESK_WORKSPACE, the "
                         "current folder if it has private/, else ~/FlowDesk)")
@@ -56,6 +71,7 @@ def _app_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workspace")
     parser.add_argument("--data-dir")
     parser.add_argument("--interface")
+    add_app_arguments(parser, documented=False)
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
 
@@ -67,10 +83,10 @@ def _opens_the_app(argv: list[str]) -> bool:
         head = rest.pop(0)
         if head in ("-v", "--verbose"):
             continue
-        if head in ("--workspace", "--data-dir", "--interface") and rest:
+        if head in APP_FLAGS and rest:
             rest.pop(0)
             continue
-        if head.startswith(("--workspace=", "--data-dir=", "--interface=")):
+        if head.startswith(tuple(f"{flag}=" for flag in APP_FLAGS)):
             continue
         return False
     return True
