@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from flowdesk.core.interface_login import login_url
 from flowdesk.core.registry import InterfaceEntry
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import (
@@ -31,10 +30,7 @@ NO_TAB_TEXT = "Double-click an interface (or select it and press Open) to use it
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 
 
-def login_url(base: str, ticket: str, route: str) -> str:
-    """``/auth/login`` URL that trades a one-time ticket for a session cookie and lands on ``route/``."""
-    target = route.rstrip("/") + "/"
-    return f"{base}/auth/login?ticket={quote(ticket, safe='')}&next={quote(target, safe='/')}"
+__all__ = ["InterfacesView", "login_url"]
 
 
 class InterfacesView(QWidget):
@@ -74,7 +70,8 @@ class InterfacesView(QWidget):
         self.reload_button = QPushButton("Reload")
         self.reload_button.clicked.connect(self.reload_current)
         self.browser_button = QPushButton("Open in browser")
-        self.browser_button.setToolTip("Open the current interface in your web browser, signed in")
+        self.browser_button.setToolTip("Open the current (or selected) interface in your web browser, signed in "
+                                       "with a one-time code: bookmarks work afterwards, the API token stays out")
         self.browser_button.clicked.connect(self.open_current_in_browser)
         bar = QHBoxLayout()
         bar.addStretch(1)
@@ -139,6 +136,7 @@ class InterfacesView(QWidget):
         if entry is None:
             self.details.setText("")
             self.open_button.setEnabled(False)
+            self._update_buttons()
             return
         lines = [f"<b>{_esc(entry.display_name)}</b>", _esc(self._description(entry)),
                  f"Route: <code>{_esc(entry.route)}/</code>"]
@@ -147,6 +145,7 @@ class InterfacesView(QWidget):
             lines.append(f"<span style='color:{colour}'>{_esc(entry.error or '')}</span>")
         self.details.setText("<br>".join(line for line in lines if line))
         self.open_button.setEnabled(not entry.broken and bool(self.bridge.url))
+        self._update_buttons()
 
     # -- tabs -----------------------------------------------------------------------
 
@@ -218,7 +217,9 @@ class InterfacesView(QWidget):
     def _update_buttons(self) -> None:
         has_tab = self.tabs.count() > 0
         self.reload_button.setEnabled(has_tab)
-        self.browser_button.setEnabled(has_tab)
+        selected = self.entries.get(self._selected() or "")
+        self.browser_button.setEnabled(bool(self.bridge.url) and (
+            has_tab or (selected is not None and not selected.broken)))
 
 
 def _esc(text: str) -> str:

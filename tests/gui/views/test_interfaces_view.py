@@ -62,3 +62,30 @@ def test_open_dashboard_is_authenticated(qtbot, bridge) -> None:
     assert view.open_interface("dashboard") is page  # a second open reuses the tab
     view.close_tab(0)
     assert view.tabs.count() == 0
+
+
+def test_open_in_browser_signs_the_browser_in_once_without_the_token(qtbot, bridge) -> None:
+    import requests
+
+    from flowdesk.gui.qt import QDesktopServices
+    from tests.gui.conftest import UrlCatcher
+
+    browser = UrlCatcher()
+    QDesktopServices.setUrlHandler("http", browser, "open")
+    try:
+        view = InterfacesView(bridge)
+        qtbot.addWidget(view)
+        names = [view.list.item(i).data(0x0100) for i in range(view.list.count())]
+        view.list.setCurrentRow(names.index("dashboard"))
+        assert view.tabs.count() == 0 and view.browser_button.isEnabled()  # no tab needed: the selection is enough
+        view.browser_button.click()
+        qtbot.waitUntil(lambda: bool(browser.urls), timeout=5000)
+        url = browser.urls[0]
+        assert GUI_TOKEN not in url and url.startswith(f"{bridge.url}/auth/login?ticket=") and "next=/dashboard/" in url
+        session = requests.Session()
+        first = session.get(url, allow_redirects=False, timeout=10)
+        assert first.status_code == 302 and first.headers["Location"] == "/dashboard/"
+        assert session.get(f"{bridge.url}/api/workflows", timeout=10).status_code == 200  # the cookie alone
+        assert requests.get(url, allow_redirects=False, timeout=10).status_code == 401  # used up
+    finally:
+        QDesktopServices.unsetUrlHandler("http")
