@@ -17,6 +17,7 @@ from flowdesk.core.atomic_files import write_json_atomic
 
 log = logging.getLogger(__name__)
 SETTINGS_FILENAME = "settings.json"
+THEMES = ("system", "light", "dark")
 
 
 class SettingsError(ValueError):
@@ -50,6 +51,7 @@ class AppSettings:
     retention_days: int | None = 90
     retention_runs: int | None = None
     start_at_login: bool = False
+    theme: str = "system"  # the window's palette: system (follow the OS), light or dark
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -60,6 +62,8 @@ class AppSettings:
         self.retention_runs = _check_int("retention_runs", self.retention_runs, 1, None, True)
         for key in ("start_minimised", "notifications", "start_at_login"):
             setattr(self, key, _check_bool(key, getattr(self, key)))
+        if self.theme not in THEMES:
+            raise SettingsError(f"theme: expected one of {', '.join(THEMES)}, got {self.theme!r}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppSettings:

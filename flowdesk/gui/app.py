@@ -91,6 +91,7 @@ def run_app(args: argparse.Namespace) -> int:
         print("FlowDesk is already open on this data dir; its window was brought forward.")
         return 0
     settings = load_app_settings(data_dir)
+    install_theme(app, settings.theme)  # before any window: the first-start dialog is themed too
     try:
         launch = launch_options(args, settings)
     except FlowDeskError as exc:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
+    QMargins,
     QByteArray,
+    QCoreApplication,
     QDate,
     QDateTime,
     QModelIndex,
     QObject,
     QPoint,
     QRect,
+    QRectF,
     QRegularExpression,
     QSettings,
     QSize,
@@ -28,13 +32,20 @@ from PySide6.QtGui import (
     QBrush,
     QCloseEvent,
     QColor,
+    QCursor,
     QDesktopServices,
     QFont,
     QFontDatabase,
+    QFontMetrics,
     QGuiApplication,
+    QHelpEvent,
     QIcon,
+    QIconEngine,
+    QImage,
     QKeySequence,
+    QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
@@ -48,7 +59,9 @@ from PySide6.QtGui import (
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -82,6 +95,9 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStatusBar,
     QStyle,
+    QStyledItemDelegate,
+    QStyleFactory,
+    QStyleOptionViewItem,
     QSystemTrayIcon,
     QTableView,
     QTableWidget,
@@ -90,6 +106,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QToolBar,
     QToolButton,
+    QToolTip,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -97,6 +114,13 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
+
+
+def load_charts():  # noqa: ANN201 - the QtCharts module
+    """PySide6.QtCharts, imported when the Overview is built (after the window's first paint)."""
+    from PySide6 import QtCharts
+
+    return QtCharts
 
 
 def load_webengine() -> type:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 
 from flowdesk.core import autostart
-from flowdesk.core.app_settings import AppSettings, SettingsError, load_app_settings, save_app_settings
+from flowdesk.core.app_settings import THEMES, AppSettings, SettingsError, load_app_settings, save_app_settings
 from flowdesk.core.runtime import Runtime
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.theme.theme_manager import theme_manager
 from flowdesk.gui.qt import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -74,10 +76,15 @@ class SettingsDialog(QDialog):
         self.retention_runs.setSpecialValueText("No limit")
         self.retention_runs.setSuffix(" runs")
         self.retention_runs.setValue(self.settings.retention_runs or 0)
+        self.theme = QComboBox()
+        for value, label in zip(THEMES, (self.tr("System (follow the OS)"), self.tr("Light"), self.tr("Dark"))):
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(THEMES.index(self.settings.theme))
         self.start_at_login = QCheckBox("Start FlowDesk at login")
         self._autostart_was = self._autostart_state()
         self.start_at_login.setChecked(self._autostart_was)
         form = QFormLayout()
+        form.addRow(self.tr("Appearance:"), self.theme)
         form.addRow("Workspace folder:", ws_row)
         form.addRow("", _note(RESTART_NOTE + " Empty: the default (FLOWDESK_WORKSPACE, else ~/FlowDesk)."))
         form.addRow("Listener port:", self.port)
@@ -121,6 +128,7 @@ class SettingsDialog(QDialog):
             retention_days=self.retention_days.value() or None,
             retention_runs=self.retention_runs.value() or None,
             start_at_login=self.start_at_login.isChecked(),
+            theme=self.theme.currentData(),
         )
         return AppSettings.from_dict(data)
 
@@ -150,7 +158,11 @@ class SettingsDialog(QDialog):
         return None
 
     def _apply_live(self, settings: AppSettings) -> None:
-        """Retention needs no restart: the runtime reads its settings when it prunes."""
+        """Appearance and retention need no restart: the theme switches now, the runtime reads retention when it prunes."""
+        manager = theme_manager()
+        if manager is not None:
+            manager.set_mode(settings.theme)
+
         def apply(rt: Runtime) -> None:
             rt.settings.retention_days = settings.retention_days
             rt.settings.retention_runs = settings.retention_runs

@@ -1,20 +1,9 @@
-"""Run-status and error colours picked from the system palette, readable on light and dark themes."""
+"""Run-status and error colours from the theme's tokens, picked for the light or dark palette of a widget."""
 
 from __future__ import annotations
 
 from flowdesk.gui.qt import QApplication, QColor, QPalette, QWidget
-
-# (on a light background, on a dark background): darker shades on light themes, lighter on dark.
-_STATUS = {
-    "success": ("#2e7d32", "#81c784"),
-    "error": ("#c62828", "#ef9a9a"),
-    "timeout": ("#c62828", "#ef9a9a"),
-    "interrupted": ("#e65100", "#ffb74d"),
-    "skipped": ("#8d6e00", "#ffe082"),
-    "running": ("#1565c0", "#90caf9"),
-    "queued": ("#5e35b1", "#b39ddb"),
-}
-_ERROR = ("#c62828", "#ff8a80")
+from flowdesk.gui.theme.tokens import PALETTES, STATUS_TOKENS, Palette, mix
 
 
 def _palette(widget: QWidget | None = None) -> QPalette:
@@ -27,30 +16,28 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def tokens_for(widget: QWidget | None = None) -> Palette:
+    """The token palette matching the widget's (or the app's) Qt palette."""
+    return PALETTES["dark" if is_dark(_palette(widget)) else "light"]
+
+
 def status_color(status: str | None, widget: QWidget | None = None) -> QColor:
-    """The text colour of a run status; unknown statuses use the palette's placeholder text colour."""
-    palette = _palette(widget)
-    pair = _STATUS.get(status or "")
-    if pair is None:
-        return palette.color(QPalette.ColorRole.PlaceholderText)
-    return QColor(pair[1] if is_dark(palette) else pair[0])
+    """The text colour of a run status; unknown statuses use the palette's muted text colour."""
+    tokens = tokens_for(widget)
+    token = STATUS_TOKENS.get(status or "")
+    return QColor(getattr(tokens, token) if token else tokens.text_muted)
 
 
 def error_color(widget: QWidget | None = None) -> QColor:
     """The colour of error text and of the border of an invalid field."""
-    return QColor(_ERROR[1] if is_dark(_palette(widget)) else _ERROR[0])
+    return QColor(tokens_for(widget).danger)
 
 
 def error_background(widget: QWidget | None = None) -> QColor:
     """A faint red row background that keeps the palette's text readable."""
     palette = _palette(widget)
-    base = palette.color(QPalette.ColorRole.Base)
-    red = error_color(widget)
-    # Blend 22 % of the error colour into the base colour: visible, yet text contrast stays high.
-    mix = 0.22
-    return QColor(round(base.red() * (1 - mix) + red.red() * mix),
-                  round(base.green() * (1 - mix) + red.green() * mix),
-                  round(base.blue() * (1 - mix) + red.blue() * mix))
+    base = palette.color(QPalette.ColorRole.Base).name()
+    return QColor(mix(tokens_for(widget).danger, base, 0.14))
 
 
 def status_html(status: str | None, widget: QWidget | None = None) -> str:
