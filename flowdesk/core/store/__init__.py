@@ -1,5 +1,15 @@
-"""The run store: runs, logs, stats, retention and scheduler state in one WAL SQLite file (peewee)."""
+"""The run store: runs, logs, stats, retention and scheduler state, in a WAL SQLite file or on PostgreSQL (peewee)."""
 
+# First: peewee must be imported with its PostgreSQL drivers hidden (see peewee_import.py).
+from flowdesk.core.store import peewee_import  # noqa: F401, I001
+from flowdesk.core.store.database_url import (
+    DB_FILENAME,
+    ENV_VAR,
+    DatabaseChoice,
+    DatabaseUrlError,
+    open_store,
+    resolve_database_url,
+)
 from flowdesk.core.store.job_state import JobState
 from flowdesk.core.store.records import (
     FINISHED_STATUSES,
@@ -17,12 +27,16 @@ from flowdesk.core.store.run_store import RunStore
 from flowdesk.core.store.schema import SCHEMA_VERSION, SchemaTooNew
 
 __all__ = [
+    "DB_FILENAME",
+    "ENV_VAR",
     "FINISHED_STATUSES",
     "SCHEMA_VERSION",
     "STATUSES",
     "TIMED_STATUSES",
     "TRIGGERS",
     "UNFINISHED_STATUSES",
+    "DatabaseChoice",
+    "DatabaseUrlError",
     "JobState",
     "RunRecord",
     "RunStats",
@@ -31,4 +45,6 @@ __all__ = [
     "SchemaTooNew",
     "apply_retention",
     "new_run_id",
+    "open_store",
+    "resolve_database_url",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from peewee import SqliteDatabase
 
 from flowdesk.core.private_files import create_private_file
+from flowdesk.core.store.sql_dialect import SQLITE
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -30,6 +31,8 @@ class _Connection(sqlite3.Connection):
 
 class StoreDatabase(SqliteDatabase):
     """A peewee SqliteDatabase on one file, with per-thread connections tracked so close_all() can end them."""
+
+    dialect = SQLITE
 
     def __init__(self, path: Path) -> None:
         self._connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
@@ -52,6 +55,10 @@ class StoreDatabase(SqliteDatabase):
         with self._connections_lock:
             self._connections.add(conn)
         return conn
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        """Run one statement for each row of parameters (in the caller's transaction)."""
+        self.cursor().executemany(sql, rows)
 
     def close_all(self) -> None:
         """Close this thread's connection and those other threads opened; the database is unusable afterwards."""

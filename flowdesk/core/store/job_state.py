@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from flowdesk.core.store.database import StoreDatabase
 from flowdesk.core.store.models import StoreModels, dump_json, load_json, to_micros
 from flowdesk.core.store.records import iso
+from flowdesk.core.store.sql_dialect import SqlDialect
 
 _FIELDS = ("workflow", "cron_expression", "timezone", "next_run", "last_run", "last_run_id", "last_status", "paused")
 
@@ -33,32 +34,33 @@ class JobState:
         return data
 
 
-class JobStateTables:
-    """Job state and settings methods of RunStore (a mixin: it needs the store's db and models)."""
+def _row(st: JobState) -> tuple[Any, ...]:
+    return (st.workflow, st.cron_expression, st.timezone, to_micros(st.next_run) if st.next_run else None,
+            to_micros(st.last_run) if st.last_run else None, st.last_run_id, st.last_status, int(st.paused))
 
-    db: StoreDatabase
+
+class JobStateTables:
+    """Job state and settings methods of RunStore (a mixin: it needs the store's db, models, dialect and sql)."""
+
+    db: Any
     models: StoreModels
+    dialect: SqlDialect
+    sql: Callable[[str], str]
 
     def save_job_state(self, state: JobState) -> None:
         """Insert or replace the state of ``state.workflow``."""
-        row = self.models.JobStateRow
-        row.replace(**{name: getattr(state, name) for name in _FIELDS}).execute()
+        self.db.execute_sql(self.dialect.upsert("job_state", _FIELDS, ("workflow",)), _row(state))
 
     def save_job_states(self, states: list[JobState]) -> None:
         """Insert or replace many states in one transaction (a batch of jobs fired together)."""
         if not states:
             return
-        sql = (f"INSERT OR REPLACE INTO job_state ({', '.join(_FIELDS)}) "
-               f"VALUES ({', '.join('?' * len(_FIELDS))})")
-        rows = [(st.workflow, st.cron_expression, st.timezone, to_micros(st.next_run) if st.next_run else None,
-                 to_micros(st.last_run) if st.last_run else None, st.last_run_id, st.last_status, int(st.paused))
-                for st in states]
         with self.db.atomic("IMMEDIATE"):
-            self.db.cursor().executemany(sql, rows)
+            self.db.executemany(self.dialect.upsert("job_state", _FIELDS, ("workflow",)), [_row(st) for st in states])
 
     def set_job_last_status(self, workflow: str, run_id: str, status: str) -> None:
         """Record how the last run ended, if it is still the workflow's last run (one statement, no read)."""
-        self.db.execute_sql("UPDATE job_state SET last_status = ? WHERE workflow = ? AND last_run_id = ?",
+        self.db.execute_sql(self.sql("UPDATE job_state SET last_status = ? WHERE workflow = ? AND last_run_id = ?"),
                             (status, workflow, run_id))
 
     def get_job_states(self, workflows: list[str]) -> dict[str, JobState]:
@@ -87,17 +89,17 @@ class JobStateTables:
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """The JSON value stored under ``key``, or ``default`` when it is not set."""
-        found = self.db.execute_sql('SELECT value FROM setting WHERE "key" = ?', (key,)).fetchone()
+        found = self.db.execute_sql(self.sql('SELECT value FROM setting WHERE "key" = ?'), (key,)).fetchone()
         return load_json(found[0]) if found else default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable value under ``key`` (None is kept as JSON null, not as unset)."""
         # Plain SQL: the model's JSON field maps None to SQL NULL, but a stored null must stay a value.
-        self.db.execute_sql('INSERT OR REPLACE INTO setting ("key", value) VALUES (?, ?)', (key, dump_json(value)))
+        self.db.execute_sql(self.dialect.upsert("setting", ('"key"', "value"), ('"key"',)), (key, dump_json(value)))
 
     def delete_setting(self, key: str) -> bool:
         """Remove a setting; False when it was not set."""
-        return self.db.execute_sql('DELETE FROM setting WHERE "key" = ?', (key,)).rowcount > 0
+        return self.db.execute_sql(self.sql('DELETE FROM setting WHERE "key" = ?'), (key,)).rowcount > 0
 
 
 def _job_state(values: tuple[Any, ...]) -> JobState:

@@ -11,6 +11,7 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     CharField,
+    CompositeKey,
     Database,
     FloatField,
     IntegerField,
@@ -78,6 +79,8 @@ class StoreModels:
     RunLog: type[Model]
     JobStateRow: type[Model]
     Setting: type[Model]
+    Worker: type[Model]
+    ScheduleFire: type[Model]
 
 
 def build_models(db: Database) -> StoreModels:
@@ -123,6 +126,7 @@ def build_models(db: Database) -> StoreModels:
         priority = IntegerField(default=1)
         not_before = UtcTimeField(null=True)
         payload = TextField(null=True)  # a queued or running run's unmasked input (NULL once it ended)
+        worker = CharField(null=True)  # the cluster worker that claimed it (None: run by its owner process)
 
         class Meta:
             table_name = "run"
@@ -155,4 +159,24 @@ def build_models(db: Database) -> StoreModels:
         class Meta:
             table_name = "setting"
 
-    return StoreModels(db=db, Meta=MetaRow, Run=Run, RunLog=RunLog, JobStateRow=JobStateRow, Setting=Setting)
+    class Worker(_Base):
+        name = CharField(primary_key=True)
+        host = TextField()
+        concurrency = IntegerField()
+        running = IntegerField(default=0)
+        last_heartbeat = UtcTimeField()
+
+        class Meta:
+            table_name = "worker"
+
+    class ScheduleFire(_Base):
+        workflow = CharField()
+        due_at = UtcTimeField()
+        fired_at = UtcTimeField()
+
+        class Meta:
+            table_name = "schedule_fire"
+            primary_key = CompositeKey("workflow", "due_at")
+
+    return StoreModels(db=db, Meta=MetaRow, Run=Run, RunLog=RunLog, JobStateRow=JobStateRow, Setting=Setting,
+                       Worker=Worker, ScheduleFire=ScheduleFire)

@@ -22,12 +22,13 @@ def _delete_selected(store: RunStore, select_ids: str, params: tuple[object, ...
     """Delete the runs whose ids ``select_ids`` returns, BATCH_SIZE per write transaction."""
     # The ids are read once: a finished run never becomes unfinished again, so
     # the selection stays valid while the batches go through.
-    ids = [row[0] for row in store.db.execute_sql(select_ids, params).fetchall()]
+    ids = [row[0] for row in store.db.execute_sql(store.sql(select_ids), params).fetchall()]
     deleted = 0
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start:start + BATCH_SIZE]
         # run_log rows go with their run through ON DELETE CASCADE (foreign_keys=ON).
-        cursor = store.db.execute_sql(f"DELETE FROM run WHERE id IN ({', '.join('?' * len(batch))})", batch)
+        marks = ", ".join(store.dialect.param for _ in batch)
+        cursor = store.db.execute_sql(f"DELETE FROM run WHERE id IN ({marks})", batch)
         deleted += cursor.rowcount
     return deleted
 
@@ -42,10 +43,10 @@ def keep_newest(store: RunStore, max_runs: int, per_workflow: bool = False) -> i
     if per_workflow:
         select = (
             "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY workflow"
-            f" {_NEWEST_FIRST}) AS rank FROM run WHERE {_FINISHED}) WHERE rank > ?"
+            f" {_NEWEST_FIRST}) AS rank FROM run WHERE {_FINISHED}) AS ranked WHERE rank > ?"
         )
     else:
-        select = f"SELECT id FROM run WHERE {_FINISHED} {_NEWEST_FIRST} LIMIT -1 OFFSET ?"
+        select = f"SELECT id FROM run WHERE {_FINISHED} {_NEWEST_FIRST} {store.dialect.no_limit} OFFSET ?"
     return _delete_selected(store, select, (max_runs,))
 
 
@@ -54,8 +55,8 @@ def apply_retention(store: RunStore, max_age_days: int | None, max_runs: int | N
     """Delete finished runs older than max_age_days or beyond max_runs (per workflow if asked); returns the count.
 
     Queued and running runs are never deleted nor counted against max_runs.
-    None disables a limit. Ends with PRAGMA optimize so the planner's
-    statistics follow the smaller table.
+    None disables a limit. On SQLite it ends with PRAGMA optimize so the
+    planner's statistics follow the smaller table.
     """
     if max_age_days is not None and max_age_days < 0:
         raise ValueError(f"max_age_days must be >= 0, not {max_age_days}")
@@ -69,6 +70,8 @@ def apply_retention(store: RunStore, max_age_days: int | None, max_runs: int | N
     # optimize may run ANALYZE, a write: in autocommit it would start as a reader
     # and fail at once with "database is locked" when upgrading next to another
     # writer, so it takes the write lock first (and waits on busy_timeout).
-    with store.db.atomic("IMMEDIATE"):
-        store.db.execute_sql("PRAGMA optimize")
+    # PostgreSQL's autovacuum analyses the table by itself.
+    if store.dialect.name == "sqlite":
+        with store.db.atomic("IMMEDIATE"):
+            store.db.execute_sql("PRAGMA optimize")
     return deleted

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flowdesk.core.store.database import StoreDatabase
+from collections.abc import Callable
+
 from flowdesk.core.store.models import dump_json, from_micros, load_json, to_micros
 from flowdesk.core.store.owner import orphaned_owners
 from flowdesk.core.store.records import check_trigger, utc_now
+from flowdesk.core.store.sql_dialect import SqlDialect
 
 # Interactive runs first, then scheduled ones, then webhooks: a webhook flood
 # never delays a click or a schedule (see flowdesk.core.run_queue).
@@ -25,6 +27,21 @@ QueueKey = tuple[int, int, str]
 _INSERT_QUEUED = (
     'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id, profile_info,'
     " owner_pid, priority, not_before, payload) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_RETRY = (
+    'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id,'
+    " profile_info, owner_pid, priority, not_before, payload)"
+    " SELECT ?, workflow, \"trigger\", 'queued', ?, input, attempt + 1, id, profile_info, ?, priority, ?,"
+    " payload FROM run WHERE id = ? AND payload IS NOT NULL"
+)
+# A run claimed by a cluster worker is that worker's to finish: pid-based recovery leaves it alone.
+NOT_CLAIMED = "worker IS NULL"
+# PostgreSQL: one statement records the key or finds it taken, safe against a concurrent
+# accept of the same delivery in another process (the loser waits for the winner's commit).
+_CLAIM_KEY_PG = (
+    'INSERT INTO idempotency_key (workflow, "key", run_id, created_at) VALUES (%s, %s, %s, %s)'
+    ' ON CONFLICT (workflow, "key") DO UPDATE SET run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at'
+    " WHERE idempotency_key.created_at <= %s RETURNING run_id"
 )
 _SELECT_WINDOW = (
     "SELECT id, workflow, \"trigger\", priority, queued_at, not_before, attempt, parent_run_id FROM run"
@@ -111,9 +128,11 @@ class Recovery:
 
 
 class RunQueueTables:
-    """Queue methods of RunStore (a mixin: it needs the store's db)."""
+    """Queue methods of RunStore (a mixin: it needs the store's db, dialect and sql)."""
 
-    db: StoreDatabase
+    db: Any
+    dialect: SqlDialect
+    sql: Callable[[str], str]
 
     def enqueue(self, runs: list[QueuedRun]) -> list[str]:
         """Commit runs as ``queued`` with their payload, in one transaction; returns each one's run id.
@@ -123,6 +142,7 @@ class RunQueueTables:
         """
         owner, now = os.getpid(), utc_now()
         out: list[str] = []
+        insert = self.sql(_INSERT_QUEUED)
         with self.db.atomic("IMMEDIATE"):
             cursor = self.db.cursor()
             for run in runs:
@@ -131,7 +151,7 @@ class RunQueueTables:
                     if earlier is not None:
                         out.append(earlier)
                         continue
-                cursor.execute(_INSERT_QUEUED, (
+                cursor.execute(insert, (
                     run.run_id, run.workflow, check_trigger(run.trigger), to_micros(run.queued_at),
                     dump_json(run.input), run.attempt, run.parent_run_id, dump_json(run.profile_info), owner,
                     run.priority, to_micros(run.not_before) if run.not_before else None, dump_payload(run.data)))
@@ -140,6 +160,14 @@ class RunQueueTables:
 
     def _claim_key(self, cursor: Any, run: QueuedRun, now: datetime) -> str | None:
         """The run already accepted under this key (within the window), else record the key for ``run``."""
+        if self.dialect.name == "postgresql":
+            claimed = cursor.execute(_CLAIM_KEY_PG, (run.workflow, run.idempotency_key, run.run_id, to_micros(now),
+                                                     to_micros(now - IDEMPOTENCY_WINDOW))).fetchone()
+            if claimed is not None:
+                return None
+            return str(cursor.execute('SELECT run_id FROM idempotency_key WHERE workflow = %s AND "key" = %s',
+                                      (run.workflow, run.idempotency_key)).fetchone()[0])
+        # SQLite: the IMMEDIATE transaction around enqueue() already serialises writers.
         row = cursor.execute('SELECT run_id, created_at FROM idempotency_key WHERE workflow = ? AND "key" = ?',
                              (run.workflow, run.idempotency_key)).fetchone()
         if row is not None and from_micros(row[1]) > now - IDEMPOTENCY_WINDOW:  # type: ignore[operator]
@@ -151,24 +179,24 @@ class RunQueueTables:
     def purge_idempotency_keys(self, now: datetime | None = None) -> int:
         """Forget delivery ids older than the 24 h window; returns how many."""
         limit = to_micros((now or utc_now()) - IDEMPOTENCY_WINDOW)
-        return self.db.execute_sql("DELETE FROM idempotency_key WHERE created_at <= ?", (limit,)).rowcount
+        return self.db.execute_sql(self.sql("DELETE FROM idempotency_key WHERE created_at <= ?"), (limit,)).rowcount
 
     def payload(self, run_id: str) -> dict[str, Any] | None:
         """The input a queued or running run will run with (None once it ended, or if it never had one)."""
-        row = self.db.execute_sql("SELECT payload FROM run WHERE id = ?", (run_id,)).fetchone()
+        row = self.db.execute_sql(self.sql("SELECT payload FROM run WHERE id = ?"), (run_id,)).fetchone()
         return load_json(row[0]) if row and row[0] is not None else None
 
     def queued_counts(self, owner: int | None = None) -> dict[str, int]:
         """Queued runs per workflow owned by ``owner`` (default: this process)."""
         rows = self.db.execute_sql(
-            "SELECT workflow, COUNT(*) FROM run WHERE status = 'queued' AND owner_pid = ? GROUP BY workflow",
+            self.sql("SELECT workflow, COUNT(*) FROM run WHERE status = 'queued' AND owner_pid = ? GROUP BY workflow"),
             (os.getpid() if owner is None else owner,))
         return {str(workflow): int(count) for workflow, count in rows}
 
     def queued_after(self, workflow: str, after: QueueKey | None, limit: int) -> list[QueuedRef]:
         """This process's next ``limit`` queued runs of ``workflow`` after ``after``, in queue order."""
         after = after or (-1, -1, "")
-        rows = self.db.execute_sql(_SELECT_WINDOW, (workflow, os.getpid(), *after, limit)).fetchall()
+        rows = self.db.execute_sql(self.sql(_SELECT_WINDOW), (workflow, os.getpid(), *after, limit)).fetchall()
         return [QueuedRef(run_id=r[0], workflow=r[1], trigger=r[2], key=(r[3], r[4], r[0]),
                           not_before=from_micros(r[5]), attempt=r[6], parent_run_id=r[7]) for r in rows]
 
@@ -180,24 +208,31 @@ class RunQueueTables:
         a new attempt). A run that never started is simply run by this process.
         """
         pids = [row[0] for row in self.db.execute_sql(
-            "SELECT DISTINCT owner_pid FROM run WHERE status IN ('queued', 'running')")]
+            f"SELECT DISTINCT owner_pid FROM run WHERE status IN ('queued', 'running') AND {NOT_CLAIMED}")]
         dead = orphaned_owners(pids)
         if not dead:
             return Recovery()
         known = [pid for pid in dead if pid is not None]
         owner_test = " OR ".join((["owner_pid IS NULL"] if None in dead else [])
                                  + ([f"owner_pid IN ({', '.join('?' * len(known))})"] if known else []))
+        running = f"status = 'running' AND {NOT_CLAIMED} AND ({owner_test})"
+        interrupt = ("UPDATE run SET status = 'interrupted', finished_at = ?, error = ?,"
+                     " duration = (? - COALESCE(started_at, queued_at)) / 1000000.0")
+        now = to_micros(utc_now())
         out = Recovery()
         with self.db.atomic("IMMEDIATE"):
-            out.interrupted = [(r[0], r[1], r[2]) for r in self.db.execute_sql(
-                f"SELECT id, workflow, attempt FROM run WHERE status = 'running' AND ({owner_test})", known)]
-            self.db.execute_sql(
-                f"UPDATE run SET status = 'interrupted', finished_at = ?, error = ?,"
-                f" duration = (? - COALESCE(started_at, queued_at)) / 1000000.0"
-                f" WHERE status = 'running' AND ({owner_test})",
-                (to_micros(utc_now()), reason, to_micros(utc_now()), *known))
-            out.adopted = self.db.execute_sql(
-                f"UPDATE run SET owner_pid = ? WHERE status = 'queued' AND ({owner_test})",
+            if self.dialect.name == "postgresql":
+                # Two processes starting at once must not both interrupt (and retry) the same run:
+                # each takes the rows the other has not locked, and learns which it changed.
+                out.interrupted = [(r[0], r[1], r[2]) for r in self.db.execute_sql(self.sql(
+                    f"{interrupt} WHERE id IN (SELECT id FROM run WHERE {running}{self.dialect.skip_locked})"
+                    " RETURNING id, workflow, attempt"), (now, reason, now, *known))]
+            else:  # the IMMEDIATE transaction keeps every other writer out between the two statements
+                out.interrupted = [(r[0], r[1], r[2]) for r in self.db.execute_sql(
+                    f"SELECT id, workflow, attempt FROM run WHERE {running}", known)]
+                self.db.execute_sql(f"{interrupt} WHERE {running}", (now, reason, now, *known))
+            out.adopted = self.db.execute_sql(self.sql(
+                f"UPDATE run SET owner_pid = ? WHERE status = 'queued' AND {NOT_CLAIMED} AND ({owner_test})"),
                 (os.getpid(), *known)).rowcount
         return out
 
@@ -207,15 +242,11 @@ class RunQueueTables:
         Call inside the transaction that finishes ``previous_id`` (``RunStore.finish(retry=...)``)
         or on its own for runs interrupted by a crash.
         """
-        cursor = self.db.execute_sql(
-            'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id,'
-            " profile_info, owner_pid, priority, not_before, payload)"
-            " SELECT ?, workflow, \"trigger\", 'queued', ?, input, attempt + 1, id, profile_info, ?, priority, ?,"
-            " payload FROM run WHERE id = ? AND payload IS NOT NULL",
+        cursor = self.db.execute_sql(self.sql(_INSERT_RETRY),
             (plan.run_id, to_micros(plan.queued_at), os.getpid(), to_micros(plan.not_before) if plan.not_before else None,
              previous_id))
         return cursor.rowcount > 0
 
     def drop_payload(self, run_id: str) -> None:
         """Forget a run's input once it has ended (its masked input stays on the run)."""
-        self.db.execute_sql("UPDATE run SET payload = NULL WHERE id = ?", (run_id,))
+        self.db.execute_sql(self.sql("UPDATE run SET payload = NULL WHERE id = ?"), (run_id,))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flowdesk.core.store.database import StoreDatabase
 from flowdesk.core.store.models import StoreModels, from_micros, to_micros
 from flowdesk.core.store.records import STATUSES, TIMED_STATUSES, RunSummary, iso
+from flowdesk.core.store.sql_dialect import SqlDialect
 
 _TIMED = ", ".join(f"'{s}'" for s in TIMED_STATUSES)
 # Grouping by (workflow, status) streams over the covering index
 # (workflow, status, duration, finished_at) with one cheap aggregate set per
 # group; the per-status rows are folded into RunStats in Python. Measured 3-5x
 # faster than one row of CASE/SUM expressions evaluated on every run.
-_GROUPS = "SELECT workflow, status, COUNT(*), COUNT(duration), TOTAL(duration), MAX(finished_at) FROM run"
+_GROUPS = "SELECT workflow, status, COUNT(*), COUNT(duration), {total}, MAX(finished_at) FROM run"
 _SUMMARY_COLUMNS = "id, workflow, status, queued_at, started_at, finished_at, duration"
 
 
@@ -98,10 +99,12 @@ def _summary(row: tuple[Any, ...] | None) -> RunSummary | None:
 
 
 class RunStatsQueries:
-    """Statistics methods of RunStore (a mixin: it needs the store's db)."""
+    """Statistics methods of RunStore (a mixin: it needs the store's db, models, dialect and sql)."""
 
-    db: StoreDatabase
+    db: Any
     models: StoreModels
+    dialect: SqlDialect
+    sql: Callable[[str], str]
 
     def _filter(self, workflow: str | None, since: datetime | None) -> tuple[str, list[Any]]:
         terms, params = [], []
@@ -111,19 +114,22 @@ class RunStatsQueries:
         if since is not None:
             terms.append("queued_at >= ?")
             params.append(to_micros(since))
-        return " AND ".join(terms) or "1", params
+        return " AND ".join(terms) or self.dialect.true, params
+
+    def _groups(self, where: str) -> str:
+        return self.sql(f"{_GROUPS.format(total=self.dialect.total('duration'))} WHERE {where} GROUP BY workflow, status")
 
     def _p95(self, where: str, params: list[Any], timed: int) -> float:
         if not timed:
             return 0.0
-        row = self.db.execute_sql(
+        row = self.db.execute_sql(self.sql(
             f"SELECT duration FROM run WHERE {where} AND status IN ({_TIMED}) AND duration IS NOT NULL"
-            " ORDER BY duration LIMIT 1 OFFSET ?", (*params, nearest_rank(timed) - 1)).fetchone()
+            " ORDER BY duration LIMIT 1 OFFSET ?"), (*params, nearest_rank(timed) - 1)).fetchone()
         return float(row[0]) if row else 0.0
 
     def _last_run(self, where: str, params: list[Any]) -> RunSummary | None:
-        return _summary(self.db.execute_sql(
-            f"SELECT {_SUMMARY_COLUMNS} FROM run WHERE {where} ORDER BY queued_at DESC, id DESC LIMIT 1",
+        return _summary(self.db.execute_sql(self.sql(
+            f"SELECT {_SUMMARY_COLUMNS} FROM run WHERE {where} ORDER BY queued_at DESC, id DESC LIMIT 1"),
             params).fetchone())
 
     def stats(self, workflow: str | None = None, since: datetime | None = None) -> RunStats:
@@ -131,7 +137,7 @@ class RunStatsQueries:
         where, params = self._filter(workflow, since)
         # DEFERRED: the three reads see one snapshot, without taking the write lock.
         with self.db.atomic("DEFERRED"):
-            rows = self.db.execute_sql(f"{_GROUPS} WHERE {where} GROUP BY workflow, status", params).fetchall()
+            rows = self.db.execute_sql(self._groups(where), params).fetchall()
             stats, timed = _fold([row[1:] for row in rows])
             stats.p95_duration = self._p95(where, params, timed)
             stats.last_run = self._last_run(where, params)
@@ -144,8 +150,7 @@ class RunStatsQueries:
         timed_counts: dict[str, int] = {}
         with self.db.atomic("DEFERRED"):
             groups: dict[str, list[tuple[Any, ...]]] = {}
-            for wf, *group in self.db.execute_sql(
-                    f"{_GROUPS} WHERE {where} GROUP BY workflow, status", params).fetchall():
+            for wf, *group in self.db.execute_sql(self._groups(where), params).fetchall():
                 groups.setdefault(wf, []).append(tuple(group))
             for wf, rows in groups.items():
                 result[wf], timed_counts[wf] = _fold(rows)
@@ -160,5 +165,5 @@ class RunStatsQueries:
     def recent_statuses(self, workflow: str, n: int = 20) -> list[str]:
         """Statuses of the workflow's last n runs, oldest first (for sparklines)."""
         rows = self.db.execute_sql(
-            "SELECT status FROM run WHERE workflow = ? ORDER BY queued_at DESC, id DESC LIMIT ?", (workflow, n))
+            self.sql("SELECT status FROM run WHERE workflow = ? ORDER BY queued_at DESC, id DESC LIMIT ?"), (workflow, n))
         return [status for (status,) in rows.fetchall()][::-1]

@@ -13,13 +13,6 @@ from flowdesk.core.store import JobState, RunStore
 NEXT = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = RunStore(tmp_path / "flowdesk.sqlite3")
-    yield s
-    s.close()
-
-
 def test_save_get_replace_and_delete(store: RunStore) -> None:
     assert store.get_job_state("digest") is None and store.all_job_states() == []
     state = JobState("digest", "30 7 * * *", "Europe/Paris", next_run=NEXT)
@@ -64,8 +57,8 @@ def test_settings_hold_json_values(store: RunStore) -> None:
     assert store.delete_setting("nothing") and store.get_setting("nothing", "default") == "default"
 
 
-def test_state_survives_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "flowdesk.sqlite3"
+def test_state_survives_reopen(store_location: str | Path) -> None:
+    path = store_location
     with RunStore(path) as first:
         first.save_job_state(JobState("wf", "*/5 * * * *", "UTC", next_run=NEXT, last_status="error"))
         first.set_setting("scheduler_paused", True)

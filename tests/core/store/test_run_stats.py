@@ -7,7 +7,6 @@ import math
 import random
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +14,6 @@ from flowdesk.core.store import RunStats, RunStore, new_run_id
 from flowdesk.core.store.run_stats import nearest_rank
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = RunStore(tmp_path / "flowdesk.sqlite3")
-    yield s
-    s.close()
 
 
 def add(store: RunStore, workflow: str, status: str, duration: float = 1.0, minute: int = 0) -> str:
@@ -130,7 +122,8 @@ def test_recent_statuses_oldest_first(store: RunStore) -> None:
     assert store.recent_statuses("wf", n=2) == ["timeout", "skipped"]
 
 
-def test_per_workflow_stats_queries_use_indexes(store: RunStore) -> None:
+def test_per_workflow_stats_queries_use_indexes(sqlite_store: RunStore) -> None:
+    store = sqlite_store  # SQLite's statement trace and query plans
     for minute in range(30):
         add(store, f"wf{minute % 3}", "success" if minute % 4 else "error", minute / 10, minute)
     conn = store.db.connection()

@@ -1,4 +1,4 @@
-"""RunStore on a real SQLite file: records, writes, queries, schema, threads and several processes."""
+"""RunStore on a real SQLite file and a real PostgreSQL database: records, writes, queries, schema, threads, processes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -23,13 +22,6 @@ from flowdesk.core.store import SCHEMA_VERSION, RunRecord, RunStore, SchemaTooNe
 
 REPO_ROOT = Path(flowdesk.__file__).resolve().parent.parent
 T0 = datetime(2026, 11, 22, 10, 0, 0, 123456, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = RunStore(tmp_path / "flowdesk.sqlite3")
-    yield s
-    s.close()
 
 
 def run_child(script: str, *args: str, **popen: object) -> subprocess.Popen[str]:
@@ -154,7 +146,7 @@ def test_log_lives_in_its_own_table_and_goes_with_the_run(store: RunStore) -> No
     store.create(rid, "wf", "cli", {})
     store.finish(rid, "error", T0, started_at=T0, error="boom", log="x" * 200_000)
     assert store.list_runs()[0].log is None
-    raw = store.db.execute_sql("SELECT length(log) FROM run_log WHERE run_id = ?", (rid,)).fetchone()
+    raw = store.db.execute_sql(store.sql("SELECT length(log) FROM run_log WHERE run_id = ?"), (rid,)).fetchone()
     assert raw == (200_000,)
     assert store.delete_run(rid) and not store.delete_run(rid)
     assert store.db.execute_sql("SELECT count(*) FROM run_log").fetchone() == (0,)
@@ -204,7 +196,8 @@ def test_same_queued_at_sorts_by_id(store: RunStore) -> None:
     assert [r.id for r in store.list_runs()] == ids[::-1]
 
 
-def test_list_and_count_use_an_index_for_a_workflow(store: RunStore) -> None:
+def test_list_and_count_use_an_index_for_a_workflow(sqlite_store: RunStore) -> None:
+    store = sqlite_store  # SQLite's statement trace and query plans
     _seed(store)
     conn = store.db.connection()
     seen: list[str] = []
@@ -241,23 +234,19 @@ def test_pragmas_and_schema_version(tmp_path: Path) -> None:
 
 def test_models_mirror_the_migrated_tables(store: RunStore) -> None:
     m = store.models
-    for model in (m.Meta, m.Run, m.RunLog, m.JobStateRow, m.Setting):
+    for model in (m.Meta, m.Run, m.RunLog, m.JobStateRow, m.Setting, m.Worker, m.ScheduleFire):
         table = model._meta.table_name
-        columns = {row[1] for row in store.db.execute_sql(f"PRAGMA table_info({table})")}
-        assert columns == set(model._meta.columns), table
-    indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list(run)")}
-    assert {"run_workflow_queued_at", "run_status", "run_queued_at", "run_workflow_status_duration"} <= indexes
+        assert {c.name for c in store.db.get_columns(table)} == set(model._meta.columns), table
+    indexes = {index.name for index in store.db.get_indexes("run")}
+    assert {"run_workflow_queued_at", "run_status", "run_queued_at", "run_workflow_status_duration",
+            "run_queue"} <= indexes
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "flowdesk.sqlite3"
-    RunStore(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
-    conn.commit()
-    conn.close()
+def test_newer_schema_is_refused(store_location: str | Path) -> None:
+    with RunStore(store_location) as s:
+        s.db.execute_sql(s.sql("UPDATE meta SET value = ? WHERE \"key\" = 'schema_version'"), (str(SCHEMA_VERSION + 1),))
     with pytest.raises(SchemaTooNew):
-        RunStore(path)
+        RunStore(store_location)
 
 
 def test_two_stores_in_one_process_stay_apart(tmp_path: Path) -> None:
@@ -302,7 +291,7 @@ WRITER = """
     from datetime import datetime, timezone
     from pathlib import Path
     from flowdesk.core.store import RunStore, new_run_id
-    store = RunStore(Path(sys.argv[1]))
+    store = RunStore(sys.argv[1])
     go = Path(sys.argv[2])
     print("ready", flush=True)
     while not go.exists():
@@ -318,8 +307,8 @@ WRITER = """
 """
 
 
-def test_two_processes_write_the_same_file(tmp_path: Path) -> None:
-    path, go = tmp_path / "flowdesk.sqlite3", tmp_path / "go"
+def test_two_processes_write_the_same_database(store_location: str | Path, tmp_path: Path) -> None:
+    path, go = store_location, tmp_path / "go"
     RunStore(path).close()
     children = [run_child(WRITER, str(path), str(go), f"proc{n}") for n in range(2)]
     for child in children:
@@ -332,7 +321,8 @@ def test_two_processes_write_the_same_file(tmp_path: Path) -> None:
     with RunStore(path) as s:
         assert s.count_runs() == 1000
         assert s.count_runs(workflow="proc0", status="success") == 500
-        assert s.db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+        if s.dialect.name == "sqlite":
+            assert s.db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 CRASHER = """
@@ -340,7 +330,7 @@ CRASHER = """
     from datetime import datetime, timezone
     from pathlib import Path
     from flowdesk.core.store import RunStore
-    store = RunStore(Path(sys.argv[1]))
+    store = RunStore(sys.argv[1])
     store.create(sys.argv[2], "wf", "cli", {"x": 1})
     store.mark_running(sys.argv[2], datetime.now(timezone.utc))
     os.kill(os.getpid(), signal.SIGKILL)
@@ -348,13 +338,14 @@ CRASHER = """
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_run_left_by_a_killed_process_is_interrupted_at_next_open(tmp_path: Path) -> None:
-    path, rid = tmp_path / "flowdesk.sqlite3", new_run_id()
+def test_run_left_by_a_killed_process_is_interrupted_at_next_open(store_location: str | Path) -> None:
+    path, rid = store_location, new_run_id()
     child = run_child(CRASHER, str(path), rid)
     child.communicate(timeout=60)
     assert child.returncode == -signal.SIGKILL
     with RunStore(path) as s:
-        assert s.db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+        if s.dialect.name == "sqlite":
+            assert s.db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
         assert s.get(rid).status == "running"  # type: ignore[union-attr]
         assert s.mark_interrupted() == 1
         rec = s.get(rid)
@@ -368,7 +359,7 @@ HOLDER = """
     from datetime import datetime, timezone
     from pathlib import Path
     from flowdesk.core.store import RunStore
-    store = RunStore(Path(sys.argv[1]))
+    store = RunStore(sys.argv[1])
     store.create(sys.argv[2], "wf", "cli", {})
     store.mark_running(sys.argv[2], datetime.now(timezone.utc))
     print("running", flush=True)
@@ -376,10 +367,10 @@ HOLDER = """
 """
 
 
-def test_mark_interrupted_spares_runs_of_a_live_process(store: RunStore) -> None:
+def test_mark_interrupted_spares_runs_of_a_live_process(store: RunStore, store_location: str | Path) -> None:
     mine, theirs = new_run_id(), new_run_id()
     store.create(mine, "wf", "manual", {})
-    child = run_child(HOLDER, str(store.path), theirs, stdin=subprocess.PIPE)
+    child = run_child(HOLDER, str(store_location), theirs, stdin=subprocess.PIPE)
     assert child.stdout is not None and child.stdout.readline().strip() == "running"
     try:
         assert store.mark_interrupted("shutting down") == 1
