@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         runs_command,
         serve_command,
         tools_command,
+        worker_command,
     )
 
     parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation. "
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,
-                   tools_command, oauth_command, deps_command, open_command):
+                   tools_command, oauth_command, deps_command, open_command, worker_command):
         module.register(sub, common)
     parser.set_defaults(common=common)
     return parser

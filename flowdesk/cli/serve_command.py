@@ -10,12 +10,13 @@ import signal
 import sys
 
 from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.cli.worker_command import add_cluster_options
 from flowdesk.core.instance_lock import AlreadyRunning
 from flowdesk.core.api_token import chosen_token
 from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.service import FlowDeskService
 from flowdesk.core.service_log import setup_service_logging
-from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, ServiceOptions
+from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import resolve_data_dir
 
 log = logging.getLogger("flowdesk.serve")
@@ -29,6 +30,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help=f"default {DEFAULT_PORT}; 0 picks a free port")
     p.add_argument("--grace", type=float, default=10.0, help="seconds running runs get to finish on stop")
     p.add_argument("--no-watch", action="store_true", help="do not reload when files under private/ change")
+    add_cluster_options(p, common, broker_required=False)
     p.set_defaults(handler=handle)
 
 
@@ -61,6 +63,8 @@ async def serve(service: FlowDeskService) -> int:
     print(f"API token: {token_hint}  |  {len(reg.workflows)} workflows, "
           f"{service.runtime.scheduler.job_count if service.runtime.scheduler else 0} schedules, "
           f"{len(reg.broken_entries())} broken  |  Ctrl+C to stop", flush=True)
+    if service.cluster is not None:
+        print(f"Cluster mode: runs go to the workers of {service.cluster.describe()}", flush=True)
     await stop.wait()
     log.info("stopping: letting running runs finish (up to %.0f s)", service.options.grace)
     left = await service.stop()
@@ -75,5 +79,8 @@ def handle(args: argparse.Namespace) -> int:
     restrict_umask()  # before the data dir, database and logs exist: they hold run data and tokens
     data_dir = resolve_data_dir(args.data_dir)
     setup_service_logging(data_dir, args.verbose)
-    options = ServiceOptions(host=args.host, port=args.port, watch=not args.no_watch, grace=args.grace)
-    return asyncio.run(serve(FlowDeskService(workspace_from(args), data_dir, options)))
+    options = ServiceOptions(host=args.host, port=args.port, watch=not args.no_watch, grace=args.grace,
+                             broker_url=args.broker or None)
+    # With a broker, cluster workers run the runs: no warm engine workers here (imports are still probed).
+    settings = RuntimeSettings(warm_workers=0, max_workers=2) if options.broker_url else None
+    return asyncio.run(serve(FlowDeskService(workspace_from(args), data_dir, options, settings)))

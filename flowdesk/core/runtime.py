@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flowdesk.core.config.active_flag import rewrite_active
 from flowdesk.core.engine import Engine, RunEvent
@@ -57,6 +58,7 @@ class Runtime:
         # False in scale-out mode: cluster workers run the runs, so this process never takes over or
         # interrupts another's (their pids mean nothing here); the cluster's own heartbeats do.
         self.local_runs = dispatcher is None
+        self.cluster: Any = None  # scale-out mode: the service's ClusterServe (health, workers)
         self.scheduler: WorkflowScheduler | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self.started = False

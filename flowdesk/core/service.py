@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from flowdesk.core.api_token import load_or_create_token, token_path
 from flowdesk.core.instance_lock import InstanceLock
@@ -28,7 +29,10 @@ class FlowDeskService:
         self.options = options or ServiceOptions()
         self.data_dir = data_dir
         self.lock = InstanceLock.for_data_dir(data_dir)
-        self.runtime = Runtime(workspace, data_dir, settings)
+        self.cluster = _cluster_for(self.options)  # scale-out mode (--broker): runs go to cluster workers
+        self.runtime = Runtime(workspace, data_dir, settings,
+                               dispatcher=self.cluster.dispatcher() if self.cluster is not None else None)
+        self.runtime.cluster = self.cluster
         self.api_token = ""
         self.listener: ListenerServer | None = None
         self.watcher: WorkspaceWatcher | None = None
@@ -53,7 +57,9 @@ class FlowDeskService:
             if self.options.port:
                 # Workers inherit it: a tool's "connect" link then points at this listener's real port.
                 os.environ["FLOWDESK_LISTENER_URL"] = f"http://127.0.0.1:{self.options.port}"
-            await self.runtime.start(with_scheduler=self.options.scheduler)
+            await self.runtime.start(with_scheduler=self.options.scheduler and self.cluster is None)
+            if self.cluster is not None:  # its scheduler fires only while this serve leads the cluster
+                await self.cluster.start(self.runtime, scheduler=self.options.scheduler)
             app = build_app(self.runtime, self.api_token, host=self.options.host, limits=self.options.listener_limits)
             self.listener = ListenerServer(app, self.options.host, self.options.port)
             await self.listener.start()
@@ -90,7 +96,19 @@ class FlowDeskService:
         if self.listener is not None:
             await self.listener.stop()
             self.listener = None
+        if self.cluster is not None and self.runtime.started:
+            await self.cluster.stop()
         if self.runtime.started:
             left = await self.runtime.stop(self.options.grace)
         self.lock.release()
         return left
+
+
+def _cluster_for(options: ServiceOptions) -> Any:
+    """The cluster side of serve when a broker is given (Celery, redis and psycopg load only then)."""
+    if not options.broker_url:
+        return None
+    from flowdesk.core.cluster.serve_host import ClusterServe
+    from flowdesk.core.cluster.settings import ClusterSettings
+
+    return ClusterServe(ClusterSettings(broker_url=options.broker_url))

@@ -39,3 +39,4 @@ class ServiceOptions:
     scheduler: bool = True
     grace: float = 10.0
     listener_limits: ListenerLimits = field(default_factory=ListenerLimits)  # timeouts, connection cap
+    broker_url: str | None = None  # scale-out mode: runs are published to this Redis/Valkey broker's workers

@@ -1,0 +1,74 @@
+"""``flowdesk worker``: run queued runs of a FlowDesk cluster on this machine (Celery over Redis/Valkey)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Any
+
+from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.core.private_files import restrict_umask
+from flowdesk.core.workspace import resolve_data_dir
+
+log = logging.getLogger("flowdesk.worker")
+
+
+def add_cluster_options(parser: argparse.ArgumentParser, common: argparse.ArgumentParser, *,
+                        broker_required: bool) -> None:
+    """``--broker`` (and ``--database`` when the common options do not have it yet)."""
+    parser.add_argument("--broker", metavar="URL", default=os.environ.get("FLOWDESK_BROKER_URL"),
+                        required=broker_required and not os.environ.get("FLOWDESK_BROKER_URL"),
+                        help="Redis/Valkey URL of the cluster's broker, e.g. redis://host:6379/0 "
+                             "(default: $FLOWDESK_BROKER_URL)")
+    if not any("--database" in action.option_strings for action in common._actions):
+        parser.add_argument("--database", metavar="URL", default=os.environ.get("FLOWDESK_DATABASE_URL"),
+                            help="postgresql://user:pass@host/db of the cluster's store (default: "
+                                 "$FLOWDESK_DATABASE_URL, else the data dir's SQLite file)")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``worker`` sub-command."""
+    p = sub.add_parser("worker", parents=[common], help="run queued runs of a FlowDesk cluster on this machine")
+    add_cluster_options(p, common, broker_required=True)
+    p.add_argument("--concurrency", type=int, default=int(os.environ.get("FLOWDESK_WORKER_CONCURRENCY", 4)),
+                   help="runs at once on this worker (default 4)")
+    p.add_argument("--name", default=os.environ.get("FLOWDESK_WORKER_NAME", ""),
+                   help="worker name shown by `flowdesk cluster status` (default <host>-<pid>)")
+    p.add_argument("--grace", type=float, default=10.0,
+                   help="seconds running runs get to finish on SIGTERM before they end interrupted (and retry)")
+    p.add_argument("--events", action="store_true", help="send Celery task events from the start (Flower "
+                   "turns them on by itself when it connects)")
+    p.set_defaults(handler=handle)
+
+
+def _ready(process: Any) -> None:
+    o = process.options
+    from flowdesk.core.cluster.serve_host import redact_url
+
+    database = redact_url(o.database_url) if o.database_url else f"SQLite in {o.data_dir}"
+    print(f"FlowDesk worker {process.name} ready: concurrency {o.concurrency}, broker "
+          f"{redact_url(o.settings.broker_url)}, database {database}, workspace {o.workspace.root}  |  Ctrl+C to stop",
+          flush=True)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run a worker until SIGINT/SIGTERM."""
+    from flowdesk.core.cluster.settings import ClusterSettings
+    from flowdesk.core.cluster.worker_process import WorkerOptions, WorkerProcess
+
+    restrict_umask()
+    if args.concurrency < 1:
+        print("flowdesk: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    logging.getLogger("flowdesk").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    settings = ClusterSettings(broker_url=args.broker)
+    options = WorkerOptions(workspace=workspace_from(args), data_dir=resolve_data_dir(args.data_dir),
+                            settings=settings, database_url=getattr(args, "database", None),
+                            concurrency=args.concurrency, name=args.name, grace=args.grace,
+                            loglevel="DEBUG" if args.verbose else "WARNING")
+    process = WorkerProcess(options)
+    if args.events:
+        process.app.conf.worker_send_task_events = True
+    return process.run(on_ready=_ready)

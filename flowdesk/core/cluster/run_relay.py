@@ -1,0 +1,120 @@
+"""Run events from cluster workers to this serve: live logs, starts and ends, and the waiters of ``?wait=true``.
+
+Workers NOTIFY ``flowdesk_runs`` (a run's end in the very transaction that records it); this relay
+LISTENs and turns each notification into the run event the window and the tray already understand,
+and gives finished records to their waiters. After its connection comes back it reads the waited-for
+runs from the store, in case their end was notified meanwhile. On SQLite there is no NOTIFY: the
+waited-for runs are read once a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from flowdesk.core.cluster.store_access import RUNS_CHANNEL
+from flowdesk.core.engine import RunEvent, RunOutcome
+from flowdesk.core.store.records import UNFINISHED_STATUSES, utc_now
+
+if TYPE_CHECKING:
+    from flowdesk.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+POLL_INTERVAL = 1.0  # seconds: SQLite mode, and the wait before reconnecting
+
+
+class RunRelay:
+    """Feeds the runtime's subscribers and the run service's waiters from the workers' notifications."""
+
+    def __init__(self, runtime: Runtime, database_url: str | None) -> None:
+        self.runtime = runtime
+        self.database_url = database_url
+        self.connected = False
+        self.received = 0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start listening (or polling) on the running loop."""
+        runner = self._listen() if self.database_url else self._poll()
+        self._task = asyncio.get_running_loop().create_task(runner, name="flowdesk-run-relay")
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    # -- PostgreSQL: LISTEN -----------------------------------------------------------------
+    async def _listen(self) -> None:
+        import psycopg
+
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                        self.database_url, autocommit=True, connect_timeout=5,
+                        application_name="flowdesk-relay") as conn:
+                    await conn.execute(f"LISTEN {RUNS_CHANNEL}")
+                    self.connected = True
+                    self.check_waiters()  # ends notified while we were not listening
+                    async for notify in conn.notifies():
+                        self.handle(notify.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - database down: listen again when it is back
+                if self.connected:
+                    log.warning("run relay lost its database connection (%s); reconnecting", exc)
+            self.connected = False
+            await asyncio.sleep(POLL_INTERVAL)
+
+    def handle(self, payload: str) -> None:
+        """One notification: ``{"k": "s"|"l"|"f", "r": run id, ...}``."""
+        try:
+            message: dict[str, Any] = json.loads(payload)
+            kind, run_id = message["k"], str(message["r"])
+        except (ValueError, KeyError, TypeError):
+            return
+        self.received += 1
+        runs = self.runtime.runs
+        if kind == "l":
+            runs.announce(RunEvent(run_id, "log", str(message.get("t", ""))))
+        elif kind == "s":
+            runs.announce(RunEvent(run_id, "started", utc_now()))
+        elif kind == "f":
+            self._finished(run_id, str(message.get("s", "error")), message.get("m"))
+
+    def _finished(self, run_id: str, status: str, message: Any) -> None:
+        runs = self.runtime.runs
+        if run_id in runs.waited_for():
+            record = self.runtime.store.get(run_id)
+            if record is not None:
+                runs.resolve(record)
+        text = str(message) if message else None
+        now = utc_now()
+        outcome = RunOutcome(run_id=run_id, status=status, started_at=now, finished_at=now,  # type: ignore[arg-type]
+                             duration=0.0, result=None, message=text, error=text if status != "success" else None,
+                             log="")
+        runs.announce(RunEvent(run_id, "finished", outcome))
+
+    # -- waiters read from the store ----------------------------------------------------------
+    def check_waiters(self) -> int:
+        """Give every waited-for run that already ended its record; returns how many."""
+        runs, store = self.runtime.runs, self.runtime.store
+        done = 0
+        for run_id in runs.waited_for():
+            record = store.get(run_id)
+            if record is not None and record.status not in UNFINISHED_STATUSES:
+                runs.resolve(record)
+                done += 1
+        return done
+
+    async def _poll(self) -> None:
+        self.connected = True
+        while True:
+            await asyncio.sleep(POLL_INTERVAL)
+            try:
+                self.check_waiters()
+            except Exception as exc:  # noqa: BLE001 - store busy or down: next second
+                log.debug("run relay poll failed: %s", exc)

@@ -1,0 +1,170 @@
+"""``flowdesk worker``'s core: what one ``flowdesk.run(run_id, revision)`` message does.
+
+Claim the run (once, or park it past ``max_instances``), check the workflow's revision against the
+message's (reload the workspace once if they differ), rebuild the run from the store, run it in the
+engine, record its outcome (and retry) only if it is still this worker's, then publish what its end
+let go: its retry and parked runs of its workflow.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flowdesk.core.cluster.engine_thread import EngineThread
+from flowdesk.core.cluster.publisher import BrokerUnavailable, Publication, PublishedMarks, RunPublisher
+from flowdesk.core.cluster.revision import RevisionCache
+from flowdesk.core.cluster.run_claims import ClaimedRun, RunClaims, RunEnd
+from flowdesk.core.engine import RunOutcome, RunSpec
+from flowdesk.core.errors import FlowDeskError
+from flowdesk.core.registry import Registry
+from flowdesk.core.run_dispatcher import RETRIED_STATUSES
+from flowdesk.core.run_preparation import RunPreparer
+from flowdesk.core.store import new_run_id
+from flowdesk.core.store.records import utc_now
+from flowdesk.core.store.run_queue_tables import RetryPlan
+
+log = logging.getLogger(__name__)
+STORE_RETRY_INTERVAL = 1.0  # seconds between attempts to record an outcome while the database is down
+
+
+@dataclass
+class WorkerParts:
+    """What a worker host is made of (built by ``flowdesk worker``)."""
+
+    name: str
+    registry: Registry
+    preparer: RunPreparer
+    claims: RunClaims
+    engine: EngineThread
+    publisher: RunPublisher
+    marks: PublishedMarks
+    revisions: RevisionCache
+
+
+class WorkerHost:
+    """Executes run messages on one worker process; every public method is thread-safe."""
+
+    def __init__(self, parts: WorkerParts) -> None:
+        self.parts = parts
+        self.name = parts.name
+        self._registry_lock = threading.Lock()  # reloads and run preparation touch the registry
+        self.stopping = False
+        self.executed = 0
+
+    # -- policy read from this worker's copy of the workspace ------------------------------
+    def limit_of(self, workflow: str) -> int:
+        """The workflow's ``max_instances`` (1 when it cannot be read)."""
+        entry = self.parts.registry.workflows.get(workflow)
+        return entry.config.max_instances if entry is not None and entry.config is not None else 1
+
+    def retry_policy(self, workflow: str) -> tuple[int, float]:
+        """(retries, retry_delay seconds) of a workflow; none when it cannot be read."""
+        entry = self.parts.registry.workflows.get(workflow)
+        config = entry.config if entry is not None else None
+        return (config.retries, float(getattr(config, "retry_delay", 0) or 0)) if config is not None else (0, 0.0)
+
+    def revision_of(self, workflow: str, *, fresh: bool = False) -> str:
+        """This worker's revision of a workflow folder."""
+        return self.parts.revisions.revision(self.parts.registry.workspace.workflows_dir / workflow, fresh=fresh)
+
+    # -- one message -------------------------------------------------------------------------
+    def execute(self, run_id: str, revision: str) -> str:
+        """Handle one message; returns what happened (claimed runs: their final status)."""
+        p = self.parts
+        state, run = p.claims.claim(run_id, self.limit_of)
+        p.marks.discard([run_id])  # after the claim: a crash before it leaves the mark, and the message returns
+        if state != "claimed" or run is None:
+            return state
+        try:
+            outcome = self._run(run, revision)
+        except Exception as exc:  # noqa: BLE001 - a bug here fails one run, never the worker
+            log.exception("run %s failed inside the worker", run_id)
+            outcome = RunOutcome.without_run(run_id, "error", f"worker error: {exc}")
+        self.record(run, outcome)
+        self.executed += 1
+        return outcome.status
+
+    def _run(self, run: ClaimedRun, revision: str) -> RunOutcome:
+        p = self.parts
+        if self.revision_of(run.workflow) != revision:
+            with self._registry_lock:
+                p.registry.reload()  # the copy may have been updated since we read it
+            mine = self.revision_of(run.workflow, fresh=True)
+            if mine != revision:
+                return RunOutcome.without_run(run.run_id, "error", (
+                    f"workspace revision mismatch: this run of {run.workflow!r} was accepted for revision {revision}, "
+                    f"but worker {self.name} has revision {mine} (after reloading its workspace); "
+                    "deploy the same workspace to every machine"))
+        data = p.claims.store.payload(run.run_id)
+        if data is None:
+            return RunOutcome.without_run(run.run_id, "interrupted",
+                                          "this run's input was not kept by the FlowDesk that accepted it; run it again")
+        try:
+            with self._registry_lock:
+                prepared = p.preparer.prepare_again(run.workflow, run.trigger, data)
+        except FlowDeskError as exc:
+            return RunOutcome.without_run(run.run_id, "error", f"cannot start this queued run: {exc}")
+        if prepared.skip_reason:
+            return RunOutcome.without_run(run.run_id, "skipped", prepared.skip_reason)  # type: ignore[arg-type]
+        entry = prepared.entry
+        return p.engine.run(RunSpec(
+            run_id=run.run_id, workflow=entry.slug, workflow_dir=entry.path, data=prepared.data,
+            tools=prepared.tools, timeout=entry.config.timeout, secrets=prepared.secrets,
+            max_instances=max(entry.config.max_instances, 1)))
+
+    def retry_plan(self, run: ClaimedRun, status: str) -> RetryPlan | None:
+        """The next attempt per the workflow's ``retries`` / ``retry_delay``, or None."""
+        if status not in RETRIED_STATUSES:
+            return None
+        retries, delay = self.retry_policy(run.workflow)
+        if run.attempt > retries:
+            return None
+        return RetryPlan(new_run_id(), utc_now() + timedelta(seconds=delay) if delay > 0 else None)
+
+    def record(self, run: ClaimedRun, outcome: RunOutcome) -> RunEnd | None:
+        """Record the outcome (retrying while the database is down), then publish what the end let go."""
+        plan = self.retry_plan(run, outcome.status)
+        limit = self.limit_of(run.workflow)
+        while True:
+            try:
+                end = self.parts.claims.finish(run, outcome, plan, limit)
+                break
+            except Exception as exc:  # noqa: BLE001 - database down: keep the outcome until it comes back
+                if self.stopping:
+                    log.error("run %s: outcome %s not recorded (%s); the run will end interrupted",
+                              run.run_id, outcome.status, exc)
+                    return None
+                log.warning("run %s: cannot record its outcome yet (%s); retrying", run.run_id, exc)
+                _reset_connection(self.parts.claims)
+                time.sleep(STORE_RETRY_INTERVAL)
+        if end is None:
+            log.warning("run %s was declared lost while this worker ran it (heartbeat missed?): its outcome "
+                        "%s is not recorded", run.run_id, outcome.status)
+            return None
+        out = []
+        if plan is not None:
+            delay = (plan.not_before - utc_now()).total_seconds() if plan.not_before else 0.0
+            out.append(Publication(plan.run_id, self.revision_of(run.workflow), run.priority,
+                                   countdown=delay if delay > 0 else None))
+        out += [Publication(run_id, self.revision_of(run.workflow), priority) for run_id, priority in end.released]
+        self.publish(out)
+        return end
+
+    def publish(self, items: list[Publication]) -> None:
+        """Publish retries and released runs; if the broker is down, the sweeper publishes them later."""
+        try:
+            self.parts.publisher.publish(items)
+        except BrokerUnavailable as exc:
+            log.warning("broker unavailable: %d run(s) stay queued for the sweeper (%s)", len(items), exc)
+
+
+def _reset_connection(claims: RunClaims) -> None:
+    """Drop this thread's (broken) database connection so the next attempt opens a new one."""
+    try:
+        claims.store.db.close()
+    except Exception:  # noqa: BLE001 - already closed, or closing a dead connection failed: both fine
+        pass
