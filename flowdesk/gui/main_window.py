@@ -1,4 +1,4 @@
-"""The main window: a sidebar of views, menus with shortcuts, and a status bar fed by the core."""
+"""The main window: the navigation rail, the views with their headers, menus with shortcuts, a live status bar."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import importlib
 
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.icons import app_icon
+from flowdesk.gui.live_stats import LiveStats
 from flowdesk.gui.qt import (
     QAction,
+    QApplication,
     QCloseEvent,
+    QCoreApplication,
     QDesktopServices,
     QHBoxLayout,
     QKeySequence,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSettings,
@@ -24,18 +25,28 @@ from flowdesk.gui.qt import (
     QWidget,
     Signal,
 )
+from flowdesk.gui.theme.theme_manager import install_theme, theme_manager
+from flowdesk.gui.widgets.nav_rail import NavRail
+from flowdesk.gui.widgets.status_strip import StatusStrip
 
-# (key, title, module, class): the sidebar order; Ctrl+1.. selects them. Views are built once the core
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+# (key, title, icon, module, class): the rail's order; Ctrl+1.. selects them. Views are built once the core
 # has started (their modules import the core), so the window itself paints at once.
 VIEWS = [
-    ("workflows", "Workflows", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
-    ("runs", "Runs", "flowdesk.gui.views.runs_view", "RunsView"),
-    ("tools", "Tools", "flowdesk.gui.views.tools_view", "ToolsView"),
-    ("scheduler", "Scheduler", "flowdesk.gui.views.scheduler_view", "SchedulerView"),
-    ("interfaces", "Interfaces", "flowdesk.gui.views.interfaces_view", "InterfacesView"),
-    ("logs", "Logs", "flowdesk.gui.views.app_log_view", "AppLogView"),
+    ("overview", "Overview", "squares-four", "flowdesk.gui.views.overview_view", "OverviewView"),
+    ("workflows", "Workflows", "flow-arrow", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
+    ("runs", "Runs", "list-bullets", "flowdesk.gui.views.runs_view", "RunsView"),
+    ("tools", "Tools & credentials", "key", "flowdesk.gui.views.tools_view", "ToolsView"),
+    ("scheduler", "Schedule", "calendar-blank", "flowdesk.gui.views.scheduler_view", "SchedulerView"),
+    ("interfaces", "Interfaces", "app-window", "flowdesk.gui.views.interfaces_view", "InterfacesView"),
+    ("logs", "Logs", "terminal-window", "flowdesk.gui.views.app_log_view", "AppLogView"),
 ]
-KEYS = [key for key, _, _, _ in VIEWS]
+KEYS = [key for key, *_ in VIEWS]
+RAIL_TITLES = {"tools": "Tools"}  # shorter words under the rail's icons
 
 
 class MainWindow(QMainWindow):
@@ -43,41 +54,50 @@ class MainWindow(QMainWindow):
 
     quit_requested = Signal()
 
-    def __init__(self, bridge: CoreBridge, tray_available: bool) -> None:
+    def __init__(self, bridge: CoreBridge, tray_available: bool, theme: str | None = None) -> None:
         super().__init__()
         self.bridge = bridge
         self.tray_available = tray_available
         self.settings = QSettings("FlowDesk", "FlowDesk")
+        app = QApplication.instance()
+        if theme_manager() is None and isinstance(app, QApplication):
+            install_theme(app, theme or "system")
         self.setWindowTitle(f"FlowDesk — {bridge.workspace.root}")
         self.setWindowIcon(app_icon())
-        self.resize(1200, 760)
-        self.sidebar = QListWidget()
-        self.sidebar.setFixedWidth(170)
-        self.sidebar.setObjectName("sidebar")
+        self.resize(1280, 800)
+        self.setMinimumSize(960, 600)
+        self.rail = NavRail([(key, _tr(RAIL_TITLES.get(key, title)), icon) for key, title, icon, _, _ in VIEWS])
+        for key, title, *_ in VIEWS:
+            self.rail.buttons[key].setToolTip(_tr(title))
+        self.rail.selected.connect(self.show_view)
+        self.rail.settings_requested.connect(self.open_settings)
         self.stack = QStackedWidget()
         self.views: dict[str, QWidget] = {}
-        self.starting = QLabel("Starting FlowDesk…")
+        self.starting = QLabel(_tr("Starting FlowDesk…"))
         self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.starting.setProperty("role", "muted")
         self.stack.addWidget(self.starting)
-        for key, title, _, _ in VIEWS:
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.sidebar.addItem(item)
-        self.sidebar.currentRowChanged.connect(self._select)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.sidebar)
+        layout.setSpacing(0)
+        layout.addWidget(self.rail)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.status = QLabel("Starting FlowDesk…")
-        self.statusBar().addWidget(self.status, 1)
+        self.status = StatusStrip()
+        self.status.copied.connect(lambda url: self.statusBar().showMessage(_tr("Copied %s") % url, 3000))
+        self.statusBar().addPermanentWidget(self.status, 1)
+        self.statusBar().setSizeGripEnabled(False)
+        self.live = LiveStats(bridge, self)
+        self.live.activity_changed.connect(self._on_activity)
+        self.live.credentials_changed.connect(self._on_credentials)
+        self._current_key = "overview"
+        self.rail.set_current(self._current_key)
         self._build_menus()
         bridge.started.connect(self._on_core_started)
         bridge.start_failed.connect(self._on_start_failed)
         bridge.reloaded.connect(lambda _report: self.refresh_all())
         bridge.run_event.connect(self._on_run_event)
-        self._running = 0
         self.quitting = False  # set by the app's quit path (tray Quit, SIGTERM): close without asking
         if bridge.running:
             self._build_views()
@@ -87,47 +107,52 @@ class MainWindow(QMainWindow):
         """Build every view (the core is up: their data is there)."""
         if self.views:
             return
-        for key, _, module, cls in VIEWS:
+        for key, _, _, module, cls in VIEWS:
             view = getattr(importlib.import_module(module), cls)(self.bridge, self)
             self.views[key] = view
             self.stack.addWidget(view)
-        self.sidebar.setCurrentRow(max(0, self.sidebar.currentRow()))
-        self._select(self.sidebar.currentRow())
+        self.show_view(self._current_key)
 
     def view(self, key: str) -> QWidget:
-        """A view by key (workflows, runs, tools, scheduler, interfaces, logs)."""
+        """A view by key (overview, workflows, runs, tools, scheduler, interfaces, logs)."""
         return self.views[key]
 
     def show_view(self, key: str) -> QWidget | None:
-        """Select a view in the sidebar and return it (None while the core is starting)."""
-        self.sidebar.setCurrentRow(KEYS.index(key))
-        return self.views.get(key)
-
-    def _select(self, row: int) -> None:
-        view = self.views.get(KEYS[row]) if 0 <= row < len(KEYS) else None
+        """Select a view in the rail and show it (None while the core is starting)."""
+        self._current_key = key
+        self.rail.set_current(key)
+        view = self.views.get(key)
         if view is None:
-            return
+            return None
         self.stack.setCurrentWidget(view)
+        self.live.want_overview(key == "overview")
+        if key == "runs":
+            self.live.mark_failures_seen()
         view.refresh()
+        return view
+
+    def current_key(self) -> str:
+        """The key of the view shown."""
+        return self._current_key
 
     def _on_start_failed(self, message: str) -> None:
-        self.status.setText(f"Core failed to start: {message}")
-        self.starting.setText(f"FlowDesk could not start:\n{message}")
+        self.status.set_failed(message)
+        self.starting.setText(_tr("FlowDesk could not start:") + f"\n{message}")
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "Open workspace folder", "Ctrl+O", self.open_workspace_folder)
-        self._action(file_menu, "Reload workspace", "F5",
+        file_menu = self.menuBar().addMenu(_tr("&File"))
+        self._action(file_menu, _tr("Open workspace folder"), "Ctrl+O", self.open_workspace_folder)
+        self._action(file_menu, _tr("Reload workspace"), "F5",
                      lambda: self.bridge.running and self.bridge.submit(lambda rt: rt.reload()))
-        self._action(file_menu, "Settings…", QKeySequence.StandardKey.Preferences, self.open_settings)
+        self._action(file_menu, _tr("Settings…"), QKeySequence.StandardKey.Preferences, self.open_settings)
         file_menu.addSeparator()
-        self._action(file_menu, "Quit", QKeySequence.StandardKey.Quit, self.quit_requested.emit)
-        view_menu = self.menuBar().addMenu("&View")
-        for n, (key, title, _, _) in enumerate(VIEWS, start=1):
-            self._action(view_menu, title, f"Ctrl+{n}", lambda _=False, k=key: self.show_view(k))
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "API documentation (OpenAPI)", None, self.open_api_docs)
-        self._action(help_menu, "About FlowDesk", None, self.about)
+        self._action(file_menu, _tr("Quit"), QKeySequence.StandardKey.Quit, self.quit_requested.emit)
+        view_menu = self.menuBar().addMenu(_tr("&View"))
+        for n, (key, title, *_) in enumerate(VIEWS, start=1):
+            self._action(view_menu, _tr(title), f"Ctrl+{n}", lambda _=False, k=key: self.show_view(k))
+        help_menu = self.menuBar().addMenu(_tr("&Help"))
+        self._action(help_menu, _tr("API documentation (OpenAPI)"), None, self.open_api_docs)
+        self._action(help_menu, _tr("About FlowDesk"), None, self.about)
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:  # noqa: ANN001 - Qt types
         action = QAction(text, self)
@@ -148,20 +173,27 @@ class MainWindow(QMainWindow):
         self._update_status(url)
 
     def _update_status(self, url: str | None = None) -> None:
-        url = url or self.bridge.url or ""
-        scheduler = self.bridge.runtime.scheduler
-        sched = "paused" if scheduler and scheduler.paused else "on"
-        jobs = scheduler.job_count if scheduler else 0
-        self.status.setText(f"Listening on {url}  ·  scheduler {sched} ({jobs} jobs)  ·  {self._running} running")
+        self.status.set_url(url or self.bridge.url or "")
+        scheduler = self.bridge.runtime.scheduler if self.bridge.running else None
+        self.status.set_scheduler(scheduler is not None, bool(scheduler and scheduler.paused),
+                                  scheduler.job_count if scheduler else 0)
+        self.status.set_activity(self.live.activity.running, self.live.activity.queued)
 
     def _on_run_event(self, event: object) -> None:
-        kind = getattr(event, "kind", "")
-        if kind == "started":
-            self._running += 1
-        elif kind == "finished":
-            self._running = max(0, self._running - 1)
-        if kind in ("started", "finished") and self.bridge.running:
-            self._update_status()
+        if getattr(event, "kind", "") == "finished" and self.bridge.running:
+            self._update_status()  # the scheduler's state and jobs may have changed with a reload or a pause
+
+    def _on_activity(self, activity: object) -> None:
+        self.status.set_activity(activity.running, activity.queued)  # type: ignore[attr-defined]
+        unseen = activity.failures_unseen  # type: ignore[attr-defined]
+        if self._current_key == "runs" and unseen and self.isVisible() and self.isActiveWindow():
+            self.live.mark_failures_seen()  # failures appearing under the user's eyes are seen
+            return
+        self.rail.set_badge("runs", unseen, _tr("%n failed run(s) since you last looked").replace("%n", str(unseen)))
+
+    def _on_credentials(self, issues: object) -> None:
+        count = len(issues)  # type: ignore[arg-type]
+        self.rail.set_badge("tools", count, _tr("%n credential(s) need attention").replace("%n", str(count)))
 
     def open_workspace_folder(self) -> None:
         """Show the workspace in the file manager."""
@@ -173,10 +205,11 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl(self.bridge.url + "/api/openapi.json"))
 
     def open_settings(self) -> None:
-        """The settings dialog."""
+        """The settings dialog (window-modal: the event loop keeps turning)."""
         from flowdesk.gui.settings_dialog import SettingsDialog
 
-        SettingsDialog(self.bridge, self).exec()
+        self.settings_dialog = SettingsDialog(self.bridge, self)
+        self.settings_dialog.open()
 
     def about(self) -> None:
         """Version and where things are."""

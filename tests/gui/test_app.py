@@ -112,8 +112,8 @@ def test_the_window_paints_before_the_core_starts_then_builds_its_views(qtbot, g
     with qtbot.waitSignal(b.started, timeout=30000):
         b.start()
     try:
-        qtbot.waitUntil(lambda: len(window.views) == 6, timeout=10000)
-        assert window.stack.currentWidget() is window.views["workflows"]
+        qtbot.waitUntil(lambda: len(window.views) == 7, timeout=10000)
+        assert window.stack.currentWidget() is window.views["overview"]  # the home view
     finally:
         b.stop()
 

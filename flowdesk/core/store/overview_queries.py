@@ -22,6 +22,18 @@ _TIMED = ", ".join(f"'{s}'" for s in TIMED_STATUSES)
 _FAILED = ", ".join(f"'{s}'" for s in FAILED_STATUSES)
 
 
+def _sql(store: RunStore, text: str) -> str:
+    """The statement in the store's database spelling (written once, in SQLite's, like the store's own)."""
+    spell = getattr(store, "sql", None)
+    return spell(text) if spell is not None else text
+
+
+def _unindexed(store: RunStore, column: str) -> str:
+    """``+column`` on SQLite: the unary plus keeps the planner off that column's index."""
+    dialect = getattr(store, "dialect", None)
+    return column if dialect is not None and dialect.name != "sqlite" else f"+{column}"
+
+
 @dataclass
 class PeriodSummary:
     """Runs queued in a period: how many, how many failed (error or timeout), success rate, median duration.
@@ -81,9 +93,9 @@ def runs_per_day(store: RunStore, days: Sequence[tuple[date, datetime, datetime]
     params: list[int] = []
     for n, (_day, start, end) in enumerate(days):
         params += [n, to_micros(start), to_micros(end)]
-    rows = store.db.execute_sql(
+    rows = store.db.execute_sql(_sql(store,
         f"WITH day(n, lo, hi) AS (VALUES {values}) SELECT day.n, run.status, COUNT(*) FROM day"
-        " JOIN run ON run.queued_at >= day.lo AND run.queued_at < day.hi GROUP BY day.n, run.status",
+        " JOIN run ON run.queued_at >= day.lo AND run.queued_at < day.hi GROUP BY day.n, run.status"),
         params).fetchall()
     result: list[dict[str, int]] = [{} for _ in days]
     for n, status, count in rows:
@@ -96,9 +108,9 @@ def _median(store: RunStore, lo: int, hi: int, timed: int) -> float | None:
         return None
     # The middle one (odd count) or the mean of the middle two: one sorted read of the period's durations.
     # "+status" keeps SQLite on the queued_at range: the status index would visit every success ever.
-    rows = store.db.execute_sql(
-        f"SELECT duration FROM run WHERE queued_at >= ? AND queued_at < ? AND +status IN ({_TIMED})"
-        " AND duration IS NOT NULL ORDER BY duration LIMIT ? OFFSET ?",
+    rows = store.db.execute_sql(_sql(store,
+        f"SELECT duration FROM run WHERE queued_at >= ? AND queued_at < ? AND {_unindexed(store, 'status')}"
+        f" IN ({_TIMED}) AND duration IS NOT NULL ORDER BY duration LIMIT ? OFFSET ?"),
         (lo, hi, 2 - timed % 2, (timed - 1) // 2)).fetchall()
     values = [row[0] for row in rows]
     return sum(values) / len(values) if values else None
@@ -109,9 +121,9 @@ def period_summary(store: RunStore, since: datetime, until: datetime | None = No
     lo = to_micros(since)
     hi = to_micros(until) if until is not None else 2**62
     with store.db.atomic("DEFERRED"):  # one snapshot for both reads
-        rows = store.db.execute_sql(
+        rows = store.db.execute_sql(_sql(store,
             "SELECT status, COUNT(*), COUNT(duration) FROM run WHERE queued_at >= ? AND queued_at < ?"
-            " GROUP BY status", (lo, hi)).fetchall()
+            " GROUP BY status"), (lo, hi)).fetchall()
         summary = PeriodSummary(by_status={status: count for status, count, _ in rows})
         timed = sum(with_duration for status, _, with_duration in rows if status in TIMED_STATUSES)
         summary.median_duration = _median(store, lo, hi, timed)
@@ -126,16 +138,16 @@ def period_summary(store: RunStore, since: datetime, until: datetime | None = No
 def failures_since(store: RunStore, since: datetime | None) -> int:
     """Runs that failed (error or timeout) and finished after ``since`` (all failures when None)."""
     lo = to_micros(since) if since is not None else -1
-    row = store.db.execute_sql(
-        f"SELECT COUNT(*) FROM run WHERE status IN ({_FAILED}) AND finished_at > ?", (lo,)).fetchone()
+    row = store.db.execute_sql(_sql(store,
+        f"SELECT COUNT(*) FROM run WHERE status IN ({_FAILED}) AND finished_at > ?"), (lo,)).fetchone()
     return int(row[0])
 
 
 def last_failures(store: RunStore, limit: int = 5) -> list[FailureRow]:
     """The latest failed runs (error or timeout), newest first, with the first line of their error or message."""
-    rows = store.db.execute_sql(
+    rows = store.db.execute_sql(_sql(store,
         f"SELECT id, workflow, status, queued_at, finished_at, error, message FROM run WHERE status IN ({_FAILED})"
-        " ORDER BY queued_at DESC LIMIT ?", (limit,)).fetchall()
+        " ORDER BY queued_at DESC LIMIT ?"), (limit,)).fetchall()
     out = []
     for run_id, workflow, status, queued, finished, error, message in rows:
         text = (error or message or "").strip()
@@ -147,7 +159,7 @@ def last_failures(store: RunStore, limit: int = 5) -> list[FailureRow]:
 def active_counts(store: RunStore) -> tuple[int, int]:
     """(running, queued) right now."""
     rows = dict(store.db.execute_sql(
-        "SELECT status, COUNT(*) FROM run WHERE status IN ('running', 'queued') GROUP BY status").fetchall())
+        _sql(store, "SELECT status, COUNT(*) FROM run WHERE status IN ('running', 'queued') GROUP BY status")).fetchall())
     return int(rows.get("running", 0)), int(rows.get("queued", 0))
 
 
@@ -156,8 +168,8 @@ def recent_runs(store: RunStore, workflows: Iterable[str], n: int = 20) -> dict[
     out: dict[str, list[RunBar]] = {}
     with store.db.atomic("DEFERRED"):
         for workflow in workflows:
-            rows = store.db.execute_sql(
+            rows = store.db.execute_sql(_sql(store,
                 "SELECT id, status, duration, queued_at FROM run WHERE workflow = ?"
-                " ORDER BY queued_at DESC, id DESC LIMIT ?", (workflow, n)).fetchall()
+                " ORDER BY queued_at DESC, id DESC LIMIT ?"), (workflow, n)).fetchall()
             out[workflow] = [RunBar(r[0], r[1], r[2], from_micros(r[3])) for r in reversed(rows)]  # type: ignore[arg-type]
     return out

@@ -56,7 +56,15 @@ def runs_by_id(store: RunStore, ids: Iterable[str]) -> dict[str, RunRecord]:
     out: dict[str, RunRecord] = {}
     for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
         chunk = wanted[start:start + 500]
-        rows = store.db.execute_sql(
-            f"SELECT {', '.join(COLUMNS)} FROM run WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        marks = ", ".join("?" * len(chunk))
+        text = f"SELECT {', '.join(COLUMNS)} FROM run WHERE id IN ({marks})"
+        spell = getattr(store, "sql", None)  # the store's database spelling (SQLite's when it has one)
+        rows = store.db.execute_sql(spell(text) if spell else text, chunk).fetchall()
         out.update((row[0], record_from_row(row)) for row in rows)
     return out
+
+
+def workflow_names(store: RunStore) -> list[str]:
+    """Every workflow that has runs (the runs filter offers deleted ones too): a walk of the workflow index."""
+    rows = store.db.execute_sql("SELECT DISTINCT workflow FROM run").fetchall()
+    return sorted(row[0] for row in rows)

@@ -65,6 +65,8 @@ QLabel[role="banner-error"] {{ background: {mix(p.danger, p.surface, 0.10)}; bor
 
 QFrame[card="true"] {{ background: {p.surface}; border: 1px solid {p.border}; border-radius: {RADIUS_LG}px; }}
 QFrame[card="true"] QLabel {{ background: transparent; }}
+QFrame[row="true"] {{ border-radius: {RADIUS_MD}px; background: transparent; }}
+QFrame[row="true"]:hover {{ background: {hover}; }}
 QFrame[divider="true"] {{ background: {p.border}; max-height: 1px; min-height: 1px; border: none; }}
 
 #ViewHeader {{ background: {p.window}; }}

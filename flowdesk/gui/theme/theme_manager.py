@@ -5,7 +5,7 @@ from __future__ import annotations
 from flowdesk.gui.qt import QApplication, QFont, QObject, QStyleFactory, Qt, Signal
 from flowdesk.gui.theme import theme_state
 from flowdesk.gui.theme.stylesheet import build_stylesheet, qpalette
-from flowdesk.gui.theme.tokens import FONT_BODY, PALETTES, Palette
+from flowdesk.gui.theme.tokens import PALETTES, Palette
 
 MODES = ("system", "light", "dark")
 # The UI font: the platform's own first, then good fallbacks; sizes come from the tokens.
@@ -62,9 +62,10 @@ class ThemeManager(QObject):
             style = QStyleFactory.create("Fusion")
             if style is not None:
                 self.app.setStyle(style)
+            # Families only: the size stays the platform's (code elsewhere scales pointSizeF, which a
+            # pixel-sized font would turn into -1).
             font = QFont(self.app.font())
             font.setFamilies(FONT_FAMILIES + [font.family()])
-            font.setPixelSize(FONT_BODY)
             self.app.setFont(font)
         self.app.setPalette(qpalette(palette))
         self.app.setStyleSheet(build_stylesheet(palette))

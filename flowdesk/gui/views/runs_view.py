@@ -1,33 +1,60 @@
-"""The Runs view: run history with filters and paging, the selected run's detail (live log), and re-runs."""
+"""The Runs view: the whole history, loaded lazily as you scroll, with filters, search, the selected run's detail
+(live log) and re-runs."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flowdesk.core.engine import RunEvent
 from flowdesk.core.input_validation import MASK
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.store import RunRecord
+from flowdesk.core.store.run_pages import workflow_names
 from flowdesk.gui.core_bridge import CoreBridge
-from flowdesk.gui.models.run_table_model import RUN_ID_ROLE, RunTableModel
+from flowdesk.gui.models import run_table_model
+from flowdesk.gui.models.run_table_model import MESSAGE, RUN_ID_ROLE, STATUS, RunTableModel
 from flowdesk.gui.qt import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QModelIndex,
-    QPushButton,
     QSplitter,
+    QStackedWidget,
     Qt,
     QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
 )
+from flowdesk.gui.theme.tokens import ROW_HEIGHT, SPACE_SM, SPACE_XL
+from flowdesk.gui.widgets.chips import ChipDelegate
+from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.run_detail import LiveLogs, RunDetail
 from flowdesk.gui.widgets.run_filters import RunFilterBar
 from flowdesk.gui.widgets.run_form import RunForm
 from flowdesk.gui.widgets.status_colors import error_color
+from flowdesk.gui.widgets.view_header import ViewHeader
 
-PAGE = 100
+PAGE = run_table_model.PAGE
+REFRESH_MS = 1000  # run events are folded into at most one refresh a second
+# Fixed widths of the short columns; Message takes the rest, so the table never scrolls sideways.
+COLUMN_WIDTHS = {0: 140, 1: 150, 2: 104, 3: 78, 4: 70}
+
+
+def fit_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
+    """Short columns at fixed widths, one column stretching, no horizontal scrolling; long text is elided."""
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(40)
+    for col, width in widths.items():
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(col, width)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setWordWrap(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
 
 
 class RunsView(QWidget):
@@ -41,95 +68,152 @@ class RunsView(QWidget):
         self.live = LiveLogs(bridge, self)
         self.run_form: RunForm | None = None
         self._select_next: str | None = None
-        self._refreshing = False
         self.total = 0
+        self.header = ViewHeader(self.tr("Runs"))
+        self.search = self.header.add_search(self.tr("Search messages and errors…"))
         self.filters = RunFilterBar()
-        refresh = QPushButton("Refresh")
-        refresh.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self.filters, 1)
-        top.addWidget(refresh)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
-        self.model = RunTableModel(self)
+        self.model = RunTableModel(self, bridge.submit, PAGE)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(STATUS, ChipDelegate(self.table))
+        fit_columns(self.table, COLUMN_WIDTHS, MESSAGE)
         self.count_label = QLabel()
-        self.more_button = QPushButton("Load more")
-        self.more_button.clicked.connect(self.load_more)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label)
-        bottom.addStretch(1)
-        bottom.addWidget(self.more_button)
+        self.count_label.setProperty("role", "muted")
+        self.empty = EmptyState("list-bullets", self.tr("No runs yet"), self.tr(
+            "Every run of every workflow shows up here: started by hand, on a schedule, by a webhook or the API."))
+        self.empty_action = self.empty.add_action(self.tr("Open the workflows"), self.open_workflows, "flow-arrow")
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(bottom)
+        left_layout.addWidget(self.list_stack, 1)
+        left_layout.addWidget(self.count_label)
         self.detail = RunDetail(bridge, live=self.live)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        body = QVBoxLayout()
+        body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(self.filters)
+        body.addWidget(self.message)
+        body.addWidget(self.splitter, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
-        # Bursts of run events (a schedule firing many runs) give one refresh.
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
+        # Bursts of run events (a schedule firing many runs) give one refresh a second at most.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(200)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_head)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.filters.changed.connect(self.refresh)
+        self.model.loaded.connect(self._on_loaded)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.detail.rerun_requested.connect(self.rerun)
         self.detail.rerun_edit_requested.connect(self.rerun_with_form)
-        self.live.finished.connect(lambda _run_id: self._refresh_timer.start())
+        self.live.finished.connect(lambda _run_id: self._soon())
         bridge.run_event.connect(self._on_run_event)
         bridge.stopped.connect(self._refresh_timer.stop)
 
     # -- listing -----------------------------------------------------------------------------
 
+    def query(self) -> dict[str, Any]:
+        """The filters and the search text, as list_runs() arguments."""
+        return {**self.filters.query(), "search": self.search.text().strip() or None}
+
     def refresh(self) -> None:
-        """Reload the runs shown (as many as are loaded, at least a page), keeping the selection."""
+        """Start the list again from the newest run (filters changed, or the view is shown)."""
         if not self.bridge.running:
             return  # the store is closed once the core stopped (a refresh timer may still fire)
-        store = self.bridge.runtime.store
-        self.filters.set_workflows([*dict(self.bridge.runtime.registry.workflows), *store.stats_by_workflow()])
-        query = self.filters.query()
-        selected = self._select_next or self.selected_run_id()
-        self._select_next = None
-        self._refreshing = True
-        try:
-            self.model.set_runs(store.list_runs(**query, limit=max(PAGE, len(self.model.runs))))
-            self.total = store.count_runs(**query)
-        finally:
-            self._refreshing = False
-        self._update_count()
-        row = self.model.row_of(selected) if selected else -1
-        if row >= 0:
-            self.table.setCurrentIndex(self.model.index(row, 0))
-        elif self.detail.run_id and self.detail.run_id != selected:
-            self.detail.clear()
+        self._refresh_timer.stop()
+        self.model.reset(self.query())
+        self._read_counts()
 
-    def load_more(self) -> None:
-        """Append the next page of older runs."""
-        query = self.filters.query()
-        self.model.append_runs(self.bridge.runtime.store.list_runs(**query, limit=PAGE, offset=len(self.model.runs)))
+    def refresh_head(self) -> None:
+        """New runs on top, running ones updated; the rows already loaded stay."""
+        if self.bridge.running:
+            self.model.refresh_head()
+            self._read_counts()
+
+    def _soon(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _read_counts(self) -> None:
+        query = self.query()
+        registry = list(dict(self.bridge.runtime.registry.workflows))
+
+        def read(rt: Any) -> tuple[int, list[str]]:
+            return rt.store.count_runs(**query), workflow_names(rt.store)
+
+        def shown(result: tuple[int, list[str]]) -> None:
+            self.total = result[0]
+            self.filters.set_workflows([*registry, *result[1]])
+            self._update_count()
+
+        self.bridge.submit(read, shown)
+
+    def _on_loaded(self) -> None:
         self._update_count()
+        selected = self._select_next
+        if selected is not None:
+            row = self.model.row_of(selected)
+            if row >= 0 or self.model.exhausted or not self.model.canFetchMore():
+                self._select_next = None
+                if row >= 0:
+                    self.table.setCurrentIndex(self.model.index(row, 0))
+                else:
+                    self.detail.show_run(selected)  # older than the loaded pages: its detail all the same
+        elif self.detail.run_id and self.model.row_of(self.detail.run_id) >= 0:
+            current = self.table.currentIndex()
+            if not current.isValid() or current.data(RUN_ID_ROLE) != self.detail.run_id:
+                self.table.setCurrentIndex(self.model.index(self.model.row_of(self.detail.run_id), 0))
 
     def _update_count(self) -> None:
         shown = len(self.model.runs)
-        self.count_label.setText(f"Showing {shown} of {self.total} runs" if self.total else "No runs match.")
-        self.more_button.setEnabled(shown < self.total)
+        total = max(self.total, shown)
+        filtered = any(v for k, v in self.query().items())
+        self.count_label.setText(self.tr("Showing %1 of %2 runs").replace("%1", f"{shown:,}").replace("%2", f"{total:,}")
+                                 if total else self.tr("No runs match.") if filtered else self.tr("No runs yet."))
+        empty = not shown and self.model.exhausted
+        self.list_stack.setCurrentWidget(self.empty if empty else self.table)
+        if empty:
+            self.empty.title.setText(self.tr("No run matches") if filtered else self.tr("No runs yet"))
+            self.empty_action.setText(self.tr("Clear the filters") if filtered else self.tr("Open the workflows"))
+
+    def clear_filters(self) -> None:
+        """Every run again."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.filters.set_filters()
+
+    def open_workflows(self) -> None:
+        """The empty state's action: clear the filters when some are set, else go to the Workflows view."""
+        if any(v for v in self.query().values()):
+            self.clear_filters()
+            return
+        window = self.window()
+        if hasattr(window, "show_view"):
+            window.show_view("workflows")
 
     def selected_run_id(self) -> str | None:
         """The run of the current row."""
@@ -137,27 +221,28 @@ class RunsView(QWidget):
         return index.data(RUN_ID_ROLE) if index.isValid() else None
 
     def select_run(self, run_id: str) -> None:
-        """Make a run current (its detail shows); it is selected after the next refresh if not listed yet."""
+        """Make a run current (its detail shows); it is selected once it is listed."""
         row = self.model.row_of(run_id)
         if row < 0:
             self._select_next = run_id
-            self.refresh()
+            self.refresh_head()
             return
         self.table.setCurrentIndex(self.model.index(row, 0))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._refreshing:
-            return  # a model reset passes through "no row"; the selection comes back right after
         run_id = current.data(RUN_ID_ROLE) if current.isValid() else None
-        if run_id != self.detail.run_id or run_id is None:
+        if run_id is not None and run_id != self.detail.run_id:
             self.detail.show_run(run_id)
 
     def _on_run_event(self, event: RunEvent) -> None:
-        if event.kind in ("queued", "started"):
-            self._refresh_timer.start()
+        if event.kind in ("queued", "started", "finished"):
+            self._soon()
 
     def show_workflow(self, slug: str) -> None:
         """The history of one workflow (other filters reset)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
         self.filters.set_filters(workflow=slug)
 
     # -- re-runs -----------------------------------------------------------------------------

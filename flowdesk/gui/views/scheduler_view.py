@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.scheduler import ScheduledJob
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.time_text import relative
 from flowdesk.gui.qt import (
     QAbstractItemView,
     QHBoxLayout,
@@ -47,21 +48,6 @@ def read_state(rt: Runtime) -> SchedulerState:
     if scheduler is None:
         return SchedulerState()
     return SchedulerState(True, scheduler.paused, scheduler.jobs(), dict(scheduler.errors))
-
-
-def relative(when: datetime, now: datetime | None = None) -> str:
-    """``in 3 h`` / ``5 min ago`` / ``in 2 days``."""
-    seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
-    ahead, span = seconds >= 0, abs(seconds)
-    if span < 60:
-        text = "less than a minute"
-    elif span < 3600:
-        text = f"{int(span // 60)} min"
-    elif span < 86400 * 2:
-        text = f"{int(span // 3600)} h"
-    else:
-        text = f"{int(span // 86400)} days"
-    return f"in {text}" if ahead else f"{text} ago"
 
 
 def format_when(when: datetime | None, tz_name: str) -> str:

@@ -1,4 +1,4 @@
-"""RunsView: runs appear by themselves, filters, paging, detail with output and log, live log, re-runs."""
+"""RunsView: runs appear by themselves, filters, lazy pages, detail with output and log, live log, re-runs, empty states."""
 
 from __future__ import annotations
 
@@ -36,8 +36,15 @@ def make_view(qtbot, bridge) -> RunsView:  # noqa: ANN001
     view = RunsView(bridge)
     qtbot.addWidget(view)
     view.show()
-    view.refresh()
+    with qtbot.waitSignal(view.model.loaded, timeout=10000):
+        view.refresh()
     return view
+
+
+def settle(qtbot, view: RunsView, change) -> None:  # noqa: ANN001
+    """Apply a filter change and wait for the first page it loads (reads happen on the core thread)."""
+    with qtbot.waitSignal(view.model.loaded, timeout=10000):
+        change()
 
 
 def listed(view: RunsView) -> list[str]:
@@ -47,6 +54,7 @@ def listed(view: RunsView) -> list[str]:
 def test_a_run_appears_and_its_detail_shows_output_and_log(qtbot, bridge) -> None:
     view = make_view(qtbot, bridge)
     assert listed(view) == [] and "No runs" in view.count_label.text()
+    assert view.list_stack.currentWidget() is view.empty and "No runs yet" in view.empty.text()
     record = run_now(qtbot, bridge, "input_showcase")
     qtbot.waitUntil(lambda: listed(view) == [record.id]
                     and view.model.runs[0].status == "success", timeout=5000)
@@ -71,31 +79,49 @@ def test_filters_and_newest_first(qtbot, bridge) -> None:
     assert listed(view) == [skipped.id, bad.id, ok.id]
     assert view.model.runs[1].status == "error"
     bar = view.filters
-    bar.set_filters(workflow="failing")
+    settle(qtbot, view, lambda: bar.set_filters(workflow="failing"))
     assert listed(view) == [bad.id]
-    bar.set_filters(status="skipped")
+    settle(qtbot, view, lambda: bar.set_filters(status="skipped"))
     assert listed(view) == [skipped.id]
-    bar.set_filters(trigger="api")
+    settle(qtbot, view, lambda: bar.set_filters(trigger="api"))
     assert listed(view) == [bad.id]
     today = date.today()
-    bar.set_filters(since=today + timedelta(days=1))
+    settle(qtbot, view, lambda: bar.set_filters(since=today + timedelta(days=1)))
     assert listed(view) == []
-    bar.set_filters(until=today - timedelta(days=1))
+    assert view.list_stack.currentWidget() is view.empty and "No run matches" in view.empty.text()
+    settle(qtbot, view, lambda: bar.set_filters(until=today - timedelta(days=1)))
     assert listed(view) == []
-    bar.set_filters(since=today, until=today)
+    settle(qtbot, view, lambda: bar.set_filters(since=today, until=today))
     assert len(listed(view)) == 3
-    view.show_workflow("next_dates")
+    settle(qtbot, view, lambda: view.show_workflow("next_dates"))
     assert listed(view) == [ok.id] and bar.query()["since"] is None
+    settle(qtbot, view, bar.set_filters)
+    settle(qtbot, view, lambda: view.search.setText("boom"))  # messages and errors
+    assert listed(view) == [bad.id]
+    settle(qtbot, view, lambda: bar.set_filters(workflow="next_dates"))
+    assert listed(view) == []
+    settle(qtbot, view, view.empty_action.click)  # "Clear the filters"
+    assert len(listed(view)) == 3 and view.search.text() == ""
 
 
-def test_paging_with_load_more(qtbot, bridge, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runs_view, "PAGE", 2)
-    ids = [run_now(qtbot, bridge, "next_dates").id for _ in range(3)]
+def test_the_model_fetches_pages_as_the_view_scrolls(qtbot, bridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.run_history import seed_history
+
+    ids = call_core(qtbot, bridge, lambda rt: seed_history(rt.store, ["next_dates", "input_showcase"], 95))
+    monkeypatch.setattr(runs_view, "PAGE", 20)
     view = make_view(qtbot, bridge)
-    assert listed(view) == ids[::-1][:2] and view.more_button.isEnabled()
-    assert view.count_label.text() == "Showing 2 of 3 runs"
-    view.more_button.click()
-    assert listed(view) == ids[::-1] and not view.more_button.isEnabled()
+    view.resize(1000, 500)  # about 13 rows visible: the first page fills the view, nothing more is read
+    qtbot.wait(200)
+    assert view.model.pages_fetched == 1 and len(listed(view)) == 20 and view.model.canFetchMore()
+    qtbot.waitUntil(lambda: view.count_label.text() == "Showing 20 of 95 runs", timeout=5000)
+    view.table.scrollToBottom()  # reaching the end of what is loaded asks for the next page
+    qtbot.waitUntil(lambda: len(listed(view)) == 40, timeout=5000)
+    assert view.model.pages_fetched == 2
+    while view.model.canFetchMore() or view.model.fetching:
+        view.table.scrollToBottom()
+        qtbot.wait(20)
+    assert listed(view) == ids[::-1] and view.model.pages_fetched == 5 and view.model.exhausted
+    assert view.count_label.text() == "Showing 95 of 95 runs"
 
 
 def test_live_log_streams_before_the_run_ends(qtbot, bridge) -> None:
