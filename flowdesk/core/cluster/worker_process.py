@@ -33,11 +33,10 @@ from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry
 from flowdesk.core.run_preparation import RunPreparer
-from flowdesk.core.store import RunStore
+from flowdesk.core.store import open_store
 from flowdesk.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
-DB_FILENAME = "flowdesk.sqlite3"
 
 
 @dataclass
@@ -69,7 +68,7 @@ class WorkerProcess:
         self.name = o.name or f"{socket.gethostname()}-{os.getpid()}"
         # Workers inherit it: tools that keep local state find the data dir, workspace envs are found.
         os.environ["FLOWDESK_DATA_DIR"] = str(o.data_dir)
-        self.store = RunStore(o.database_url or o.data_dir / DB_FILENAME)
+        self.store = open_store(o.database_url, o.data_dir)  # --database, $FLOWDESK_DATABASE_URL, else SQLite
         self.access = StoreAccess(self.store)
         self.access.ensure_tables()
         self.registry = Registry(o.workspace)

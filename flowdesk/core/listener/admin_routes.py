@@ -40,6 +40,8 @@ async def health(request: web.Request) -> web.Response:
         "scheduler": {"running": scheduler is not None and scheduler.running,
                       "paused": bool(scheduler and scheduler.paused),
                       "jobs": scheduler.job_count if scheduler else 0},
+        # Scale-out mode: broker and database reachability (probed every few seconds, read from memory).
+        **({"cluster": runtime.cluster.health()} if runtime.cluster is not None else {}),
     })
 
 
