@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 from datetime import datetime, timezone
 
-from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.cli.runtime_context import open_store_from, workspace_from
 from flowdesk.cli.table_output import print_json, print_table, short_time
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
 from flowdesk.core.instance_lock import InstanceLock
 from flowdesk.core.registry import Registry
-from flowdesk.core.runtime import DB_FILENAME
-from flowdesk.core.store import RunStore
 from flowdesk.core.store.records import iso
 from flowdesk.core.workspace import resolve_data_dir
 
@@ -28,7 +26,7 @@ def handle(args: argparse.Namespace) -> int:
     registry = Registry(workspace_from(args))
     registry.reload()
     data_dir = resolve_data_dir(args.data_dir)
-    store = RunStore(data_dir / DB_FILENAME)
+    store = open_store_from(args)
     holder = InstanceLock.for_data_dir(data_dir).holder()
     paused = bool(store.get_setting("scheduler_paused", False))
     now = datetime.now(timezone.utc)

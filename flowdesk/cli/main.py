@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "current folder if it has private/, else ~/FlowDesk)")
     common.add_argument("--data-dir", metavar="DIR", help="database, logs and API token (default: "
                         "$FLOWDESK_DATA_DIR, else the user data dir)")
+    common.add_argument("--database", metavar="URL", help="run history database: postgresql://user:pass@host/db "
+                        "(default: $FLOWDESK_DATABASE_URL, else the data dir's SQLite file)")
     common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from flowdesk.cli.runtime_context import open_store_from
 from flowdesk.cli.table_output import print_json, print_table, short_time
 from flowdesk.core.errors import NotFound
-from flowdesk.core.runtime import DB_FILENAME
-from flowdesk.core.store import STATUSES, TRIGGERS, RunStore
-from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.core.store import STATUSES, TRIGGERS
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def handle(args: argparse.Namespace) -> int:
     """Print runs as a table or JSON."""
-    store = RunStore(resolve_data_dir(args.data_dir) / DB_FILENAME)
+    store = open_store_from(args)
     try:
         if args.run_id:
             record = store.get(args.run_id, include_log=True)

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.cli.worker_command import add_cluster_options
 from flowdesk.core.instance_lock import AlreadyRunning
 from flowdesk.core.api_token import chosen_token
@@ -83,4 +83,5 @@ def handle(args: argparse.Namespace) -> int:
                              broker_url=args.broker or None)
     # With a broker, cluster workers run the runs: no warm engine workers here (imports are still probed).
     settings = RuntimeSettings(warm_workers=0, max_workers=2) if options.broker_url else None
-    return asyncio.run(serve(FlowDeskService(workspace_from(args), data_dir, options, settings)))
+    return asyncio.run(serve(FlowDeskService(workspace_from(args), data_dir, options, settings,
+                                             database=database_from(args))))

@@ -30,13 +30,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def disabled_tools(args: argparse.Namespace) -> set[str]:
     """Tools switched off in the app (kept in the data dir's database); none when there is no database yet."""
-    from flowdesk.core.runtime import DB_FILENAME
-    from flowdesk.core.store import RunStore
+    from flowdesk.cli.runtime_context import database_from, open_store_from
+    from flowdesk.core.store import DB_FILENAME
 
     path = resolve_data_dir(getattr(args, "data_dir", None)) / DB_FILENAME
-    if not path.is_file():
+    if database_from(args).url is None and not path.is_file():
         return set()
-    store = RunStore(path)
+    store = open_store_from(args)
     try:
         return set(store.get_setting("disabled_tools", []) or [])
     finally:

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from flowdesk.cli.runtime_context import workspace_from
+from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.workspace import resolve_data_dir
 
@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     logging.getLogger("flowdesk").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     settings = ClusterSettings(broker_url=args.broker)
     options = WorkerOptions(workspace=workspace_from(args), data_dir=resolve_data_dir(args.data_dir),
-                            settings=settings, database_url=getattr(args, "database", None),
+                            settings=settings, database_url=database_from(args).url,
                             concurrency=args.concurrency, name=args.name, grace=args.grace,
                             loglevel="DEBUG" if args.verbose else "WARNING")
     process = WorkerProcess(options)

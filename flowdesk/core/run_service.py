@@ -168,7 +168,9 @@ class RunService(RunPreparer):
             raise QueueFull(f"the run queue is full ({self.queue.total} runs waiting, limit {self.max_backlog})")
         checked_at, enough = self._disk_checked
         now = time.monotonic()
-        if now - checked_at > 1.0:  # statvfs is cheap, but not at thousands of requests a second
+        # statvfs is cheap, but not at thousands of requests a second; a PostgreSQL store (no path) fills
+        # its server's disk, not this machine's, and says so itself (StoreUnavailable).
+        if now - checked_at > 1.0 and self.store.path is not None:
             try:
                 enough = shutil.disk_usage(self.store.path.parent).free >= self.min_free_disk
             except OSError:

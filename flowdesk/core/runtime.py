@@ -19,14 +19,13 @@ from flowdesk.core.registry import Registry, ReloadReport
 from flowdesk.core.run_service import Dispatcher, RunService
 from flowdesk.core.scheduler import WorkflowScheduler
 from flowdesk.core.service_settings import RuntimeSettings
-from flowdesk.core.store import RunStore, apply_retention
+from flowdesk.core.store import DB_FILENAME, DatabaseChoice, RunStore, apply_retention, open_store
 from flowdesk.core.workspace_check import apply_probe
 from flowdesk.core.workspace_inspection import inspect_in_background
 from flowdesk.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-DB_FILENAME = "flowdesk.sqlite3"
 WORKERS_DIRNAME = "workers"  # each engine's live worker pids, for killing a crashed engine's leftovers
 
 
@@ -34,12 +33,14 @@ class Runtime:
     """Owns the core objects of one process; front ends (CLI, listener, GUI) only talk to it."""
 
     def __init__(self, workspace: Workspace, data_dir: Path, settings: RuntimeSettings | None = None, *,
-                 dispatcher: Callable[[RunService], Dispatcher] | None = None) -> None:
+                 dispatcher: Callable[[RunService], Dispatcher] | None = None,
+                 database: DatabaseChoice | str | RunStore | None = None) -> None:
         self.workspace = workspace
         self.data_dir = data_dir
         self.settings = settings or RuntimeSettings()
         self.registry = Registry(workspace)
-        self.store = RunStore(data_dir / DB_FILENAME)
+        # The run database: a store given, a URL, or None for --database / FLOWDESK_DATABASE_URL / SQLite.
+        self.store = database if isinstance(database, RunStore) else open_store(database, data_dir)
         self.resolver = ProfileResolver(workspace.env_file)
         self._subscribers: list[Callable[[RunEvent], None]] = []
         self._reload_subscribers: list[Callable[[ReloadReport], None]] = []

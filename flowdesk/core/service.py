@@ -10,6 +10,7 @@ from typing import Any
 
 from flowdesk.core.api_token import load_or_create_token, token_path
 from flowdesk.core.instance_lock import InstanceLock
+from flowdesk.core.store import DatabaseChoice
 from flowdesk.core.listener.server import ListenerServer, build_app
 from flowdesk.core.private_files import tighten_data_dir
 from flowdesk.core.runtime import Runtime
@@ -25,13 +26,14 @@ class FlowDeskService:
     """Holds the data-dir lock, the runtime with its scheduler, the listener and the file watcher."""
 
     def __init__(self, workspace: Workspace, data_dir: Path, options: ServiceOptions | None = None,
-                 settings: RuntimeSettings | None = None) -> None:
+                 settings: RuntimeSettings | None = None, *, database: DatabaseChoice | str | None = None) -> None:
         self.options = options or ServiceOptions()
         self.data_dir = data_dir
         self.lock = InstanceLock.for_data_dir(data_dir)
         self.cluster = _cluster_for(self.options)  # scale-out mode (--broker): runs go to cluster workers
         self.runtime = Runtime(workspace, data_dir, settings,
-                               dispatcher=self.cluster.dispatcher() if self.cluster is not None else None)
+                               dispatcher=self.cluster.dispatcher() if self.cluster is not None else None,
+                               database=database)  # None: FLOWDESK_DATABASE_URL, else the data dir's SQLite
         self.runtime.cluster = self.cluster
         self.api_token = ""
         self.listener: ListenerServer | None = None

@@ -17,6 +17,7 @@ from flowdesk.core.errors import (
     InputValidationError,
     NotFound,
     QueueFull,
+    StoreUnavailable,
     TriggerNotAllowed,
     WorkflowBroken,
     WorkflowInactive,
@@ -35,6 +36,7 @@ STATUS_OF: list[tuple[type[Exception], int]] = [
     (WorkflowBroken, 409),
     (ConfigErrors, 422),
     (ConfigError, 422),
+    (StoreUnavailable, 503),  # the run database is down (PostgreSQL): retry shortly, before QueueFull's 429
     (QueueFull, 429),
     (JsonLimitError, 400),
 ]

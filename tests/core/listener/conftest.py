@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -60,6 +61,13 @@ class Api:
         if auth:
             headers.setdefault("Authorization", f"Bearer {TOKEN}")
         return self.session.request(method, self.base + path, headers=headers, timeout=30, allow_redirects=False, **kw)
+
+
+@pytest.fixture(autouse=True)
+def store_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FLOWDESK_TEST_DATABASE=postgresql runs this whole suite on PostgreSQL: a fresh database per test."""
+    if os.environ.get("FLOWDESK_TEST_DATABASE") == "postgresql":
+        monkeypatch.setenv("FLOWDESK_DATABASE_URL", request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture()

@@ -1,0 +1,66 @@
+"""The run database on PostgreSQL goes down: new work gets 503 with Retry-After, and serve recovers by itself."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flowdesk.core.service_settings import RuntimeSettings
+from tests.core.listener.conftest import TOKEN, Api, ServiceThread
+from tests.pg_server import EmbeddedPostgres
+
+
+@pytest.fixture()
+def on_own_server(own_pg_server: EmbeddedPostgres, listener_ws: Path, data_dir: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Api, EmbeddedPostgres]]:
+    monkeypatch.setenv("FLOWDESK_DATABASE_URL", own_pg_server.create_database("flowdesk"))
+    monkeypatch.setenv("FLOWDESK_API_TOKEN", TOKEN)
+    svc = ServiceThread(listener_ws, data_dir, RuntimeSettings(max_workers=2, warm_workers=1),
+                        watch=False, scheduler=False).start()
+    try:
+        yield Api(svc.url), own_pg_server
+    finally:
+        if not own_pg_server.running:
+            own_pg_server.start()
+        svc.stop()
+
+
+def finished(api: Api, run_id: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = api("GET", f"/api/runs/{run_id}")
+        if answer.status_code == 200 and answer.json()["status"] not in ("queued", "running"):
+            return answer.json()
+        time.sleep(0.05)
+    raise AssertionError(f"run {run_id} did not finish")
+
+
+def test_a_webhook_gets_503_while_postgresql_is_down_and_202_once_it_is_back(
+        on_own_server: tuple[Api, EmbeddedPostgres]) -> None:
+    api, server = on_own_server
+    before = api("POST", "/api/webhooks/hook_public", auth=False, json={"n": 1})
+    assert before.status_code == 202 and finished(api, before.json()["run_id"])["status"] == "success"
+
+    server.stop()
+    refused = api("POST", "/api/webhooks/hook_public", auth=False, json={"n": 2})
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+    assert "database is unavailable" in refused.json()["error"]
+    read = api("GET", f"/api/runs/{before.json()['run_id']}")
+    assert read.status_code == 503 and read.headers["Retry-After"] == "1"
+    assert api("GET", "/health", auth=False).status_code == 200  # the listener itself stays up
+
+    server.start()
+    after = api("POST", "/api/webhooks/hook_public", auth=False, json={"n": 3})
+    assert after.status_code == 202, after.text  # the first request after the restart, no retry needed
+    assert finished(api, after.json()["run_id"])["status"] == "success"
+    runs = api("GET", "/api/runs?workflow=hook_public").json()
+    assert sorted(r["id"] for r in runs) == sorted([before.json()["run_id"], after.json()["run_id"]])  # no third
+
+
+def test_the_suite_switch_puts_the_service_on_postgresql(service: ServiceThread) -> None:
+    dialect = service.service.runtime.store.dialect.name
+    assert dialect == ("postgresql" if os.environ.get("FLOWDESK_TEST_DATABASE") == "postgresql" else "sqlite")
