@@ -1,4 +1,4 @@
-"""FairRunQueue over a real store: windows that spill and refill in order, workflows in turn, priorities."""
+"""FairRunQueue over a real store (SQLite, then PostgreSQL): windows that spill and refill in order, fair turns."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from flowdesk.core.store.run_queue_tables import QueuedRun
 
 
 @pytest.fixture()
-def store(tmp_path: Path):
-    s = RunStore(tmp_path / "runs.sqlite3")
+def store(store_location: str | Path):
+    s = RunStore(store_location)
     yield s
     s.close()
 

@@ -1,8 +1,12 @@
-"""The store is the queue: committed before accepted, kept across stops, retried, deduplicated, fair, bounded."""
+"""The store is the queue: committed before accepted, kept across stops, retried, deduplicated, fair, bounded.
+
+Every test runs twice: on the data dir's SQLite file, then on a fresh PostgreSQL database.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import sys
@@ -18,12 +22,23 @@ from flowdesk.core.errors import QueueFull
 from flowdesk.core.run_service import RunRequest
 from flowdesk.core.runtime import DB_FILENAME, Runtime
 from flowdesk.core.service_settings import RuntimeSettings
-from flowdesk.core.store import RunRecord, new_run_id
+from flowdesk.core.store import ENV_VAR, RunRecord, new_run_id, open_store
 from flowdesk.core.store.models import to_micros
 from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import QueuedRun
 from flowdesk.core.workspace import Workspace
 from tests.conftest import FIXTURES, copy_workspace
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """The run database of the test's runtimes: the data dir's SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        monkeypatch.delenv(ENV_VAR, raising=False)
+        return None
+    url = str(request.getfixturevalue("pg_url"))
+    monkeypatch.setenv(ENV_VAR, url)
+    return url
 
 
 @pytest.fixture()
@@ -60,6 +75,12 @@ async def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
 
 def rows(data_dir: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     """Read the store through a separate connection, as another process would."""
+    url = os.environ.get(ENV_VAR)
+    if url:
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return [tuple(row) for row in conn.execute(sql.replace("?", "%s"), args).fetchall()]
     with sqlite3.connect(data_dir / DB_FILENAME) as db:
         return db.execute(sql, args).fetchall()
 
@@ -130,17 +151,15 @@ def dead_pid() -> int:
 
 def test_after_a_crash_never_started_runs_run_and_running_ones_are_interrupted_then_retried(
         ws: Path, data_dir: Path, tmp_path: Path) -> None:
-    from flowdesk.core.store import RunStore
-
     marker = tmp_path / "marker"
     marker.write_text("seen")  # so flaky's retry succeeds
     crashed = dead_pid()
-    with RunStore(data_dir / DB_FILENAME) as store:  # what a killed process leaves behind
+    with open_store(None, data_dir) as store:  # what a killed process leaves behind
         never_started = QueuedRun(new_run_id(), "quick", "webhook", {"n": 1}, {"n": 1})
         was_running = QueuedRun(new_run_id(), "flaky", "manual", {}, {"marker": str(marker)})
         store.enqueue([never_started, was_running])
-        store.db.execute_sql("UPDATE run SET owner_pid = ?", (crashed,))
-        store.db.execute_sql("UPDATE run SET status = 'running', started_at = queued_at WHERE id = ?",
+        store.db.execute_sql(store.sql("UPDATE run SET owner_pid = ?"), (crashed,))
+        store.db.execute_sql(store.sql("UPDATE run SET status = 'running', started_at = queued_at WHERE id = ?"),
                              (was_running.run_id,))
 
     async def body(rt: Runtime) -> list[RunRecord]:
@@ -160,7 +179,7 @@ def test_an_idempotency_key_returns_the_first_run_for_24_hours(ws: Path, data_di
         b, again = submit(rt, "quick", {"n": 2}, idempotency_key="delivery-1")
         assert (await again).id == a and (await done).status == "success"
         other, _ = submit(rt, "slow", {"seconds": 0}, idempotency_key="delivery-1")  # keys are per workflow
-        rt.store.db.execute_sql("UPDATE idempotency_key SET created_at = ?",
+        rt.store.db.execute_sql(rt.store.sql("UPDATE idempotency_key SET created_at = ?"),
                                 (to_micros(utc_now() - timedelta(hours=25)),))
         late, _ = submit(rt, "quick", {"n": 3}, idempotency_key="delivery-1")
         return a, b, other, late
@@ -170,7 +189,8 @@ def test_an_idempotency_key_returns_the_first_run_for_24_hours(ws: Path, data_di
     assert rows(data_dir, "SELECT COUNT(*) FROM run WHERE workflow = 'quick'") == [(2,)]
 
 
-def test_a_backlog_past_the_limit_or_a_full_disk_is_refused_and_leaves_no_record(ws: Path, data_dir: Path) -> None:
+def test_a_backlog_past_the_limit_or_a_full_disk_is_refused_and_leaves_no_record(ws: Path, data_dir: Path,
+                                                                                 database: str | None) -> None:
     async def body(rt: Runtime) -> None:
         rt.runs.stop()  # keep everything queued
         submit(rt, "quick")
@@ -180,11 +200,14 @@ def test_a_backlog_past_the_limit_or_a_full_disk_is_refused_and_leaves_no_record
         rt.runs.max_backlog = 10
         rt.runs.min_free_disk = 1 << 62
         rt.runs._disk_checked = (0.0, True)
+        if rt.store.path is None:  # PostgreSQL: the database fills its server's disk, not this machine's
+            submit(rt, "quick")
+            return
         with pytest.raises(QueueFull, match="MiB free"):
             submit(rt, "quick")
 
     with_runtime(ws, data_dir, body, max_backlog=2)
-    assert rows(data_dir, "SELECT COUNT(*) FROM run") == [(2,)]
+    assert rows(data_dir, "SELECT COUNT(*) FROM run") == [(2 if database is None else 3,)]
 
 
 def test_a_webhook_flood_never_takes_the_reserved_worker(ws: Path, data_dir: Path) -> None:
