@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from flowdesk.core.errors import FlowDeskError
-from flowdesk.core.workspace import Workspace
+from flowdesk.core.workspace import Workspace, bundled_examples_dir
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -163,3 +164,16 @@ def new_interface(ws: Workspace, name: str) -> Path:
 
 
 CREATORS = {"workflow": new_workflow, "tool": new_tool, "interface": new_interface}
+
+
+def add_example_workflows(ws: Workspace) -> list[str]:
+    """Copy the example workflows shipped with FlowDesk that the workspace lacks; returns their slugs."""
+    source = bundled_examples_dir() / "private" / "workflows"
+    added = []
+    ws.workflows_dir.mkdir(parents=True, exist_ok=True)
+    for folder in sorted(p for p in source.iterdir() if (p / "config.json").is_file()) if source.is_dir() else []:
+        target = ws.workflows_dir / folder.name
+        if not target.exists():
+            shutil.copytree(folder, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "reports"))
+            added.append(folder.name)
+    return added

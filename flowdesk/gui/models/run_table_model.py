@@ -7,6 +7,7 @@ and updates rows whose run was still going, so a live list never re-reads what i
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flowdesk.core.store import RunRecord
@@ -15,7 +16,6 @@ from flowdesk.gui.models.list_table_model import ListTableModel
 from flowdesk.gui.qt import QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.time_text import exact, short_duration
 from flowdesk.gui.widgets.chips import CHIPS_ROLE, status_chip
-from flowdesk.gui.widgets.run_detail import local_time
 from flowdesk.gui.widgets.status_colors import status_color
 
 COLUMNS = ("Queued", "Workflow", "Status", "Trigger", "Duration", "Message")
@@ -151,7 +151,7 @@ class RunTableModel(ListTableModel):
         run, col = self.runs[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return {
-                QUEUED: local_time(run.queued_at), WORKFLOW: run.workflow, STATUS: run.status, TRIGGER: run.trigger,
+                QUEUED: list_time(run.queued_at), WORKFLOW: run.workflow, STATUS: run.status, TRIGGER: run.trigger,
                 DURATION: short_duration(run.duration) if run.duration is not None else "",
                 MESSAGE: _first_line(run.message or run.error or ""),
             }[col]
@@ -169,6 +169,11 @@ class RunTableModel(ListTableModel):
             if col == WORKFLOW:
                 return run.workflow
         return None
+
+
+def list_time(moment: datetime) -> str:
+    """``06 Dec 03:05:12`` in the machine's zone (the year is in the tooltip)."""
+    return moment.astimezone().strftime("%d %b %H:%M:%S")
 
 
 def _first_line(text: str) -> str:

@@ -1,4 +1,5 @@
-"""The workflows table: one row per registry entry (broken ones too) with schedule, next and last run, active."""
+"""The workflows table: one row per registry entry (broken ones too) with triggers, schedule and next run, the last
+runs as a sparkline, and the active switch. Rows are built on the core thread (``build_rows``)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,27 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
+from flowdesk.core.store.overview_queries import RunBar, recent_runs
 from flowdesk.gui.models.list_table_model import ListTableModel
-from flowdesk.gui.qt import QModelIndex, QObject, Qt, Signal
-from flowdesk.gui.widgets.status_colors import error_background, status_color
+from flowdesk.gui.qt import QCoreApplication, QModelIndex, QObject, Qt, Signal
+from flowdesk.gui.theme.status_look import TRIGGER_ICONS
+from flowdesk.gui.time_text import exact, relative
+from flowdesk.gui.widgets.chips import CHIPS_ROLE, Chip
+from flowdesk.gui.widgets.run_sparkline import BARS_ROLE
+from flowdesk.gui.widgets.status_colors import status_color
 
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
 
-COLUMNS = ("Name", "Category", "Triggers", "Schedule", "Next run", "Last run", "Active")
+COLUMNS = ("Name", "Category", "Triggers", "Schedule", "Next run", "Last runs", "On")
 NAME, CATEGORY, TRIGGERS, SCHEDULE, NEXT_RUN, LAST_RUN, ACTIVE = range(len(COLUMNS))
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 3  # the second line under the name (the error when broken)
+SUBTEXT_ROLE = Qt.ItemDataRole.UserRole + 4  # the second line of the schedule cell: the next fire, relative
+BROKEN_ROLE = Qt.ItemDataRole.UserRole + 5
+SPARK_RUNS = 20
 
 
 @dataclass
@@ -38,6 +48,8 @@ class WorkflowRow:
     last_status: str | None = None
     active: bool = False
     error: str | None = None
+    recent: list[RunBar] = field(default_factory=list)
+    zone: str | None = None
 
     @property
     def broken(self) -> bool:
@@ -83,9 +95,9 @@ def _next_run(runtime: Runtime, slug: str, row: WorkflowRow, tz_name: str | None
 
 
 def build_rows(runtime: Runtime) -> list[WorkflowRow]:
-    """Rows for every workflow of the registry snapshot, with last runs from the store (GUI-thread reads)."""
+    """Rows for every workflow of the registry snapshot with its last runs (call on the core thread)."""
     workflows = dict(runtime.registry.workflows)
-    stats = runtime.store.stats_by_workflow()
+    recent = recent_runs(runtime.store, list(workflows), SPARK_RUNS)
     now = datetime.now(timezone.utc)
     rows = []
     for slug, entry in sorted(workflows.items()):
@@ -98,12 +110,32 @@ def build_rows(runtime: Runtime) -> list[WorkflowRow]:
             row.schedule = config.schedule
             row.schedule_text = schedule_words(config.schedule) if config.schedule else ""
             row.active = config.active
+            row.zone = config.timezone
             _next_run(runtime, slug, row, config.timezone, now)
-        last = stats[slug].last_run if slug in stats else None
-        if last is not None:
-            row.last_time, row.last_status = last.queued_at, last.status
+        row.recent = recent.get(slug, [])
+        if row.recent:
+            row.last_time, row.last_status = row.recent[-1].queued_at, row.recent[-1].status
         rows.append(row)
     return rows
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WorkflowTable", text)
+
+
+def trigger_chips(row: WorkflowRow) -> list[Chip]:
+    """One small chip per trigger; a broken workflow gets a single warning chip instead."""
+    if row.broken:
+        return [Chip(_tr("broken"), "warning", "danger")]
+    return [Chip(t, TRIGGER_ICONS.get(t, "lightning")) for t in row.triggers]
+
+
+def next_words(row: WorkflowRow) -> str:
+    """The next fire, relative ("next in 12 min"), or why there is none."""
+    if row.next_run is None:
+        return row.next_text if row.schedule else ""
+    paused = row.next_text.endswith("(paused)")
+    return _tr("next %1").replace("%1", relative(row.next_run)) + (_tr(" (paused)") if paused else "")
 
 
 class WorkflowTableModel(ListTableModel):
@@ -151,19 +183,30 @@ class WorkflowTableModel(ListTableModel):
             return self._sort_key(row, col)
         if role == SEARCH_ROLE:
             return " ".join([row.slug, row.name, row.category, row.description, *row.triggers, row.error or ""])
+        if role == BROKEN_ROLE:
+            return row.broken
+        if role == DESCRIPTION_ROLE and col == NAME:
+            return (row.error or "").strip().splitlines()[-1] if row.broken else row.description
+        if role == SUBTEXT_ROLE and col == SCHEDULE:
+            return next_words(row)
+        if role == CHIPS_ROLE and col == TRIGGERS:
+            return trigger_chips(row)
+        if role == BARS_ROLE and col == LAST_RUN:
+            return row.recent
         if role == Qt.ItemDataRole.CheckStateRole and col == ACTIVE and not row.broken:
             return Qt.CheckState.Checked if row.active else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.BackgroundRole and row.broken:
-            return error_background()
         if role == Qt.ItemDataRole.ForegroundRole and col == LAST_RUN and row.last_status:
             return status_color(row.last_status)
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.broken:
-                return f"Cannot be loaded:\n{row.error}"
+                return _tr("Cannot be loaded:") + f"\n{row.error}"
             if col == SCHEDULE and row.schedule:
-                return f"cron: {row.schedule}"
+                when = f"\n{_tr('next')}: {exact(row.next_run, row.zone)}" if row.next_run else ""
+                return f"{row.schedule_text}\ncron: {row.schedule} ({row.zone or _tr('local time')}){when}"
             if col == NAME:
-                return row.description or row.slug
+                return "\n".join(x for x in (row.name, row.description, row.slug, row.category) if x)
+            if col == TRIGGERS:
+                return ", ".join(row.triggers)
         return None
 
     @staticmethod

@@ -38,7 +38,8 @@ from flowdesk.gui.widgets.view_header import ViewHeader
 PAGE = run_table_model.PAGE
 REFRESH_MS = 1000  # run events are folded into at most one refresh a second
 # Fixed widths of the short columns; Message takes the rest, so the table never scrolls sideways.
-COLUMN_WIDTHS = {0: 140, 1: 150, 2: 104, 3: 78, 4: 70}
+COLUMN_WIDTHS = {0: 132, 1: 150, 2: 108, 3: 78, 4: 70}
+DETAIL_WIDTH = 400
 
 
 def fit_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
@@ -102,9 +103,11 @@ class RunsView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([800, DETAIL_WIDTH])
+        self.detail.setMinimumWidth(300)
         body = QVBoxLayout()
         body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
         body.addWidget(self.filters)

@@ -1,29 +1,35 @@
-"""The Workflows view: a searchable, sortable table of workflows beside the selected one's details."""
+"""The Workflows view: a searchable, sortable table of workflows (name and description, trigger chips, schedule in
+words with the next fire, last runs as a sparkline, an on/off switch) beside the selected one's details."""
 
 from __future__ import annotations
 
 from flowdesk.core.engine import RunEvent
 from flowdesk.core.registry import ReloadReport
-from flowdesk.core.scaffold import new_workflow
+from flowdesk.core.scaffold import add_example_workflows, new_workflow
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.models.workflow_table_model import (
     ACTIVE,
+    BROKEN_ROLE,
+    CATEGORY,
+    DESCRIPTION_ROLE,
+    LAST_RUN,
     NAME,
+    NEXT_RUN,
+    SCHEDULE,
     SEARCH_ROLE,
     SLUG_ROLE,
     SORT_ROLE,
+    SUBTEXT_ROLE,
+    TRIGGERS,
+    WorkflowRow,
     WorkflowTableModel,
     build_rows,
 )
 from flowdesk.gui.qt import (
     QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QModelIndex,
-    QPushButton,
     QSortFilterProxyModel,
     QSplitter,
     QStackedWidget,
@@ -34,19 +40,30 @@ from flowdesk.gui.qt import (
     QWidget,
     Signal,
 )
+from flowdesk.gui.theme.tokens import ROW_HEIGHT_TWO_LINES, SPACE_SM, SPACE_XL
+from flowdesk.gui.views.runs_view import fit_columns
+from flowdesk.gui.widgets.cell_delegates import SwitchDelegate, TwoLineDelegate
+from flowdesk.gui.widgets.chips import ChipDelegate
 from flowdesk.gui.widgets.config_editor import ConfigEditor
+from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.run_form import RunForm
+from flowdesk.gui.widgets.run_sparkline import SparklineDelegate
 from flowdesk.gui.widgets.status_colors import error_color
+from flowdesk.gui.widgets.view_header import ViewHeader
 from flowdesk.gui.widgets.workflow_detail import WorkflowDetail
 
-EMPTY_TEXT = ("No workflows yet — create one with <code>flowdesk new workflow NAME</code> "
-              "or the <b>New workflow</b> button.")
+EMPTY_TEXT = ("A workflow is a folder with a <code>config.json</code> and a <code>main.py</code>. Create one here "
+              "or with <code>flowdesk new workflow NAME</code>, or start from the examples.")
+# Triggers, Schedule, Last runs and Active at fixed widths, Name stretching: no horizontal scrolling.
+COLUMN_WIDTHS = {TRIGGERS: 100, SCHEDULE: 190, LAST_RUN: 140, ACTIVE: 48}
+DETAIL_WIDTH = 340
 
 
 class WorkflowsView(QWidget):
     """Lists every workflow (broken ones in red with their error); runs, edits and switches them on and off."""
 
     title = "Workflows"
+    loaded_changed = Signal()
     open_tools_requested = Signal()
     history_requested = Signal(str)
 
@@ -55,14 +72,12 @@ class WorkflowsView(QWidget):
         self.bridge = bridge
         self.run_form: RunForm | None = None
         self.config_editor: ConfigEditor | None = None
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search workflows (name, category, description, trigger)…")
-        self.search.setClearButtonEnabled(True)
-        self.new_button = QPushButton("New workflow…")
+        self.loaded = False
+        self._select_after: str | None = None
+        self.header = ViewHeader(self.tr("Workflows"))
+        self.search = self.header.add_search(self.tr("Search name, category, description, trigger…"))
+        self.new_button = self.header.add_action(self.tr("New workflow…"), "plus", primary=True)
         self.new_button.clicked.connect(self.ask_new_workflow)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.new_button)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -80,29 +95,45 @@ class WorkflowsView(QWidget):
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(NAME, TwoLineDelegate(DESCRIPTION_ROLE, self.table, error_role=BROKEN_ROLE))
+        self.table.setItemDelegateForColumn(TRIGGERS, ChipDelegate(self.table))
+        self.table.setItemDelegateForColumn(SCHEDULE, TwoLineDelegate(SUBTEXT_ROLE, self.table, bold=False))
+        self.table.setItemDelegateForColumn(LAST_RUN, SparklineDelegate(self.table))
+        self.table.setItemDelegateForColumn(ACTIVE, SwitchDelegate(self.table))
+        self.table.setColumnHidden(CATEGORY, True)  # searchable, and in the name's tooltip
+        self.table.setColumnHidden(NEXT_RUN, True)  # shown under the schedule, relative
+        fit_columns(self.table, COLUMN_WIDTHS, NAME)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT_TWO_LINES)
         self.detail = WorkflowDetail(bridge)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        self.empty = QLabel(EMPTY_TEXT)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([800, DETAIL_WIDTH])
+        self.detail.setMinimumWidth(260)
+        self.splitter = splitter
+        self.empty = EmptyState("flow-arrow", self.tr("No workflows yet"), EMPTY_TEXT)
+        self.empty.add_action(self.tr("New workflow"), self.ask_new_workflow, "plus")
+        self.empty.add_action(self.tr("Open the examples"), self.add_examples, "book-open")
         self.pages = QStackedWidget()
         self.pages.addWidget(splitter)
         self.pages.addWidget(self.empty)
+        body = QVBoxLayout()
+        body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(self.message)
+        body.addWidget(self.pages, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.message)
-        layout.addWidget(self.pages, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
         # Many runs can finish together: one refresh per burst.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(250)
+        self._refresh_timer.setInterval(1000)  # at most one store read a second
         self._refresh_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
@@ -117,16 +148,27 @@ class WorkflowsView(QWidget):
 
     # -- data --------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Rebuild the rows from the registry and the store, keeping the selection."""
+    def refresh(self, select: str | None = None) -> None:
+        """Rebuild the rows on the core thread (registry, schedules, last runs); ``select`` a workflow once shown."""
         if not self.bridge.running:
             return  # the store is closed once the core stopped (a refresh timer may still fire)
-        selected = self.selected_slug()
-        self.model.set_rows(build_rows(self.bridge.runtime))
+        if select is not None:
+            self._select_after = select
+        self.bridge.submit(build_rows, self._on_rows)
+
+    def _on_rows(self, rows: list[WorkflowRow]) -> None:
+        selected = self._select_after or self.selected_slug()
+        self._select_after = None
+        self.model.set_rows(rows)
+        self.loaded = True
         self.pages.setCurrentIndex(1 if not self.model.rows else 0)
+        broken = sum(1 for r in rows if r.broken)
+        count = self.tr("%n workflow(s)").replace("%n", str(len(rows)))
+        self.header.set_subtitle(count + (self.tr(" · %n cannot be loaded").replace("%n", str(broken)) if broken else ""))
         if selected is None and self.model.rows:
             selected = self._slug_at(self.proxy.index(0, 0))
         self.select(selected)
+        self.loaded_changed.emit()
 
     def selected_slug(self) -> str | None:
         """The workflow of the current row."""
@@ -223,8 +265,7 @@ class WorkflowsView(QWidget):
         """Create a starter workflow on the core (``flowdesk new workflow``), reload, then select it."""
         def created(folder: object) -> None:
             self.show_message(f"Created {folder}: edit its main.py and config.json.")
-            self.refresh()
-            self.select(getattr(folder, "name", None))
+            self.refresh(select=getattr(folder, "name", None))
 
         def make(rt):  # noqa: ANN001, ANN202 - runs on the core
             folder = new_workflow(rt.workspace, name)
@@ -232,3 +273,17 @@ class WorkflowsView(QWidget):
             return folder
 
         self.bridge.submit(make, created, lambda exc: self.show_message(f"Could not create {name}: {exc}", True))
+
+    def add_examples(self) -> None:
+        """Copy the example workflows shipped with FlowDesk into the workspace, then show them."""
+        def add(rt):  # noqa: ANN001, ANN202 - runs on the core
+            added = add_example_workflows(rt.workspace)
+            rt.reload()
+            return added
+
+        def done(added: list[str]) -> None:
+            self.show_message(self.tr("Added the examples: %1").replace("%1", ", ".join(added)) if added
+                              else self.tr("The examples are already in this workspace."))
+            self.refresh(select=added[0] if added else None)
+
+        self.bridge.submit(add, done, lambda exc: self.show_message(f"Could not add the examples: {exc}", True))

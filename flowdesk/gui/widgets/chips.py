@@ -52,10 +52,14 @@ def chip_width(chip: Chip, metrics: QFontMetrics) -> int:
     return PAD * 2 + (ICON + GAP if chip.icon else 0) + metrics.horizontalAdvance(chip.text)
 
 
-def paint_chip(painter: QPainter, rect: QRect, chip: Chip, palette: Palette) -> int:
-    """Paint one chip at ``rect``'s left, vertically centred; returns its width."""
+def paint_chip(painter: QPainter, rect: QRect, chip: Chip, palette: Palette, compact: bool = False) -> int:
+    """Paint one chip at ``rect``'s left, vertically centred (``compact``: the icon alone); returns its width."""
     metrics = painter.fontMetrics()
-    width = min(chip_width(chip, metrics), rect.width())
+    if compact and chip.icon:
+        chip = Chip("", chip.icon, chip.token)
+        width = min(CHIP_HEIGHT + 6, rect.width())
+    else:
+        width = min(chip_width(chip, metrics), rect.width())
     box = QRectF(rect.left(), rect.center().y() - CHIP_HEIGHT / 2 + 1, width, CHIP_HEIGHT)
     colour = getattr(palette, chip.token, palette.text_muted)
     background = chip_background(palette, chip.token) if chip.token != "text_muted" else palette.surface_alt
@@ -136,10 +140,13 @@ class ChipDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(6, 0, -4, 0)
         x = rect.left()
         palette = theme_state.palette()
+        # Words when they all fit, else icons alone (the tooltip names them).
+        compact = sum(chip_width(c, painter.fontMetrics()) + GAP for c in chips) > rect.width() and len(chips) > 1
         for chip in chips:
             if x >= rect.right() - 10:
                 break
-            x += paint_chip(painter, QRect(x, rect.top(), rect.right() - x, rect.height()), chip, palette) + GAP
+            x += paint_chip(painter, QRect(x, rect.top(), rect.right() - x, rect.height()), chip, palette,
+                            compact) + GAP
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt override

@@ -7,7 +7,18 @@ import shutil
 
 from flowdesk.core.cron import CronSchedule
 from flowdesk.core.run_service import RunRequest
-from flowdesk.gui.models.workflow_table_model import ACTIVE, LAST_RUN, NAME, NEXT_RUN, SCHEDULE, SLUG_ROLE
+from flowdesk.gui.models.workflow_table_model import (
+    ACTIVE,
+    BROKEN_ROLE,
+    DESCRIPTION_ROLE,
+    LAST_RUN,
+    NAME,
+    NEXT_RUN,
+    SCHEDULE,
+    SLUG_ROLE,
+    TRIGGERS,
+)
+from flowdesk.gui.widgets.chips import CHIPS_ROLE
 from flowdesk.gui.qt import QPalette, Qt, QWidget
 from flowdesk.gui.views.workflows_view import WorkflowsView
 from flowdesk.gui.widgets.status_colors import status_color
@@ -18,7 +29,8 @@ def make_view(qtbot, bridge) -> WorkflowsView:  # noqa: ANN001
     view = WorkflowsView(bridge)
     qtbot.addWidget(view)
     view.show()
-    view.refresh()
+    with qtbot.waitSignal(view.loaded_changed, timeout=10000):  # rows are built on the core thread
+        view.refresh()
     return view
 
 
@@ -59,7 +71,7 @@ def test_search_and_sort(qtbot, bridge) -> None:
     assert shown_slugs(view)[0] in ("next_dates", "workspace_report", "newsletter_automation")
 
 
-def test_broken_workflow_is_red_with_its_error(qtbot, bridge) -> None:
+def test_broken_workflow_is_listed_with_a_warning_chip_and_its_error(qtbot, bridge) -> None:
     folder = bridge.runtime.workspace.workflows_dir / "broken_one"
     folder.mkdir()
     (folder / "config.json").write_text('{"name": "Broken", "triggers": ["never"]}')
@@ -69,7 +81,10 @@ def test_broken_workflow_is_red_with_its_error(qtbot, bridge) -> None:
     assert "broken_one" in shown_slugs(view)
     tooltip = cell(view, "broken_one", NAME, Qt.ItemDataRole.ToolTipRole)
     assert "triggers" in tooltip and "never" in tooltip
-    assert cell(view, "broken_one", NAME, Qt.ItemDataRole.BackgroundRole) is not None
+    chips = cell(view, "broken_one", TRIGGERS, CHIPS_ROLE)
+    assert [(c.text, c.icon, c.token) for c in chips] == [("broken", "warning", "danger")]
+    assert "never" in cell(view, "broken_one", NAME, DESCRIPTION_ROLE)  # the error, under the name
+    assert cell(view, "broken_one", NAME, BROKEN_ROLE) is True
     view.select("broken_one")
     assert view.detail.error.isVisible() and "never" in view.detail.error.text()
     assert not view.detail.buttons["run"].isEnabled()
@@ -114,6 +129,7 @@ def test_new_workflow_button_and_empty_state(qtbot, bridge) -> None:
     view = make_view(qtbot, bridge)
     assert view.pages.currentIndex() == 1
     assert "flowdesk new workflow NAME" in view.empty.text() and "New workflow" in view.empty.text()
+    assert "Open the examples" in view.empty.text()
     view.create_workflow("weekly_digest")
     qtbot.waitUntil(lambda: shown_slugs(view) == ["weekly_digest"], timeout=5000)
     assert view.pages.currentIndex() == 0
@@ -153,7 +169,8 @@ def test_history_button_switches_to_runs_view_filtered(qtbot, bridge) -> None:
 
     host = Host()
     qtbot.addWidget(host)
-    host.workflows.refresh()
+    with qtbot.waitSignal(host.workflows.loaded_changed, timeout=10000):
+        host.workflows.refresh()
     host.workflows.show_history("next_dates")
     assert host.shown == "runs" and host.runs.filters.query()["workflow"] == "next_dates"
 
