@@ -141,6 +141,16 @@ def test_record_skipped(store: RunStore) -> None:
     assert got.status == "skipped" and got.message == "tool 'gmail' is missing TOKEN" and got.duration == 0.0
 
 
+def test_nul_characters_in_text_are_kept_where_the_database_can(store: RunStore) -> None:
+    rid = new_run_id()
+    store.create(rid, "wf", "cli", {"k": "a\x00b"})
+    done = store.finish(rid, "error", T0, started_at=T0, message="m\x00", error="e\x00", log="l\x00og")
+    shown = "\x00" if store.dialect.name == "sqlite" else "\\0"  # PostgreSQL text cannot hold NUL
+    assert (done.message, done.error, done.log) == (f"m{shown}", f"e{shown}", f"l{shown}og")
+    got = store.get(rid, include_log=True)
+    assert got is not None and got.input == {"k": "a\x00b"} and got.log == f"l{shown}og"  # JSON escapes it
+
+
 def test_log_lives_in_its_own_table_and_goes_with_the_run(store: RunStore) -> None:
     rid = new_run_id()
     store.create(rid, "wf", "cli", {})
