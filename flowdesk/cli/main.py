@@ -31,6 +31,7 @@ def add_app_arguments(parser: argparse.ArgumentParser, *, documented: bool) -> N
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options plus one sub-parser per command."""
     from flowdesk.cli import (
+        cluster_command,
         deps_command,
         inspect_commands,
         jobs_command,
@@ -62,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,
-                   tools_command, oauth_command, deps_command, open_command, worker_command):
+                   tools_command, oauth_command, deps_command, open_command, worker_command,
+                   cluster_command):
         module.register(sub, common)
     parser.set_defaults(common=common)
     return parser

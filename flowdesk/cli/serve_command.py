@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help=f"default {DEFAULT_PORT}; 0 picks a free port")
     p.add_argument("--grace", type=float, default=10.0, help="seconds running runs get to finish on stop")
     p.add_argument("--no-watch", action="store_true", help="do not reload when files under private/ change")
-    add_cluster_options(p, common, broker_required=False)
+    add_cluster_options(p, broker_required=False)
     p.set_defaults(handler=handle)
 
 

@@ -15,23 +15,18 @@ from flowdesk.core.workspace import resolve_data_dir
 log = logging.getLogger("flowdesk.worker")
 
 
-def add_cluster_options(parser: argparse.ArgumentParser, common: argparse.ArgumentParser, *,
-                        broker_required: bool) -> None:
-    """``--broker`` (and ``--database`` when the common options do not have it yet)."""
+def add_cluster_options(parser: argparse.ArgumentParser, *, broker_required: bool) -> None:
+    """``--broker URL`` (``--database`` is a common option of every command)."""
     parser.add_argument("--broker", metavar="URL", default=os.environ.get("FLOWDESK_BROKER_URL"),
                         required=broker_required and not os.environ.get("FLOWDESK_BROKER_URL"),
                         help="Redis/Valkey URL of the cluster's broker, e.g. redis://host:6379/0 "
                              "(default: $FLOWDESK_BROKER_URL)")
-    if not any("--database" in action.option_strings for action in common._actions):
-        parser.add_argument("--database", metavar="URL", default=os.environ.get("FLOWDESK_DATABASE_URL"),
-                            help="postgresql://user:pass@host/db of the cluster's store (default: "
-                                 "$FLOWDESK_DATABASE_URL, else the data dir's SQLite file)")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``worker`` sub-command."""
     p = sub.add_parser("worker", parents=[common], help="run queued runs of a FlowDesk cluster on this machine")
-    add_cluster_options(p, common, broker_required=True)
+    add_cluster_options(p, broker_required=True)
     p.add_argument("--concurrency", type=int, default=int(os.environ.get("FLOWDESK_WORKER_CONCURRENCY", 4)),
                    help="runs at once on this worker (default 4)")
     p.add_argument("--name", default=os.environ.get("FLOWDESK_WORKER_NAME", ""),
@@ -45,11 +40,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _ready(process: Any) -> None:
     o = process.options
-    from flowdesk.core.cluster.serve_host import redact_url
+    from flowdesk.core.store.database_url import redact
 
-    database = redact_url(o.database_url) if o.database_url else f"SQLite in {o.data_dir}"
+    database = redact(o.database_url) if o.database_url else f"SQLite in {o.data_dir}"
     print(f"FlowDesk worker {process.name} ready: concurrency {o.concurrency}, broker "
-          f"{redact_url(o.settings.broker_url)}, database {database}, workspace {o.workspace.root}  |  Ctrl+C to stop",
+          f"{redact(o.settings.broker_url)}, database {database}, workspace {o.workspace.root}  |  Ctrl+C to stop",
           flush=True)
 
 

@@ -28,8 +28,9 @@ def ws(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def store(data_dir: Path) -> ClusterStore:
-    return ClusterStore(None, data_dir / "flowdesk.sqlite3")
+def store(pg_url: str, data_dir: Path) -> ClusterStore:
+    """The cluster's store: a fresh PostgreSQL database (serve and each worker have their own data dir)."""
+    return ClusterStore(pg_url, data_dir / "flowdesk.sqlite3")
 
 
 @pytest.fixture()
@@ -48,9 +49,7 @@ def test_a_webhook_runs_on_a_worker_and_its_record_and_waiters_get_the_outcome(
         ws: Path, data_dir: Path, tmp_path: Path, broker_url: str, store: ClusterStore, stoppers: list) -> None:
     serve = ClusterServe(ws, data_dir, broker_url, store)
     stoppers.append(serve)
-    worker = Worker(ws, tmp_path / "w1", broker_url, store, "w1") if store.url else \
-        Worker(ws, data_dir, broker_url, store, "w1")
-    stoppers.append(worker)
+    stoppers.append(Worker(ws, worker_dir(tmp_path, data_dir, store, "w1"), broker_url, store, "w1"))
     r = requests.post(f"{serve.url}/api/webhooks/hook", json={"n": 1}, timeout=10)
     assert r.status_code == 202
     run_id = r.json()["run_id"]

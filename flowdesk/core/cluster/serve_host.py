@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.cluster.broker_dispatcher import BrokerDispatcher
 from flowdesk.core.cluster.celery_app import make_celery_app
+from flowdesk.core.cluster.cluster_status import ClusterStatus, cluster_status
 from flowdesk.core.cluster.leadership import Leadership
 from flowdesk.core.cluster.publisher import BackgroundPublisher, PublishedMarks, RunPublisher
 from flowdesk.core.cluster.revision import RevisionCache
@@ -27,24 +28,13 @@ from flowdesk.core.cluster.store_access import StoreAccess
 from flowdesk.core.cluster.sweeper import Sweeper
 from flowdesk.core.cluster.worker_registry import LostRunReaper, WorkerRegistry
 from flowdesk.core.scheduler import WorkflowScheduler
+from flowdesk.core.store.database_url import redact
 
 if TYPE_CHECKING:
     from flowdesk.core.run_service import RunService
     from flowdesk.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-def redact_url(url: str) -> str:
-    """A URL without its password, for logs and /health."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def database_url_of(runtime: Runtime) -> str | None:
@@ -76,7 +66,7 @@ class ClusterServe:
         """``broker URL, database ...`` for the serve banner (no passwords)."""
         store = self.runtime.store if self.runtime is not None else None
         where = getattr(store, "location", None) or getattr(store, "path", "")
-        return f"broker {redact_url(self.settings.broker_url)}, database {redact_url(str(where))}"
+        return f"broker {redact(self.settings.broker_url)}, database {redact(str(where))}"
 
     def dispatcher(self) -> Callable[[RunService], BrokerDispatcher]:
         """The factory Runtime gives RunService in place of the local dispatcher."""
@@ -178,10 +168,17 @@ class ClusterServe:
             self._db_since = time.monotonic()
         self._health = {"broker": broker, "database": database}
 
+    def status(self) -> ClusterStatus:
+        """Workers, queue depth and runs by status, read now (blocking: the window calls it on its core thread)."""
+        assert self.runtime is not None
+        status = cluster_status(self.runtime.store, self.settings.broker_url, self.settings.worker_dead_after)
+        status.extra["scheduler_leader"] = bool(self.leadership and self.leadership.leading)
+        return status
+
     def health(self) -> dict[str, Any]:
         """For /health, from memory: broker and database reachability, leadership, relay state."""
         return {
-            "broker": {"url": redact_url(self.settings.broker_url), "reachable": self._health["broker"]},
+            "broker": {"url": redact(self.settings.broker_url), "reachable": self._health["broker"]},
             "database": {"reachable": self._health["database"]},
             "scheduler_leader": bool(self.leadership and self.leadership.leading),
             "relay_connected": bool(self.relay and self.relay.connected),
