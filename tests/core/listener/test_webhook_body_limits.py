@@ -99,9 +99,11 @@ def test_half_sent_bodies_to_token_webhooks_are_refused_on_headers(service: Serv
         # Every one is refused while its body is still half on the way; nothing waits for the rest.
         assert all(conn.json() == (401, REFUSED) for conn in conns)
         grown = settled_rss() - baseline
-        # Holding the half bodies would take 200 x 0.5 MiB = 100 MiB; the bound leaves room for this
-        # test process's own noise (it measured 20-42 MiB on a loaded 2-core box).
-        assert grown < 60 * MIB, f"RSS grew {grown / MIB:.0f} MiB for 200 refused half-sent bodies"
+        # The answers above, given while every body is still half on the way, are the regression test
+        # (the old code never answered). RSS is a coarse second check: holding the half bodies plus
+        # aiohttp's read buffers would pass 100 MiB, and this process's own noise under parallel
+        # load reached 67 MiB, so the bound sits between.
+        assert grown < 90 * MIB, f"RSS grew {grown / MIB:.0f} MiB for 200 refused half-sent bodies"
     finally:
         for conn in conns:
             conn.abort()
