@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options plus one sub-parser per command."""
     from flowdesk.cli import (
         cluster_command,
+        db_command,
         deps_command,
         inspect_commands,
         jobs_command,
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,
                    tools_command, oauth_command, deps_command, open_command, worker_command,
-                   cluster_command):
+                   cluster_command, db_command):
         module.register(sub, common)
     parser.set_defaults(common=common)
     return parser

@@ -79,7 +79,7 @@ class RunStore(RunQueries, RunStatsQueries, JobStateTables, RunQueueTables, Clus
         self.sql = self.dialect.sql  # bound once: the per-run statements call it
         self.models = build_models(self.db)
         try:
-            self.migrate()
+            self.schema_before = self.migrate()  # the version found (0: a new database)
         except BaseException:
             self.db.close_all()
             raise

@@ -1,0 +1,84 @@
+"""``flowdesk db migrate-to URL``: copy this workstation's run history into a PostgreSQL server's database."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from flowdesk.core.instance_lock import InstanceLock
+from flowdesk.core.store import DB_FILENAME, SCHEMA_VERSION, RunStore
+from flowdesk.core.store.database_url import DatabaseUrlError, check_url, redact
+from flowdesk.core.store.store_copy import BATCH_SIZE, copy_store
+from flowdesk.core.workspace import resolve_data_dir
+
+_WHAT = {"run": "runs", "run_log": "logs", "job_state": "job states", "setting": "settings",
+         "idempotency_key": "webhook delivery ids"}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the ``db`` command group."""
+    p = sub.add_parser("db", help="the run database: copy a workstation's history to a server")
+    actions = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    m = actions.add_parser("migrate-to",
+                           help="copy runs (with logs), job state and settings from the data dir's SQLite store "
+                                "into a PostgreSQL database (created or upgraded); safe to run again")
+    m.add_argument("url", metavar="URL", help="postgresql://user:password@host:5432/dbname")
+    m.add_argument("--data-dir", metavar="DIR", help="the workstation's data dir (default: $FLOWDESK_DATA_DIR, "
+                   "else the user data dir)")
+    m.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    m.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"runs per transaction (default {BATCH_SIZE})")
+    m.set_defaults(handler=handle_migrate_to)
+
+
+def handle_migrate_to(args: argparse.Namespace) -> int:
+    """Copy, printing progress and what was copied; a second run copies only what is new."""
+    url = check_url(args.url, "flowdesk db migrate-to URL")
+    if args.batch_size < 1:
+        raise DatabaseUrlError("--batch-size must be at least 1")
+    data_dir = resolve_data_dir(args.data_dir)
+    path = data_dir / DB_FILENAME
+    if not path.is_file():
+        raise DatabaseUrlError(f"{path}: no SQLite store to copy (choose the data dir with --data-dir)")
+    # Held while copying: a FlowDesk still writing runs here would leave the copy behind.
+    lock = InstanceLock.for_data_dir(data_dir)
+    lock.acquire({"command": "db migrate-to"})
+    try:
+        return _copy(path, url)
+    finally:
+        lock.release()
+
+
+def _schema_line(label: str, before: int) -> str:
+    if before == SCHEMA_VERSION:
+        return f"{label}: schema v{SCHEMA_VERSION}"
+    return f"{label}: schema v{before} -> v{SCHEMA_VERSION}" if before else f"{label}: created at schema v{SCHEMA_VERSION}"
+
+
+def _copy(path: Path, url: str) -> int:
+    started = time.monotonic()
+    source = RunStore(path)
+    try:
+        target = RunStore(url, source="flowdesk db migrate-to URL")
+        try:
+            print(f"Copying {path} into {redact(url)}", flush=True)
+            print(f"  {_schema_line('source', source.schema_before)}; {_schema_line('target', target.schema_before)}",
+                  flush=True)
+            last = [0.0]
+
+            def progress(read: int, total: int, new: int) -> None:
+                now = time.monotonic()
+                if read == total or now - last[0] >= 1.0:  # a line a second at most, and the last one
+                    last[0] = now
+                    print(f"  runs: {read}/{total} read, {new} new", flush=True)
+
+            report = copy_store(source, target, progress)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    for table, label in _WHAT.items():
+        read, copied = report.read.get(table, 0), report.copied.get(table, 0)
+        print(f"{label}: {copied} copied, {read - copied} already there")
+    print(f"done in {time.monotonic() - started:.1f} s")
+    return 0
