@@ -18,8 +18,11 @@ run: $(STAMP)
 # The whole suite, then the frozen bundle's smoke test (CI runs both through .ci/run).
 test: test-suite bundle-test
 
+# Then the HTTP API suite again with its run store on PostgreSQL (an embedded server per xdist worker, a database
+# per test; the store, queue and run service tests already run on both databases in the first pass).
 test-suite: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python -m pytest -n 2 -q
+	FLOWDESK_TEST_DATABASE=postgresql QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q tests/core/listener
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py --write
