@@ -65,7 +65,7 @@ def main() -> int:
         for key in KEYS:
             view = window.show_view(key)
             if key == "interfaces" and hasattr(view, "open_interface"):
-                view.open_interface("lead_form")
+                view.open_interface("dashboard" if "dashboard" in view.entries else next(iter(view.entries), None))
                 _wait(app, lambda: False, seconds=4)
             elif key == "workflows":
                 view.select("next_dates")

@@ -7,11 +7,13 @@ from collections import deque
 
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.log_bridge import DEFAULT_CAPACITY, LogLine, install_log_bridge
+from flowdesk.gui.theme.icons import icon
+from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
+from flowdesk.gui.widgets.view_header import SEARCH_WIDTH, ViewHeader
 from flowdesk.gui.qt import (
     QCheckBox,
     QComboBox,
     QFontDatabase,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,7 +30,7 @@ FLUSH_MS = 100  # records are batched: a burst of thousands of lines must not re
 class AppLogView(QWidget):
     """What FlowDesk itself logs (core, scheduler, listener, GUI); run logs live in the Runs view."""
 
-    title = "App log"
+    title = "Logs"
 
     def __init__(self, bridge: CoreBridge, parent: QWidget | None = None, capacity: int = DEFAULT_CAPACITY) -> None:
         super().__init__(parent)
@@ -48,21 +50,28 @@ class AppLogView(QWidget):
         self.follow.setToolTip("Keep the newest line in view")
         clear = QPushButton("Clear")
         self.count = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Level:"))
-        top.addWidget(self.level)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.follow)
-        top.addWidget(clear)
+        self.count.setProperty("role", "muted")
+        self.header = ViewHeader(self.tr("Logs"), self.tr("What FlowDesk itself logs; each run's own log is in Runs"))
+        self.search.addAction(icon("magnifying-glass", "text_muted"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setFixedWidth(SEARCH_WIDTH)
+        self.header.add_widget(QLabel(self.tr("Level:")))
+        self.header.add_widget(self.level)
+        self.header.add_widget(self.search)
+        self.header.add_widget(self.follow)
+        self.header.add_widget(clear)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setMaximumBlockCount(capacity)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        body = QVBoxLayout()
+        body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(self.text, 1)
+        body.addWidget(self.count)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.count)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)

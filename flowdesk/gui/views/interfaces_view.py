@@ -22,12 +22,22 @@ from flowdesk.gui.qt import (
     QWidget,
     load_webengine,
 )
+from flowdesk.gui.theme.icons import icon, is_known, resolve_name
+from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
+from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.status_colors import error_color
+from flowdesk.gui.widgets.view_header import ViewHeader
 
 EMPTY_TEXT = ("No interface yet: add a folder under private/interfaces with src/index.html "
               "(and a config.json for its name, icon and route).")
 NO_TAB_TEXT = "Double-click an interface (or select it and press Open) to use it here."
 SLUG_ROLE = Qt.ItemDataRole.UserRole
+
+
+def interface_icon(entry: InterfaceEntry) -> str:
+    """The icon name the interface's config declares (emoji map to glyphs), else a window."""
+    declared = entry.config.icon if entry.config and entry.config.icon else None
+    return resolve_name(declared) if is_known(declared) else "app-window"
 
 
 __all__ = ["InterfacesView", "login_url"]
@@ -51,9 +61,8 @@ class InterfacesView(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(lambda: self.open_interface(self._selected()))
-        self.empty = QLabel(EMPTY_TEXT)
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = EmptyState("app-window", self.tr("No interfaces yet"), EMPTY_TEXT)
+        self.empty.add_action(self.tr("Open the interfaces folder"), self.open_interfaces_folder, "folder-open")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.list)
         self.list_stack.addWidget(self.empty)
@@ -92,8 +101,14 @@ class InterfacesView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 900])
+        self.header = ViewHeader(self.tr("Interfaces"), self.tr("HTML pages of the workspace, signed in to FlowDesk"))
+        body = QVBoxLayout()
+        body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(splitter, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
         self._update_buttons()
         bridge.started.connect(lambda _url: self._show_details())
         app = QApplication.instance()
@@ -109,8 +124,8 @@ class InterfacesView(QWidget):
         self.entries = dict(sorted(dict(self.bridge.runtime.registry.interfaces).items()))
         self.list.clear()
         for slug, entry in self.entries.items():
-            icon = (entry.config.icon if entry.config and entry.config.icon else "🖥️")
-            item = QListWidgetItem(f"{icon}  {entry.display_name}" + ("  (broken)" if entry.broken else ""))
+            glyph = icon("warning", "danger") if entry.broken else icon(interface_icon(entry), "accent")
+            item = QListWidgetItem(glyph, entry.display_name + ("  (broken)" if entry.broken else ""))
             item.setData(SLUG_ROLE, slug)
             item.setToolTip(entry.error or self._description(entry) or entry.route)
             if entry.broken:
@@ -122,6 +137,12 @@ class InterfacesView(QWidget):
             self.list.setCurrentRow(0)
         self.list_stack.setCurrentWidget(self.list if self.entries else self.empty)
         self._show_details()
+
+    def open_interfaces_folder(self) -> None:
+        """The workspace's private/interfaces folder in the file manager (created when missing)."""
+        folder = self.bridge.workspace.interfaces_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     @staticmethod
     def _description(entry: InterfaceEntry) -> str:
@@ -163,8 +184,7 @@ class InterfacesView(QWidget):
             page.loadFinished.connect(self._on_load_finished)
             page.load(QUrl(self._login_url(entry)))
             self.pages[entry.slug] = page
-            icon = entry.config.icon if entry.config and entry.config.icon else "🖥️"
-            self.tabs.addTab(page, f"{icon} {entry.display_name}")
+            self.tabs.addTab(page, icon(interface_icon(entry), "text_muted"), entry.display_name)
         self.tabs.setCurrentWidget(page)
         self.tab_stack.setCurrentWidget(self.tabs)
         self._update_buttons()

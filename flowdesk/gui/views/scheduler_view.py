@@ -13,10 +13,7 @@ from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.time_text import relative
 from flowdesk.gui.qt import (
     QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QStackedWidget,
     Qt,
     QTableWidget,
@@ -25,10 +22,18 @@ from flowdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
+from flowdesk.gui.time_text import exact
+from flowdesk.gui.views.runs_view import fit_columns
+from flowdesk.gui.widgets.chips import CHIPS_ROLE, ChipDelegate, status_chip
+from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.status_colors import error_color, status_color
+from flowdesk.gui.widgets.view_header import ViewHeader
 
 EMPTY_TEXT = "No scheduled workflow: add a schedule and the 'schedule' trigger in a workflow's config"
-COLUMNS = ["Workflow", "Schedule", "In words", "Timezone", "Next run", "Last run", "Last status", "Workflow active"]
+COLUMNS = ["Workflow", "Cron", "In words", "Timezone", "Next run", "Last run", "Last status", "Active"]
+# Fixed widths; "In words" stretches (the zone column is hidden): no horizontal scrolling at 1024 px.
+COLUMN_WIDTHS = {0: 150, 1: 96, 4: 196, 5: 150, 6: 108, 7: 58}
 _REFRESH_KINDS = {"queued", "started", "finished"}
 
 
@@ -58,48 +63,50 @@ def format_when(when: datetime | None, tz_name: str) -> str:
         local = when.astimezone(ZoneInfo(tz_name))
     except (ZoneInfoNotFoundError, ValueError):
         local = when.astimezone()
-    return f"{local:%a %d %b %H:%M} ({relative(when)})"
+    return f"{local:%a %d %b %H:%M} · {relative(when)}"
 
 
 class SchedulerView(QWidget):
     """Scheduled workflows, refreshed on run events and reloads."""
 
-    title = "Scheduler"
+    title = "Schedule"
 
     def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.state = SchedulerState()
-        self.banner = QLabel()
+        self.header = ViewHeader(self.tr("Schedule"))
+        self.banner = self.header.subtitle  # the scheduler's state, under the title
         self.banner.setWordWrap(True)
-        self.pause_button = QPushButton("Pause all")
-        self.resume_button = QPushButton("Resume all")
+        self.resume_button = self.header.add_action(self.tr("Resume all"), "play")
+        self.pause_button = self.header.add_action(self.tr("Pause all"), "pause")
         self.pause_button.clicked.connect(self.pause_all)
         self.resume_button.clicked.connect(self.resume_all)
-        top = QHBoxLayout()
-        top.addWidget(self.banner, 1)
-        top.addWidget(self.pause_button)
-        top.addWidget(self.resume_button)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.empty = QLabel(EMPTY_TEXT)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
+        self.table.setColumnHidden(3, True)  # the zone is in the tooltips of the cron and the times
+        self.table.setItemDelegateForColumn(6, ChipDelegate(self.table))
+        fit_columns(self.table, COLUMN_WIDTHS, 2)
+        self.empty = EmptyState("calendar-blank", self.tr("Nothing scheduled"), EMPTY_TEXT)
+        self.empty.add_action(self.tr("Open the workflows"), self.open_workflows, "flow-arrow")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         self.errors = QLabel()
         self.errors.setWordWrap(True)
         self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body = QVBoxLayout()
+        body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(self.stack, 1)
+        body.addWidget(self.errors)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.errors)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(500)
@@ -120,6 +127,12 @@ class SchedulerView(QWidget):
         """Fetch jobs on the core thread; the table updates when they arrive."""
         if self.bridge.running:
             self.bridge.submit(read_state, self._on_state)
+
+    def open_workflows(self) -> None:
+        """The Workflows view (schedules are set in a workflow's config)."""
+        window = self.window()
+        if hasattr(window, "show_view"):
+            window.show_view("workflows")
 
     def _on_run_event(self, event: Any) -> None:
         if getattr(event, "kind", None) in _REFRESH_KINDS and self.isVisible():
@@ -164,10 +177,16 @@ class SchedulerView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, job.workflow)
                 self.table.setItem(row, col, item)
             self.table.item(row, 0).setToolTip(job.workflow)
+            self.table.item(row, 1).setToolTip(f"{job.cron_expression} ({job.timezone})")
+            self.table.item(row, 2).setToolTip(job.description)
             if job.next_run is not None:
-                self.table.item(row, 4).setToolTip(job.next_run.astimezone().strftime("%Y-%m-%d %H:%M %Z (local)"))
+                self.table.item(row, 4).setToolTip(exact(job.next_run, job.timezone) + "\n"
+                                                   + job.next_run.astimezone().strftime("%Y-%m-%d %H:%M %Z (local)"))
+            if job.last_run is not None:
+                self.table.item(row, 5).setToolTip(exact(job.last_run, job.timezone))
             if job.last_status:
                 self.table.item(row, 6).setForeground(status_color(job.last_status, self))
+                self.table.item(row, 6).setData(CHIPS_ROLE, [status_chip(job.last_status)])
 
     def _set_paused(self, paused: bool) -> None:
         def change(rt: Runtime) -> SchedulerState:

@@ -1,4 +1,5 @@
-"""The Tools view: every tool with its actions and profiles; enable, test, edit profiles, Google sign-in."""
+"""The Tools & credentials view: every tool (broken ones with their error) with its actions and profiles; enable,
+test, edit profiles, Google sign-in."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import time
 
 from flowdesk.core.oauth.oauth_connect import DisconnectResult
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.core.scaffold import new_tool
 from flowdesk.gui.oauth_actions import disconnect_profile, start_google_connect
 from flowdesk.gui.qt import (
     QDesktopServices,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QSize,
     QSplitter,
     QStackedWidget,
     Qt,
@@ -23,16 +27,22 @@ from flowdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from flowdesk.gui.theme.icons import icon
+from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
 from flowdesk.gui.tool_check import check_tool
 from flowdesk.gui.tool_status import ToolState, collect_tools, set_tool_enabled
+from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.profile_editor import ProfileEditor
-from flowdesk.gui.widgets.status_colors import error_color, status_color
+from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.tool_detail import ToolDetail, tool_icon
+from flowdesk.gui.widgets.view_header import ViewHeader
 
 log = logging.getLogger(__name__)
-EMPTY_TEXT = ("No tool found. Built-in tools ship with FlowDesk; add your own under private/tools/<name>/ "
+EMPTY_TEXT = ("Built-in tools ship with FlowDesk; add your own under <code>private/tools/&lt;name&gt;/</code> "
               "with a config.json and a main.py defining a BaseTool subclass.")
 SLUG_ROLE = Qt.ItemDataRole.UserRole
+ICON_ROLE = Qt.ItemDataRole.UserRole + 1  # the icon name shown (tests)
+LIST_WIDTH = 260
 OAUTH_POLL_MS = 3000
 OAUTH_WAIT_S = 300  # how long to watch for the browser consent to finish
 
@@ -40,7 +50,7 @@ OAUTH_WAIT_S = 300  # how long to watch for the browser consent to finish
 class ToolsView(QWidget):
     """Tool list on the left, the selected tool on the right; all state is read on the core thread."""
 
-    title = "Tools"
+    title = "Tools & credentials"
 
     def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +60,14 @@ class ToolsView(QWidget):
         self.results: dict[tuple[str, str], tuple[bool, str] | None] = {}
         self.awaiting: dict[tuple[str, str], float] = {}  # OAuth consents opened in the browser -> deadline
         self.loaded = False
+        self.header = ViewHeader(self.tr("Tools & credentials"))
+        self.search = self.header.add_search(self.tr("Search tools…"))
+        self.search.textChanged.connect(self._filter)
+        self.new_button = self.header.add_action(self.tr("New tool…"), "plus", primary=True)
+        self.new_button.clicked.connect(self.ask_new_tool)
         self.list = QListWidget()
+        self.list.setIconSize(QSize(22, 22))
+        self.list.setMinimumWidth(200)
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.detail = ToolDetail(bridge=bridge)
         self.detail.enabled_toggled.connect(self.set_enabled)
@@ -60,9 +77,8 @@ class ToolsView(QWidget):
         table.edit_requested.connect(self.edit_profile)
         table.connect_requested.connect(self.connect_profile)
         table.disconnect_requested.connect(self.disconnect_profile)
-        self.empty = QLabel(EMPTY_TEXT)
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = EmptyState("wrench", self.tr("No tools"), EMPTY_TEXT)
+        self.empty.add_action(self.tr("New tool"), self.ask_new_tool, "plus")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.detail)
         self.pages.addWidget(self.empty)
@@ -70,8 +86,15 @@ class ToolsView(QWidget):
         splitter.addWidget(self.list)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 900])
-        QVBoxLayout(self).addWidget(splitter)
+        splitter.setSizes([LIST_WIDTH, 900])
+        splitter.setChildrenCollapsible(False)
+        body = QVBoxLayout()
+        body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(splitter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addLayout(body, 1)
         self._poll = QTimer(self)
         self._poll.setInterval(OAUTH_POLL_MS)
         self._poll.timeout.connect(self._poll_oauth)
@@ -91,22 +114,27 @@ class ToolsView(QWidget):
             self.bridge.submit(lambda rt: asyncio.to_thread(collect_tools, rt), self._on_tools,
                                lambda exc: self.detail.notice.setText(f"Cannot read the tools: {exc}"))
 
+    _select_after: str | None = None
+
     def _on_tools(self, tools: list[ToolState]) -> None:
         self.loaded = True
-        selected = self.selected_slug()
+        selected = self._select_after or self.selected_slug()
+        self._select_after = None
         self.tools = {t.slug: t for t in tools}
         self.list.blockSignals(True)
         self.list.clear()
         for tool in tools:
             entry = tool.entry
-            state = "broken" if entry.broken else ("on" if tool.enabled else "off")
-            item = QListWidgetItem(f"{tool_icon(entry)}  {entry.display_name}")
+            state = self.tr("broken") if entry.broken else (self.tr("on") if tool.enabled else self.tr("off"))
+            name = "warning" if entry.broken else tool_icon(entry)
+            token = "danger" if entry.broken else "accent" if tool.enabled else "text_muted"
+            item = QListWidgetItem(icon(name, token), f"{entry.display_name}\n{self._line(tool)}")
             item.setData(SLUG_ROLE, tool.slug)
-            item.setToolTip(f"{tool.slug} · {'built-in' if entry.builtin else 'workspace'} · {state}")
+            item.setData(ICON_ROLE, name)
+            where = self.tr("built-in") if entry.builtin else self.tr("workspace")
+            item.setToolTip(f"{tool.slug} · {where} · {state}" + (f"\n{entry.error}" if entry.broken else ""))
             if entry.broken:
                 item.setForeground(error_color(self))
-            elif not tool.enabled:
-                item.setForeground(status_color("skipped", self))
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.pages.setCurrentWidget(self.detail if tools else self.empty)
@@ -120,6 +148,43 @@ class ToolsView(QWidget):
             self.detail.notice.setText(f"Connected {key[0]} ({key[1]}).")
         if not self.awaiting:
             self._poll.stop()
+
+    def _line(self, tool: ToolState) -> str:
+        """The second line of a tool's entry: broken, off, or how many of its profiles need attention."""
+        if tool.entry.broken:
+            return self.tr("broken: %1").replace("%1", (tool.entry.error or "").strip().splitlines()[-1][:80]
+                                                 if tool.entry.error else "")
+        if not tool.enabled:
+            return self.tr("off")
+        waiting = [p for p in tool.profiles if p.used_by and not p.ready]
+        if waiting:
+            return self.tr("%n profile(s) need attention").replace("%n", str(len(waiting)))
+        return self.tr("built-in") if tool.entry.builtin else self.tr("workspace")
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            self.list.setRowHidden(row, bool(needle) and needle not in f"{item.text()} {item.data(SLUG_ROLE)}".lower())
+
+    def ask_new_tool(self) -> None:
+        """Ask for a name, then create a starter tool (``flowdesk new tool``) and show it."""
+        name, ok = QInputDialog.getText(self, self.tr("New tool"), self.tr("Name (letters, digits and _):"))
+        if ok and name.strip():
+            self.create_tool(name.strip())
+
+    def create_tool(self, name: str) -> None:
+        """Create ``private/tools/<name>`` on the core, reload, then select it."""
+        def make(rt):  # noqa: ANN001, ANN202 - runs on the core
+            folder = new_tool(rt.workspace, name)
+            rt.reload()
+            return folder
+
+        def created(folder: object) -> None:
+            self._select_after = getattr(folder, "name", None)
+            self.refresh()
+
+        self.bridge.submit(make, created, lambda exc: self._notice_error(f"Could not create {name}: {exc}"))
 
     def selected_slug(self) -> str | None:
         """The tool shown on the right."""

@@ -15,6 +15,7 @@ from flowdesk.gui.qt import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSize,
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
@@ -22,6 +23,7 @@ from flowdesk.gui.qt import (
     QWidget,
     Signal,
 )
+from flowdesk.gui.theme.icons import icon, is_known, resolve_name
 from flowdesk.gui.tool_status import ToolState
 from flowdesk.gui.widgets.deps_banner import DepsBanner
 from flowdesk.gui.widgets.status_colors import error_color
@@ -30,12 +32,13 @@ from flowdesk.gui.widgets.tool_profiles import ProfilesTable
 if TYPE_CHECKING:
     from flowdesk.gui.core_bridge import CoreBridge
 
-DEFAULT_ICON = "🧰"
+DEFAULT_ICON = "wrench"
 
 
 def tool_icon(entry: ToolEntry) -> str:
-    """The tool's emoji from its config, else a toolbox."""
-    return (entry.config.icon if entry.config and entry.config.icon else None) or DEFAULT_ICON
+    """The icon name the tool's config declares (a seed config's emoji maps to its glyph), else a wrench."""
+    declared = entry.config.icon if entry.config and entry.config.icon else None
+    return resolve_name(declared) if is_known(declared) else DEFAULT_ICON
 
 
 def source_text(entry: ToolEntry) -> str:
@@ -89,9 +92,7 @@ class ToolDetail(QWidget):
         self.state: ToolState | None = None
         self._tree_entry: ToolEntry | None = None
         self.icon = QLabel()
-        font = self.icon.font()
-        font.setPointSizeF(font.pointSizeF() * 2.2)
-        self.icon.setFont(font)
+        self.icon.setFixedSize(36, 36)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -137,7 +138,7 @@ class ToolDetail(QWidget):
         """Show ``state``; the actions tree is rebuilt only when the tool's config changed."""
         self.state = state
         entry, cfg = state.entry, state.entry.config
-        self.icon.setText(tool_icon(entry))
+        self.icon.setPixmap(icon(tool_icon(entry), "danger" if entry.broken else "accent").pixmap(QSize(32, 32)))
         desc = html.escape(cfg.description or "") if cfg else ""
         needs = ""
         if cfg is not None and cfg.param_names:

@@ -42,4 +42,4 @@ def test_empty_state(qtbot, bridge) -> None:
     qtbot.addWidget(view)
     view._on_state(SchedulerState(available=True))
     assert view.stack.currentWidget() is view.empty
-    assert view.empty.text() == EMPTY_TEXT
+    assert EMPTY_TEXT in view.empty.text() and "Open the workflows" in view.empty.text()

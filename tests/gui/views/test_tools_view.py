@@ -9,7 +9,7 @@ import requests
 
 from flowdesk.gui.qt import QDesktopServices
 from flowdesk.gui.tool_status import ProfileState
-from flowdesk.gui.views.tools_view import ToolsView
+from flowdesk.gui.views.tools_view import ICON_ROLE, SLUG_ROLE, ToolsView
 from flowdesk.gui.widgets.tool_profiles import oauth_buttons, profile_status
 from tests.core.oauth.local_provider import LocalGoogle, write_google_workspace
 from tests.gui.conftest import UrlCatcher
@@ -26,7 +26,11 @@ def test_tools_listed_with_actions(qtbot, bridge) -> None:
     view = _view(qtbot, bridge)
     assert {"date", "slack", "google_calendar"} <= set(view.tools)
     names = [view.list.item(i).text() for i in range(view.list.count())]
-    assert any("Date Calculator" in n for n in names) and any("💬" in n and "Slack" in n for n in names)
+    assert any("Date Calculator" in n for n in names) and any("Slack" in n for n in names)
+    icons = {view.list.item(i).data(SLUG_ROLE): view.list.item(i).data(ICON_ROLE) for i in range(view.list.count())}
+    assert icons["slack"] == "slack-logo" and icons["date"] == "calendar-blank"  # glyphs named in config.json
+    assert not any(ord(ch) > 0x2000 for n in names for ch in n if ch not in "·—…"), "no emoji as icons"
+    assert all(not view.list.item(i).icon().isNull() for i in range(view.list.count()))
     view.select_tool("date")
     assert view.detail.action_names() == ["calculate_date", "get_current_date", "format_date"]
     first = view.detail.actions.topLevelItem(0)
