@@ -12,7 +12,7 @@ from typing import Any
 from flowdesk.core.config.active_flag import rewrite_active
 from flowdesk.core.engine import Engine, RunEvent
 from flowdesk.core.engine.stale_workers import kill_stale_workers
-from flowdesk.core.errors import WorkflowBroken
+from flowdesk.core.errors import StoreUnavailable, WorkflowBroken
 from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, ReloadReport
@@ -191,7 +191,10 @@ class Runtime:
             await asyncio.sleep(0)
         if self.started and self.local_runs:
             # Queued runs stay queued: the next start runs them. Only runs that were running are cut short.
-            self.store.mark_interrupted("FlowDesk stopped before this run finished", statuses=("running",))
+            try:
+                self.store.mark_interrupted("FlowDesk stopped before this run finished", statuses=("running",))
+            except StoreUnavailable as exc:  # PostgreSQL down: the next start's recovery interrupts them instead
+                log.warning("could not mark running runs interrupted: %s", exc)
         self.started = False
         self.store.close()
         return left
