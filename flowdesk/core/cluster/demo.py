@@ -60,10 +60,11 @@ class ClusterDemo:
     def _relay(self, label: str, proc: subprocess.Popen[str], ready: threading.Event, marker: str) -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
-            if marker in line:
-                ready.set()
+            # Start-up lines (banner, ready) and later warnings and errors; not every run's log line.
             if not ready.is_set() or "WARNING" in line or "ERROR" in line:
                 self._say(f"[{label}] {line.rstrip()}")
+            if marker in line:
+                ready.set()
         ready.set()
 
     def run(self) -> int:
