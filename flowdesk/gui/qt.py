@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
+from flowdesk.gui.none_refcount import keep_none_alive
+
+keep_none_alive()  # before any Qt call: PySide6 6.12 on CPython 3.11 drops a reference to None per void call
+
+from PySide6.QtCore import (  # noqa: E402
     QAbstractItemModel,
     QAbstractTableModel,
     QAbstractListModel,
@@ -33,7 +37,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import (
+from PySide6.QtGui import (  # noqa: E402
     QAction,
     QBrush,
     QCloseEvent,
@@ -66,8 +70,8 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextDocument,
 )
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import (
+from PySide6.QtNetwork import QLocalServer, QLocalSocket  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
