@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from json.decoder import scanstring
@@ -23,7 +24,32 @@ _STRING_RE = re.compile(_STRING)
 _SCALAR_RE = re.compile(r"[^\s\[\]{}:,\"]+")
 _WS = re.compile(r"[ \t\n\r]*")
 INDEX_THRESHOLD = 4096  # containers larger than this have their end indexed; smaller ones are skipped on demand
+TABLE_THRESHOLD = 100  # large containers with more children than this get their child table built by ``index()``
 PREVIEW_CHARS = 300
+
+
+
+class ChildTable:
+    """Every child of one container: keys (None for an array: the index is the key), value starts and ends.
+
+    Arrays of integers and a list of strings, not an object per child: a 100,000-item table adds
+    three objects the garbage collector looks at, not 100,000 (each full collection of those would
+    stall every thread for tens of milliseconds).
+    """
+
+    __slots__ = ("keys", "starts", "ends")
+
+    def __init__(self, keys: list[str] | None) -> None:
+        self.keys = keys
+        self.starts = array("q")
+        self.ends = array("q")
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def key(self, n: int) -> str | int:
+        """The n-th child's key (its index in an array)."""
+        return self.keys[n] if self.keys is not None else n
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ class JsonSpans:
     def __init__(self, text: str) -> None:
         self.text = text
         self._ends: dict[int, int] = {}
+        self.tables: dict[int, ChildTable] = {}  # container start -> every child, for large containers
         start = _WS.match(text, 0).end()  # type: ignore[union-attr]
         self.root_start = start
 
@@ -71,6 +98,32 @@ class JsonSpans:
                     ends[begin] = match.end()
         if stack:
             raise ValueError("the JSON text ends inside a container")
+        for begin in sorted(ends):
+            span = Span(begin, ends[begin], kind_at(self.text, begin))
+            _, more = self.children(span, limit=TABLE_THRESHOLD)
+            if more is not None:
+                self.tables[begin] = self.table(span)
+
+    def table(self, parent: Span) -> ChildTable:
+        """Every child of a container: precomputed by ``index()`` for large ones, read now for the others."""
+        known = self.tables.get(parent.start)
+        if known is not None:
+            return known
+        text, ws = self.text, _WS.match
+        table = ChildTable([] if parent.kind == "object" else None)
+        pos = ws(text, parent.start + 1).end()  # type: ignore[union-attr]
+        while text[pos:pos + 1] not in ("]", "}", ""):
+            if text[pos] == ",":
+                pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            if table.keys is not None:
+                key, pos = scanstring(text, pos + 1)
+                table.keys.append(key)
+                pos = ws(text, ws(text, pos).end() + 1).end()  # type: ignore[union-attr]  # past the ':'
+            end = self._end_of(pos, kind_at(text, pos))
+            table.starts.append(pos)
+            table.ends.append(end)
+            pos = ws(text, end).end()  # type: ignore[union-attr]
+        return table
 
     def root(self) -> Span:
         """The whole document's value."""

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from flowdesk.core.json_spans import INDEX_THRESHOLD, JsonSpans, reindent
+from flowdesk.core.json_spans import INDEX_THRESHOLD, JsonSpans, Span, reindent
 
 DOC = {"items": [{"id": i, "name": f"n{i}", "tags": ["a", "b"], "x": None} for i in range(2000)],
        "empty": {}, "none": [], "text": 'q"uote\\ é\n', "n": -1.5e3, "t": True, "f": False}
@@ -52,3 +52,16 @@ def test_reindent_equals_json_dumps_indent_2() -> None:
 def test_unbalanced_text_is_reported() -> None:
     with pytest.raises(ValueError):
         JsonSpans('{"a": [1, 2}').index()
+
+
+def test_child_tables_of_large_containers_are_built_by_index() -> None:
+    text = json.dumps(DOC, indent=1)
+    spans = JsonSpans(text)
+    spans.index()
+    (items_key, items), = [kid for kid in spans.children(spans.root())[0] if kid[0] == "items"]
+    assert set(spans.tables) == {items.start}  # the root has 7 children: read on demand
+    table = spans.table(items)
+    assert len(table) == 2000 and table.keys is None and table.key(5) == 5
+    assert spans.value(Span(table.starts[1999], table.ends[1999], "object")) == DOC["items"][-1]
+    root = spans.table(spans.root())
+    assert root.keys == list(DOC) and [json.loads(text[a:b]) for a, b in zip(root.starts, root.ends)] == list(DOC.values())
