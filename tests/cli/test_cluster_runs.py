@@ -184,3 +184,18 @@ def test_two_workers_racing_on_500_runs_each_delivered_twice_run_each_exactly_on
     assert store.count() == 500
     by_worker = dict(store.rows("SELECT worker, COUNT(*) FROM run GROUP BY worker"))
     assert set(by_worker) == {"racer1", "racer2"} and sum(by_worker.values()) == 500
+
+
+def test_the_live_log_of_a_run_on_a_worker_reaches_the_api_while_it_runs(
+        ws: Path, data_dir: Path, tmp_path: Path, broker_url: str, store: ClusterStore, stoppers: list) -> None:
+    serve = ClusterServe(ws, data_dir, broker_url, store)
+    stoppers.append(serve)
+    stoppers.append(Worker(ws, worker_dir(tmp_path, data_dir, store, "w1"), broker_url, store, "w1"))
+    run_id = requests.post(f"{serve.url}/api/webhooks/hang", json={"pid_file": str(tmp_path / "pids")},
+                           timeout=10).json()["run_id"]
+
+    def live_line() -> bool:
+        record = serve.api("GET", f"/api/runs/{run_id}").json()
+        return record["status"] == "running" and "child" in (record.get("log") or "")
+
+    store.wait(live_line, 30, "the running run's printed line in GET /api/runs/{id}")

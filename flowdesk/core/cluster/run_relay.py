@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL = 1.0  # seconds: SQLite mode, and the wait before reconnecting
+LIVE_LOG_LIMIT = 1_000_000  # characters of a running run's live log kept for the API (the stored log is whole)
+LIVE_RUNS_LIMIT = 10_000  # running runs whose live log is kept at once
 
 
 class RunRelay:
@@ -34,6 +36,8 @@ class RunRelay:
         self.connected = False
         self.received = 0
         self._task: asyncio.Task[None] | None = None
+        self._live: dict[str, list[str]] = {}  # running runs' log so far, for GET /api/runs/{id}
+        self._live_size: dict[str, int] = {}
 
     def start(self) -> None:
         """Start listening (or polling) on the running loop."""
@@ -79,13 +83,30 @@ class RunRelay:
         self.received += 1
         runs = self.runtime.runs
         if kind == "l":
-            runs.announce(RunEvent(run_id, "log", str(message.get("t", ""))))
+            text = str(message.get("t", ""))
+            self._keep(run_id, text)
+            runs.announce(RunEvent(run_id, "log", text))
         elif kind == "s":
             runs.announce(RunEvent(run_id, "started", utc_now()))
         elif kind == "f":
             self._finished(run_id, str(message.get("s", "error")), message.get("m"))
 
+    def _keep(self, run_id: str, text: str) -> None:
+        """Remember a running run's live text (capped per run and in the number of runs)."""
+        size = self._live_size.get(run_id, 0)
+        if size >= LIVE_LOG_LIMIT or (run_id not in self._live and len(self._live) >= LIVE_RUNS_LIMIT):
+            return
+        self._live.setdefault(run_id, []).append(text[: LIVE_LOG_LIMIT - size])
+        self._live_size[run_id] = size + len(text)
+
+    def live_log(self, run_id: str) -> str | None:
+        """What a running run printed so far, as this serve heard it (None: nothing heard)."""
+        parts = self._live.get(run_id)
+        return "".join(parts) if parts else None
+
     def _finished(self, run_id: str, status: str, message: Any) -> None:
+        self._live.pop(run_id, None)
+        self._live_size.pop(run_id, None)
         runs = self.runtime.runs
         if run_id in runs.waited_for():
             record = self.runtime.store.get(run_id)

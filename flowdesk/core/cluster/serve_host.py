@@ -175,6 +175,10 @@ class ClusterServe:
         status.extra["scheduler_leader"] = bool(self.leadership and self.leadership.leading)
         return status
 
+    def live_log(self, run_id: str) -> str | None:
+        """A running run's log so far, relayed from its worker (None when nothing was heard)."""
+        return self.relay.live_log(run_id) if self.relay is not None else None
+
     def health(self) -> dict[str, Any]:
         """For /health, from memory: broker and database reachability, leadership, relay state."""
         return {

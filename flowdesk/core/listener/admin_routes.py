@@ -59,10 +59,13 @@ async def list_interfaces(request: web.Request) -> web.Response:
 
 
 async def get_run(request: web.Request) -> web.Response:
-    """``GET /api/runs/{id}``: the whole record with its log."""
-    record = _runtime(request).store.get(request.match_info["id"], include_log=True)
+    """``GET /api/runs/{id}``: the whole record with its log (so far, for a run running on a cluster worker)."""
+    runtime = _runtime(request)
+    record = runtime.store.get(request.match_info["id"], include_log=True)
     if record is None:
         raise NotFound(f"run {request.match_info['id']!r} not found")
+    if record.status == "running" and runtime.cluster is not None:
+        record.log = runtime.cluster.live_log(record.id) or record.log
     return web.json_response(record.to_dict(include_log=True))
 
 
