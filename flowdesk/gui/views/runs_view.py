@@ -12,10 +12,9 @@ from flowdesk.core.store import RunRecord
 from flowdesk.core.store.run_pages import workflow_names
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.models import run_table_model
-from flowdesk.gui.models.run_table_model import MESSAGE, RUN_ID_ROLE, STATUS, RunTableModel
+from flowdesk.gui.models.run_table_model import DURATION, MESSAGE, RUN_ID_ROLE, STATUS, TRIGGER, WORKFLOW, RunTableModel
 from flowdesk.gui.qt import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QModelIndex,
     QSplitter,
@@ -26,8 +25,9 @@ from flowdesk.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from flowdesk.gui.theme.tokens import ROW_HEIGHT, SPACE_SM, SPACE_XL
+from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
 from flowdesk.gui.widgets.chips import ChipDelegate
+from flowdesk.gui.widgets.column_fit import fit_columns
 from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.run_detail import LiveLogs, RunDetail
 from flowdesk.gui.widgets.run_filters import RunFilterBar
@@ -39,23 +39,7 @@ PAGE = run_table_model.PAGE
 REFRESH_MS = 1000  # run events are folded into at most one refresh a second
 # Fixed widths of the short columns; Message takes the rest, so the table never scrolls sideways.
 COLUMN_WIDTHS = {0: 132, 1: 150, 2: 108, 3: 78, 4: 70}
-DETAIL_WIDTH = 400
-
-
-def fit_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
-    """Short columns at fixed widths, one column stretching, no horizontal scrolling; long text is elided."""
-    header = table.horizontalHeader()
-    header.setMinimumSectionSize(40)
-    for col, width in widths.items():
-        header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(col, width)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setStretchLastSection(False)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.setWordWrap(False)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+DETAIL_WIDTH = 380
 
 
 class RunsView(QWidget):
@@ -85,7 +69,7 @@ class RunsView(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(STATUS, ChipDelegate(self.table))
-        fit_columns(self.table, COLUMN_WIDTHS, MESSAGE)
+        fit_columns(self.table, COLUMN_WIDTHS, MESSAGE, drop=(TRIGGER, DURATION, WORKFLOW))
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
         self.empty = EmptyState("list-bullets", self.tr("No runs yet"), self.tr(

@@ -24,8 +24,8 @@ from flowdesk.gui.qt import (
 )
 from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
 from flowdesk.gui.time_text import exact
-from flowdesk.gui.views.runs_view import fit_columns
 from flowdesk.gui.widgets.chips import CHIPS_ROLE, ChipDelegate, status_chip
+from flowdesk.gui.widgets.column_fit import fit_columns
 from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.status_colors import error_color, status_color
 from flowdesk.gui.widgets.view_header import ViewHeader
@@ -88,9 +88,9 @@ class SchedulerView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.setColumnHidden(3, True)  # the zone is in the tooltips of the cron and the times
         self.table.setItemDelegateForColumn(6, ChipDelegate(self.table))
-        fit_columns(self.table, COLUMN_WIDTHS, 2)
+        fit = fit_columns(self.table, COLUMN_WIDTHS, 2, drop=(1, 5, 7))
+        fit.hide_always(3)  # the zone is in the tooltips of the cron and the times
         self.empty = EmptyState("calendar-blank", self.tr("Nothing scheduled"), EMPTY_TEXT)
         self.empty.add_action(self.tr("Open the workflows"), self.open_workflows, "flow-arrow")
         self.stack = QStackedWidget()

@@ -41,9 +41,9 @@ from flowdesk.gui.qt import (
     Signal,
 )
 from flowdesk.gui.theme.tokens import ROW_HEIGHT_TWO_LINES, SPACE_SM, SPACE_XL
-from flowdesk.gui.views.runs_view import fit_columns
 from flowdesk.gui.widgets.cell_delegates import SwitchDelegate, TwoLineDelegate
 from flowdesk.gui.widgets.chips import ChipDelegate
+from flowdesk.gui.widgets.column_fit import fit_columns
 from flowdesk.gui.widgets.config_editor import ConfigEditor
 from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.run_form import RunForm
@@ -102,9 +102,9 @@ class WorkflowsView(QWidget):
         self.table.setItemDelegateForColumn(SCHEDULE, TwoLineDelegate(SUBTEXT_ROLE, self.table, bold=False))
         self.table.setItemDelegateForColumn(LAST_RUN, SparklineDelegate(self.table))
         self.table.setItemDelegateForColumn(ACTIVE, SwitchDelegate(self.table))
-        self.table.setColumnHidden(CATEGORY, True)  # searchable, and in the name's tooltip
-        self.table.setColumnHidden(NEXT_RUN, True)  # shown under the schedule, relative
-        fit_columns(self.table, COLUMN_WIDTHS, NAME)
+        fit = fit_columns(self.table, COLUMN_WIDTHS, NAME, drop=(LAST_RUN, TRIGGERS))
+        fit.hide_always(CATEGORY)  # searchable, and in the name's tooltip
+        fit.hide_always(NEXT_RUN)  # shown under the schedule, relative
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT_TWO_LINES)
         self.detail = WorkflowDetail(bridge)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -193,3 +193,16 @@ def test_next_run_for_a_schedule_without_a_job_comes_from_cron(qtbot, bridge) ->
     row = view.model.rows[view.model.row_of("workspace_report")]
     job = bridge.runtime.scheduler.schedule_of("workspace_report")
     assert row.next_run == (job or CronSchedule.parse("0 18 * * 1-5")).next_times(1)[0]
+
+
+def test_open_the_examples_fills_an_empty_workspace(qtbot, bridge) -> None:
+    for folder in bridge.runtime.workspace.workflows_dir.iterdir():
+        shutil.rmtree(folder)
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    view = make_view(qtbot, bridge)
+    assert view.pages.currentWidget() is view.empty
+    examples = [b for b in view.empty.buttons if b.text() == "Open the examples"]
+    with qtbot.waitSignal(view.loaded_changed, timeout=10000):
+        examples[0].click()
+    assert {"next_dates", "input_showcase"} <= set(shown_slugs(view))
+    assert view.pages.currentIndex() == 0 and "Added the examples" in view.message.text()
