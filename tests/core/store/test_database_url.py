@@ -75,7 +75,7 @@ SQLITE_PATH = """
     import sys
     from pathlib import Path
     from flowdesk.core.store import RunStore, new_run_id
-    import flowdesk.core.runtime, flowdesk.core.service, flowdesk.cli.main
+    import flowdesk.core.runtime, flowdesk.core.service, flowdesk.cli.main, flowdesk.gui.app, flowdesk.gui.main_window
     with RunStore(Path(sys.argv[1]) / "flowdesk.sqlite3") as store:
         store.create(new_run_id(), "wf", "manual", {})
         store.stats()
