@@ -130,6 +130,10 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
+from flowdesk.gui.signal_refcount import install as _guard_signal_emit  # noqa: E402
+
+_guard_signal_emit()  # PySide6 6.12's emit() drops a reference to True; see signal_refcount.py
+
 __all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
 
 
