@@ -22,7 +22,8 @@ COLUMNS = ("Queued", "Workflow", "Status", "Trigger", "Duration", "Message")
 QUEUED, WORKFLOW, STATUS, TRIGGER, DURATION, MESSAGE = range(len(COLUMNS))
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
 PAGE = 200
-HEAD_LIMIT = 1000  # more new runs than this since the last refresh: start again from the top
+HEAD_LIMIT = 1000
+_STATUS_CHIPS: dict[str, list[Any]] = {}  # chips are immutable: one list per status  # more new runs than this since the last refresh: start again from the top
 
 Submit = Callable[..., Any]  # CoreBridge.submit
 
@@ -44,6 +45,7 @@ class RunTableModel(ListTableModel):
         self.fetching = False
         self.pages_fetched = 0
         self._generation = 0
+        self._text_cache: dict[tuple[str, str, float | None], tuple[str, ...]] = {}
 
     # -- loading ------------------------------------------------------------------------
 
@@ -144,21 +146,30 @@ class RunTableModel(ListTableModel):
         """The runs loaded, one per row."""
         return self.runs
 
+    def _texts(self, run: RunRecord) -> tuple[str, ...]:
+        # Formatted once per record (dates and first lines cost more than a repaint can afford for every cell).
+        key = (run.id, run.status, run.duration)
+        texts = self._text_cache.get(key)
+        if texts is None:
+            if len(self._text_cache) > 4096:
+                self._text_cache.clear()
+            texts = (list_time(run.queued_at), run.workflow, run.status, run.trigger,
+                     short_duration(run.duration) if run.duration is not None else "",
+                     _first_line(run.message or run.error or ""))
+            self._text_cache[key] = texts
+        return texts
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, the status chip, run id, and tooltips with the full text."""
         if not index.isValid():
             return None
         run, col = self.runs[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                QUEUED: list_time(run.queued_at), WORKFLOW: run.workflow, STATUS: run.status, TRIGGER: run.trigger,
-                DURATION: short_duration(run.duration) if run.duration is not None else "",
-                MESSAGE: _first_line(run.message or run.error or ""),
-            }[col]
+            return self._texts(run)[col]
         if role == RUN_ID_ROLE:
             return run.id
         if role == CHIPS_ROLE and col == STATUS:
-            return [status_chip(run.status)]
+            return _STATUS_CHIPS.setdefault(run.status, [status_chip(run.status)])
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return status_color(run.status)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -118,6 +118,15 @@ class GlyphIconEngine(QIconEngine):
         return GlyphIconEngine(self.glyph, self.token, self.colour)
 
 
+@lru_cache(maxsize=512)
+def glyph_pixmap(name: str | None, colour: str, size: int, ratio: float = 1.0) -> QPixmap:
+    """A cached pixmap of a glyph in a fixed colour (for delegates that paint many cells)."""
+    pix = GlyphIconEngine(charmap()[resolve_name(name)], colour=colour).pixmap(
+        QSize(round(size * ratio), round(size * ratio)), QIcon.Mode.Normal, QIcon.State.Off)
+    pix.setDevicePixelRatio(ratio)
+    return pix
+
+
 def icon(name: str | None, token: str = "text", colour: str | None = None) -> QIcon:
     """The icon ``name`` (a Phosphor name such as ``calendar`` or ``gear-six``; unknown names give a generic
     icon) in the theme colour ``token`` (or a fixed ``colour``)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 # Spacing scale (px): every margin and gap in the app is one of these.
 SPACE_XS = 4
@@ -124,6 +125,7 @@ STATUS_TOKENS = {
 }
 
 
+@lru_cache(maxsize=256)
 def mix(colour: str, base: str, amount: float) -> str:
     """``amount`` (0..1) of ``colour`` blended into ``base``: the tinted backgrounds of chips and banners."""
     a, b = _rgb(colour), _rgb(base)

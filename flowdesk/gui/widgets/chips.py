@@ -21,7 +21,7 @@ from flowdesk.gui.qt import (
     QWidget,
 )
 from flowdesk.gui.theme import theme_state
-from flowdesk.gui.theme.icons import icon
+from flowdesk.gui.theme.icons import glyph_pixmap
 from flowdesk.gui.theme.status_look import status_look
 from flowdesk.gui.theme.tokens import FONT_SMALL, Palette, chip_background
 
@@ -70,7 +70,8 @@ def paint_chip(painter: QPainter, rect: QRect, chip: Chip, palette: Palette, com
     painter.drawRoundedRect(box, CHIP_HEIGHT / 2, CHIP_HEIGHT / 2)
     x = int(box.left()) + PAD
     if chip.icon:
-        icon(chip.icon, colour=colour).paint(painter, QRect(x, int(box.center().y() - ICON / 2), ICON, ICON))
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(x, int(box.center().y() - ICON / 2), glyph_pixmap(chip.icon, colour, ICON, ratio))
         x += ICON + GAP
     painter.setPen(QColor(colour if chip.token != "text_muted" else palette.text))
     text_rect = QRect(x, int(box.top()), int(box.right()) - x - PAD + 1, CHIP_HEIGHT)
