@@ -7,7 +7,7 @@ from typing import Any
 from peewee import OperationalError, ProgrammingError
 
 from flowdesk.core.errors import FlowDeskError
-from flowdesk.core.store.schema_steps import META_TABLE, V1, V2, V3, MigrationStep
+from flowdesk.core.store.schema_steps import META_TABLE, V1, V2, V3, V4, MigrationStep
 from flowdesk.core.store.sql_dialect import SqlDialect
 
 
@@ -16,7 +16,7 @@ class SchemaTooNew(FlowDeskError):
 
 
 # Append only: MIGRATIONS[i] takes the schema from version i to version i + 1.
-MIGRATIONS: list[MigrationStep] = [V1, V2, V3]
+MIGRATIONS: list[MigrationStep] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 # PostgreSQL: concurrent openers (several serve, worker and CLI processes) queue on this
 # transaction-scoped advisory lock, so only the first one migrates. "FlowDesk" in ASCII.

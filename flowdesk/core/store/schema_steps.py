@@ -204,3 +204,11 @@ V3 = MigrationStep(
         _FIRE_INDEX,
     ),
 )
+
+# The queue index (status, workflow, priority, queued_at, id) starts with status, so the lone
+# status index only cost an extra index update on every insert and status change (about 12 %
+# of the store's time per run) without serving a query the other cannot.
+V4 = MigrationStep(
+    sqlite=("DROP INDEX IF EXISTS run_status",),
+    postgresql=("DROP INDEX IF EXISTS run_status",),
+)
