@@ -12,8 +12,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+from flowdesk.gui.activity import Activity
 from flowdesk.gui.core_bridge import CoreBridge
-from flowdesk.gui.overview_data import Activity, read_activity, read_credential_issues, read_overview
 from flowdesk.gui.qt import QObject, QTimer, Signal
 
 SEEN_SETTING = "gui.failures_seen_at"  # store setting: when the user last looked at the runs
@@ -98,6 +98,9 @@ class LiveStats(QObject):
         overview = self.overview_wanted
 
         def read(rt: Any) -> tuple[Activity, Any]:
+            # Imported here, on the core thread: they load the core, which must not delay the first paint.
+            from flowdesk.gui.overview_data import read_activity, read_overview
+
             seen = rt.store.get_setting(SEEN_SETTING)
             seen_at = datetime.fromisoformat(seen) if seen else None
             return read_activity(rt, seen_at), read_overview(rt) if overview else None
@@ -129,5 +132,7 @@ class LiveStats(QObject):
     def refresh_credentials(self) -> None:
         """Re-read which tool profiles need attention (file reads, off the core loop too)."""
         if self.bridge.running:
+            from flowdesk.gui.overview_data import read_credential_issues  # the core is loaded by now
+
             self.bridge.submit(lambda rt: asyncio.to_thread(read_credential_issues, rt),
                                self.credentials_changed.emit, lambda _exc: None)

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from flowdesk.core.store import overview_queries as oq
+from flowdesk.gui.activity import Activity
 from flowdesk.gui.tool_status import ToolState, collect_tools
 
 if TYPE_CHECKING:
@@ -35,15 +36,6 @@ class CredentialIssue:
     kind: str
     detail: str
     used_by: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Activity:
-    """Cheap counts for the status bar and the rail: runs going on and failures since the user last looked."""
-
-    running: int = 0
-    queued: int = 0
-    failures_unseen: int = 0
 
 
 @dataclass

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flowdesk.gui.none_refcount import keep_none_alive
+from flowdesk.gui.signal_refcount import keep_booleans_alive
 
 keep_none_alive()  # before any Qt call: PySide6 6.12 on CPython 3.11 drops a reference to None per void call
+keep_booleans_alive()  # and one to True per signal emit
 
 from PySide6.QtCore import (  # noqa: E402
     QAbstractItemModel,
@@ -129,10 +131,6 @@ from PySide6.QtWidgets import (  # noqa: E402
     QVBoxLayout,
     QWidget,
 )
-
-from flowdesk.gui.signal_refcount import install as _guard_signal_emit  # noqa: E402
-
-_guard_signal_emit()  # PySide6 6.12's emit() drops a reference to True; see signal_refcount.py
 
 __all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
 

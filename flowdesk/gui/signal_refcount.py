@@ -1,24 +1,24 @@
-"""A guard against a PySide6 reference-count bug: ``SignalInstance.emit()`` returning ``True`` without a reference.
+"""Keep ``True`` and ``False`` alive under PySide6 6.12, whose ``SignalInstance.emit()`` returns ``True`` without a
+reference (CPython < 3.12).
 
-With PySide6 6.12.0 every ``signal.emit(...)`` made from Python hands back ``True`` without owning a
-reference to it; the caller's discarded result then takes one reference away from ``True``. On Python 3.11
-(where ``True`` is not immortal) the app aborts with "bool_dealloc: deallocating True or False" after a
-few thousand emits: minutes at 200 runs a second, days at a few runs an hour. ``install()`` measures the
-bug once and, only when it is there, wraps ``emit`` to add the missing reference (an extra reference to
-``True`` is harmless, so a fixed PySide6 is never harmed: the probe finds no bug and nothing is wrapped).
+Every ``signal.emit(...)`` made from Python hands back ``True`` without owning a reference to it; the caller's
+discarded result then takes one reference away. On CPython 3.11 (where ``True`` is not immortal) the app aborted
+with "bool_dealloc: deallocating True or False" after a few thousand emits: seconds at 200 runs a second, days at
+a few runs an hour. As ``none_refcount.py`` does for ``None``, this gives both booleans the count CPython 3.12
+gives immortal objects: no number of emits can bring them to zero, and nothing is wrapped (no cost per emit,
+none at start-up). Extra references to ``True`` are harmless, so a fixed PySide6 is not harmed either.
 """
 
 from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any
 
-_installed: list[bool] = []
+from flowdesk.gui.none_refcount import IMMORTAL
 
 
 def emit_leaks_a_reference() -> bool:
-    """True when emitting a signal from Python takes a reference away from the value ``emit`` returns."""
+    """True when emitting a signal from Python takes a reference away from ``True`` (measured; tests)."""
     from PySide6.QtCore import QObject, Signal
 
     class _Probe(QObject):
@@ -28,31 +28,15 @@ def emit_leaks_a_reference() -> bool:
     before = sys.getrefcount(True)
     for _ in range(16):
         probe.ping.emit()
-    leaked = sys.getrefcount(True) < before - 8
-    if leaked:  # give back what the probe took
-        for _ in range(16):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return leaked
+    return sys.getrefcount(True) < before - 8
 
 
-def install() -> bool:
-    """Wrap ``SignalInstance.emit`` when (and only when) it leaks; returns whether the guard is active."""
-    if _installed:
-        return _installed[0]
-    from PySide6.QtCore import SignalInstance
-
-    active = emit_leaks_a_reference()
-    if active:
-        original = SignalInstance.emit
-        incref = ctypes.pythonapi.Py_IncRef
-
-        def emit(self: Any, *args: Any) -> Any:
-            result = original(self, *args)
-            if result is True or result is False:
-                incref(ctypes.py_object(result))  # the reference emit() should have given us
-            return result
-
-        emit.__doc__ = original.__doc__
-        SignalInstance.emit = emit
-    _installed.append(active)
-    return active
+def keep_booleans_alive() -> bool:
+    """Raise True's and False's reference counts out of reach (CPython < 3.12 release builds); True when needed."""
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython" or hasattr(sys, "gettotalrefcount"):
+        return False  # immortal already, or another object layout (debug builds put two pointers first)
+    for value in (True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(value))  # ob_refcnt: the first field of every object
+        if refcount.value < IMMORTAL // 2:
+            refcount.value = IMMORTAL
+    return True
