@@ -1,4 +1,4 @@
-"""A worker's live log lines, sent to ``serve`` and the window through PostgreSQL NOTIFY.
+"""A worker's live log lines (and run starts), sent to ``serve`` and the window through PostgreSQL NOTIFY.
 
 The engine emits masked chunks of a running run's output (whole lines, or what came in ~100 ms).
 They are gathered here and sent five times a second at most, each NOTIFY payload under
@@ -30,6 +30,7 @@ class LiveLogSender:
         self.enabled = access.postgres
         self._lock = threading.Lock()
         self._pending: dict[str, list[str]] = defaultdict(list)
+        self._notices: list[str] = []
         self._sent: dict[str, int] = {}
         self._wake = threading.Event()
         self._stopping = False
@@ -52,6 +53,12 @@ class LiveLogSender:
             self._sent[run_id] = sent + len(text)
             self._pending[run_id].append(text)
 
+    def started(self, run_id: str, worker: str) -> None:
+        """A run was claimed by ``worker`` (sent with the next batch: nothing waits for it)."""
+        if self.enabled:
+            with self._lock:
+                self._notices.append(event("s", run_id, w=worker))
+
     def forget(self, run_id: str) -> None:
         """The run ended: its live count can go."""
         with self._lock:
@@ -67,15 +74,17 @@ class LiveLogSender:
     def _loop(self) -> None:
         while not self._stopping:
             self._wake.wait(FLUSH_INTERVAL)
+            self._wake.clear()
             self._flush()
         self._flush()
 
     def _flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, defaultdict(list)
-        payloads = [event("l", run_id, t=chunk)
-                    for run_id, parts in pending.items()
-                    for chunk in _chunks("".join(parts))]
+            payloads, self._notices = self._notices, []
+        payloads += [event("l", run_id, t=chunk)
+                     for run_id, parts in pending.items()
+                     for chunk in _chunks("".join(parts))]
         for start in range(0, len(payloads), NOTIFIES_PER_STATEMENT):
             part = payloads[start:start + NOTIFIES_PER_STATEMENT]
             calls = ", ".join("pg_notify(?, ?)" for _ in part)

@@ -50,20 +50,35 @@ class PublishedMarks:
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
         self.client = redis.Redis.from_url(settings.broker_url, socket_timeout=settings.broker_timeout,
                                            socket_connect_timeout=settings.broker_timeout)
+        self._lock = threading.Lock()
+        self._received: list[str] = []
 
     def add(self, run_ids: Sequence[str]) -> None:
         """Mark runs as published."""
         if run_ids:
             self.client.sadd(MARKS_KEY, *run_ids)
 
-    def discard(self, run_ids: Sequence[str]) -> None:
-        """A worker received these runs' messages (best effort: a leftover mark only delays a re-publish)."""
-        if not run_ids:
-            return
-        try:
-            self.client.srem(MARKS_KEY, *run_ids)
-        except self._errors:
-            pass
+    def discard_soon(self, run_id: str) -> None:
+        """A worker received this run's message: drop its mark with the next batch (``flush``).
+
+        The marks of received runs only take room: the sweeper looks at queued runs, and a claimed
+        run is not queued. So they go in batches, off the run's path.
+        """
+        with self._lock:
+            self._received.append(run_id)
+            full = len(self._received) >= 500
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Drop the marks of the runs received since the last flush (best effort)."""
+        with self._lock:
+            received, self._received = self._received, []
+        if received:
+            try:
+                self.client.srem(MARKS_KEY, *received)
+            except self._errors:
+                pass
 
     def missing(self, run_ids: Sequence[str]) -> list[str]:
         """The ids among ``run_ids`` without a mark; raises BrokerUnavailable."""
@@ -75,6 +90,13 @@ class PublishedMarks:
             raise BrokerUnavailable(str(exc)) from exc
         return [run_id for run_id, marked in zip(run_ids, flags) if not marked]
 
+    def server_id(self) -> str:
+        """The broker server's run id (a new one after every restart); "" when unreachable."""
+        try:
+            return str(self.client.info("server").get("run_id", ""))
+        except self._errors:
+            return ""
+
     def reachable(self) -> bool:
         """True when the broker answers a PING."""
         try:
@@ -83,7 +105,8 @@ class PublishedMarks:
             return False
 
     def close(self) -> None:
-        """Drop the connection pool."""
+        """Flush, then drop the connection pool."""
+        self.flush()
         self.client.close()
 
 

@@ -2,45 +2,67 @@
 
 Every message may arrive twice (at-least-once delivery, sweeper re-publishes); the claim is the one
 conditional update ``queued -> running`` that lets exactly one worker run it. A workflow's
-``max_instances`` holds across the cluster: claims and ends of one workflow take a lock on it, and a
-run over the limit is *parked* (kept queued, without a message) until one of its workflow's runs ends.
+``max_instances`` holds across the cluster: the claim counts the workflow's running runs in the same
+statement, under a lock on the workflow taken by the read just before (so two claims never both see
+room). A run over the limit is *parked* (kept queued, without a message) until one of its workflow's
+runs ends: the end releases it, and the parker looks again once committed in case a run ended
+meanwhile; the leader's sweep releases whatever a crash or a rare race left parked.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from flowdesk.core.cluster.store_access import StoreAccess
+from flowdesk.core.cluster.store_access import RUNS_CHANNEL, StoreAccess
 from flowdesk.core.engine import RunOutcome
 from flowdesk.core.store import RunRecord
+from flowdesk.core.store.models import load_json, to_micros
+from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import RetryPlan
 
 ClaimState = Literal["claimed", "parked", "gone"]
-WORKER_COLUMN = "worker"  # the run's claiming worker (set by RunStore.claim)
-_READ_RUN = 'SELECT workflow, "trigger", status, attempt, priority, queued_at FROM run WHERE id = ?'
+WORKER_COLUMN = "worker"  # the run's claiming worker (the store's claim() sets the same column)
 _COUNT_RUNNING = "SELECT COUNT(*) FROM run WHERE status = 'running' AND workflow = ?"
+# RunStore.claim's update, only while the workflow has room: one statement, read after the lock.
+_CLAIM = (
+    "UPDATE run SET status = 'running', worker = ?, started_at = ? WHERE id = ? AND status = 'queued'"
+    " AND (SELECT COUNT(*) FROM run AS r WHERE r.workflow = ? AND r.status = 'running') < ?"
+)
+_CLAIMED_COLUMNS = ' RETURNING "trigger", attempt, priority, payload'
+_READ = "SELECT workflow, status FROM run WHERE id = ?"
+# Serialises claims of one workflow across the cluster, for the rest of the transaction (it is short).
+_READ_AND_LOCK = (
+    "SELECT workflow, status, CASE WHEN status = 'queued' THEN"
+    " pg_advisory_xact_lock(7001, hashtext('flowdesk.workflow:' || workflow)) END FROM run WHERE id = ?"
+)
+_PARKED_EXIST = "EXISTS (SELECT 1 FROM cluster_parked_run AS p WHERE p.workflow = run.workflow)"
+_CHECK = f"SELECT status, worker, {_PARKED_EXIST} FROM run WHERE id = ?"
+_CHECK_AND_NOTIFY = f"SELECT status, worker, {_PARKED_EXIST}, pg_notify(?, ?) FROM run WHERE id = ? FOR UPDATE"
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+_RELEASE = (
+    "DELETE FROM cluster_parked_run WHERE run_id IN (SELECT run_id FROM cluster_parked_run WHERE workflow = ?"
+    " ORDER BY priority, queued_at LIMIT ?) RETURNING run_id, priority"
+)
 
 
 @dataclass
 class ClaimedRun:
-    """What a worker knows of a run it claimed (the input is read separately, only when it runs)."""
+    """What a worker knows of a run it claimed, with the input it runs with."""
 
     run_id: str
     workflow: str
-    trigger: str
-    attempt: int
-    priority: int
+    trigger: str = "webhook"
+    attempt: int = 1
+    priority: int = 0
+    payload: dict[str, Any] | None = None
 
 
-@dataclass
-class RunEnd:
-    """A run recorded as ended by this worker, and the parked runs its end let go (id, priority)."""
-
-    record: RunRecord
-    released: list[tuple[str, int]] = field(default_factory=list)
+class _NotMine(Exception):
+    """The run is no longer this worker's: leave the transaction without writing anything."""
 
 
 def event(kind: str, run_id: str, **extra: object) -> str:
@@ -67,54 +89,69 @@ class RunClaims:
         """Take a queued run for this worker, park it when its workflow is at its limit, or say it is gone."""
         a = self.access
         with a.transaction():
-            rows = a.rows(_READ_RUN, (run_id,))
-            if not rows or rows[0][2] != "queued":
-                return "gone", None
-            workflow, trigger, _, attempt, priority, queued_at = rows[0]
-            run = ClaimedRun(run_id, workflow, trigger, int(attempt or 1), int(priority or 0))
-            a.lock_workflow(workflow)
-            if a.rows(_COUNT_RUNNING, (workflow,))[0][0] >= max(1, limit_of(workflow)):
-                a.execute("INSERT INTO cluster_parked_run (run_id, workflow, priority, queued_at) VALUES (?, ?, ?, ?)"
-                          " ON CONFLICT DO NOTHING", (run_id, workflow, run.priority, queued_at))
-                return "parked", run
-            if not self.store.claim(run_id, self.worker):
-                return "gone", None
-            a.notify(event("s", run_id, w=self.worker))
-        return "claimed", run
+            # PostgreSQL: the row's read takes the workflow's lock (SQLite: the IMMEDIATE transaction is the lock).
+            rows = a.rows(_READ_AND_LOCK if a.postgres else _READ, (run_id,))
+            if not rows or rows[0][1] != "queued":
+                return "gone", None  # a duplicate message: the run was taken (or ended) already
+            run = ClaimedRun(run_id, str(rows[0][0]))
+            params = (self.worker, to_micros(utc_now()), run_id, run.workflow, max(1, limit_of(run.workflow)))
+            if _RETURNING or a.postgres:
+                claimed = a.rows(_CLAIM + _CLAIMED_COLUMNS, params)
+            else:  # SQLite < 3.35: the IMMEDIATE transaction keeps other writers out between the two
+                claimed = a.rows('SELECT "trigger", attempt, priority, payload FROM run WHERE id = ?', (run_id,)) \
+                    if a.execute(_CLAIM, params).rowcount else []
+            if claimed:
+                trigger, attempt, priority, payload = claimed[0]
+                run.trigger, run.attempt, run.priority = str(trigger), int(attempt or 1), int(priority or 0)
+                run.payload = load_json(payload) if payload is not None else None
+                return "claimed", run
+            state = a.rows("SELECT priority, queued_at FROM run WHERE id = ?", (run_id,))
+            run.priority = int(state[0][0] or 0)
+            a.execute("INSERT INTO cluster_parked_run (run_id, workflow, priority, queued_at) VALUES (?, ?, ?, ?)"
+                      " ON CONFLICT DO NOTHING", (run_id, run.workflow, run.priority, state[0][1]))
+        return "parked", run
 
-    def finish(self, run: ClaimedRun, outcome: RunOutcome, retry: RetryPlan | None, limit: int) -> RunEnd | None:
-        """Record the outcome if the run is still this worker's (None: it was declared lost meanwhile)."""
+    def finish(self, run: ClaimedRun, outcome: RunOutcome, retry: RetryPlan | None) -> tuple[RunRecord | None, bool]:
+        """Record the outcome if the run is still this worker's; returns (record or None, whether the
+        workflow has parked runs). None: the run was declared lost meanwhile, nothing is written."""
         a = self.access
-        with a.transaction():
-            a.lock_workflow(run.workflow)
-            rows = a.rows(f"SELECT status, {WORKER_COLUMN} FROM run WHERE id = ?", (run.run_id,))
-            if not rows or rows[0][0] != "running" or rows[0][1] != self.worker:
-                return None
-            record = self.store.finish(
-                run.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
-                output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
-                log_truncated=getattr(outcome, "log_truncated", False), retry=retry)
-            a.notify(finished_event(run.run_id, outcome))
-            released = self.release_locked(run.workflow, limit)
-        return RunEnd(record, released)
+        try:
+            with a.transaction():
+                # The row lock orders this end against a reaper's: whichever comes second sees the first.
+                if a.postgres:
+                    rows = a.rows(_CHECK_AND_NOTIFY, (RUNS_CHANNEL, finished_event(run.run_id, outcome), run.run_id))
+                else:
+                    rows = a.rows(_CHECK, (run.run_id,))
+                if not rows or rows[0][0] != "running" or rows[0][1] != self.worker:
+                    raise _NotMine  # rolls the notification back with the transaction
+                record = self.store.finish(
+                    run.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
+                    output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
+                    log_truncated=getattr(outcome, "log_truncated", False), retry=retry)
+        except _NotMine:
+            return None, False
+        return record, bool(rows[0][2])
 
     def release(self, workflow: str, limit: int) -> list[tuple[str, int]]:
-        """Un-park as many of a workflow's parked runs as it has free slots (own transaction)."""
-        with self.access.transaction():
-            self.access.lock_workflow(workflow)
-            return self.release_locked(workflow, limit)
+        """Un-park as many of a workflow's parked runs as it has free slots; (run id, priority) of each.
 
-    def release_locked(self, workflow: str, limit: int) -> list[tuple[str, int]]:
-        """``release`` inside a transaction that holds the workflow's lock."""
+        Called after a run of the workflow ended or one was parked (committed). Two callers may
+        release one run each for the same slot: the claim re-checks, the second parks again.
+        """
         a = self.access
+        if not a.rows("SELECT 1 FROM cluster_parked_run WHERE workflow = ? LIMIT 1", (workflow,)):
+            return []
         free = max(1, limit) - int(a.rows(_COUNT_RUNNING, (workflow,))[0][0])
         if free <= 0:
             return []
-        rows = a.rows("SELECT run_id, priority FROM cluster_parked_run WHERE workflow = ?"
-                      " ORDER BY priority, queued_at LIMIT ?", (workflow, free))
-        if rows:
-            marks = ", ".join("?" * len(rows))
-            a.execute(f"DELETE FROM cluster_parked_run WHERE run_id IN ({marks})", [r[0] for r in rows])
+        with a.transaction():
+            if _RETURNING or a.postgres:
+                rows = a.rows(_RELEASE, (workflow, free))
+            else:  # SQLite < 3.35 has no RETURNING: read, then delete, in one IMMEDIATE transaction
+                rows = a.rows("SELECT run_id, priority FROM cluster_parked_run WHERE workflow = ?"
+                              " ORDER BY priority, queued_at LIMIT ?", (workflow, free))
+                for run_id, _ in rows:
+                    a.execute("DELETE FROM cluster_parked_run WHERE run_id = ?", (run_id,))
         return [(str(r[0]), int(r[1])) for r in rows]
 
     def parked_workflows(self) -> list[str]:

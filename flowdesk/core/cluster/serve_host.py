@@ -82,7 +82,7 @@ class ClusterServe:
         claims = RunClaims(access, worker="")
         reaper = LostRunReaper(claims, self._retry_policy, self._limit_of, self.revision_of)
         self.sweeper = Sweeper(claims, reaper, WorkerRegistry(access), self.marks, self.publisher, self.settings,
-                               self.revision_of, self._limit_of)
+                               self.revision_of, self._limit_of, lambda: self.background.failures)
         url = database_url_of(runtime)
         self.relay = RunRelay(runtime, url)
         self.relay.start()

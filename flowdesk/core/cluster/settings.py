@@ -44,6 +44,8 @@ class ClusterSettings:
     worker_dead_after: float = field(default_factory=lambda: _env_float("FLOWDESK_CLUSTER_DEAD_AFTER", 20.0))
     # How often the sweeper publishes queued runs that have no message (broker was down or lost them).
     sweep_interval: float = field(default_factory=lambda: _env_float("FLOWDESK_CLUSTER_SWEEP", 2.0))
+    # Without a sign of loss (failed publish, broker restart) the sweeper looks for runs without a message this often.
+    rescan_interval: float = field(default_factory=lambda: _env_float("FLOWDESK_CLUSTER_RESCAN", 30.0))
     # A queued run this old without a message is published again (publishes in flight are younger).
     publish_grace: float = field(default_factory=lambda: _env_float("FLOWDESK_CLUSTER_PUBLISH_GRACE", 5.0))
     # A standby serve tries the scheduler lock this often; with lock release at the leader's death this

@@ -7,7 +7,6 @@ worker could not start because their workflow was at its ``max_instances`` acros
 
 from __future__ import annotations
 
-import zlib
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -44,16 +43,6 @@ class StoreAccess:
     def transaction(self) -> AbstractContextManager[Any]:
         """A write transaction (SQLite: IMMEDIATE, so it holds the write lock from its first statement)."""
         return self.db.atomic() if self.postgres else self.db.atomic("IMMEDIATE")
-
-    def lock_workflow(self, workflow: str) -> None:
-        """Inside a transaction: serialise claims and ends of one workflow's runs across the cluster.
-
-        PostgreSQL: a transaction-scoped advisory lock on the workflow's name; SQLite: the IMMEDIATE
-        transaction already serialises every writer.
-        """
-        if self.postgres:
-            key = zlib.crc32(f"flowdesk.workflow:{workflow}".encode()) - 2**31
-            self.execute("SELECT pg_advisory_xact_lock(?, ?)", (7001, key))
 
     def notify(self, payload: str) -> None:
         """PostgreSQL: NOTIFY the run-events channel (delivered at commit); nothing on SQLite."""

@@ -53,6 +53,7 @@ class WorkerHeartbeat:
         healthy_since: float | None = time.monotonic()
         while not self._stop.wait(self.settings.heartbeat_interval):
             try:
+                self.host.parts.marks.flush()
                 self.beat()
                 if healthy_since is None:
                     log.warning("heartbeat: the database answers again")

@@ -17,13 +17,14 @@ from datetime import timedelta
 from flowdesk.core.cluster.engine_thread import EngineThread
 from flowdesk.core.cluster.publisher import BrokerUnavailable, Publication, PublishedMarks, RunPublisher
 from flowdesk.core.cluster.revision import RevisionCache
-from flowdesk.core.cluster.run_claims import ClaimedRun, RunClaims, RunEnd
+from flowdesk.core.cluster.live_log_sender import LiveLogSender
+from flowdesk.core.cluster.run_claims import ClaimedRun, RunClaims
 from flowdesk.core.engine import RunOutcome, RunSpec
 from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.registry import Registry
 from flowdesk.core.run_dispatcher import RETRIED_STATUSES
 from flowdesk.core.run_preparation import RunPreparer
-from flowdesk.core.store import new_run_id
+from flowdesk.core.store import RunRecord, new_run_id
 from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import RetryPlan
 
@@ -43,6 +44,7 @@ class WorkerParts:
     publisher: RunPublisher
     marks: PublishedMarks
     revisions: RevisionCache
+    notices: LiveLogSender  # run events that need not wait for a transaction (started, live log lines)
 
 
 class WorkerHost:
@@ -76,9 +78,12 @@ class WorkerHost:
         """Handle one message; returns what happened (claimed runs: their final status)."""
         p = self.parts
         state, run = p.claims.claim(run_id, self.limit_of)
-        p.marks.discard([run_id])  # after the claim: a crash before it leaves the mark, and the message returns
+        p.marks.discard_soon(run_id)  # the message was received: its mark can go (in a batch, later)
+        if state == "parked" and run is not None:
+            self.release(run.workflow)  # a run of the workflow may have ended while we parked this one
         if state != "claimed" or run is None:
             return state
+        p.notices.started(run_id, self.name)
         try:
             outcome = self._run(run, revision)
         except Exception as exc:  # noqa: BLE001 - a bug here fails one run, never the worker
@@ -99,7 +104,7 @@ class WorkerHost:
                     f"workspace revision mismatch: this run of {run.workflow!r} was accepted for revision {revision}, "
                     f"but worker {self.name} has revision {mine} (after reloading its workspace); "
                     "deploy the same workspace to every machine"))
-        data = p.claims.store.payload(run.run_id)
+        data = run.payload
         if data is None:
             return RunOutcome.without_run(run.run_id, "interrupted",
                                           "this run's input was not kept by the FlowDesk that accepted it; run it again")
@@ -125,13 +130,12 @@ class WorkerHost:
             return None
         return RetryPlan(new_run_id(), utc_now() + timedelta(seconds=delay) if delay > 0 else None)
 
-    def record(self, run: ClaimedRun, outcome: RunOutcome) -> RunEnd | None:
+    def record(self, run: ClaimedRun, outcome: RunOutcome) -> RunRecord | None:
         """Record the outcome (retrying while the database is down), then publish what the end let go."""
         plan = self.retry_plan(run, outcome.status)
-        limit = self.limit_of(run.workflow)
         while True:
             try:
-                end = self.parts.claims.finish(run, outcome, plan, limit)
+                record, parked = self.parts.claims.finish(run, outcome, plan)
                 break
             except Exception as exc:  # noqa: BLE001 - database down: keep the outcome until it comes back
                 if self.stopping:
@@ -141,21 +145,32 @@ class WorkerHost:
                 log.warning("run %s: cannot record its outcome yet (%s); retrying", run.run_id, exc)
                 _reset_connection(self.parts.claims)
                 time.sleep(STORE_RETRY_INTERVAL)
-        if end is None:
+        if record is None:
             log.warning("run %s was declared lost while this worker ran it (heartbeat missed?): its outcome "
                         "%s is not recorded", run.run_id, outcome.status)
             return None
-        out = []
         if plan is not None:
             delay = (plan.not_before - utc_now()).total_seconds() if plan.not_before else 0.0
-            out.append(Publication(plan.run_id, self.revision_of(run.workflow), run.priority,
-                                   countdown=delay if delay > 0 else None))
-        out += [Publication(run_id, self.revision_of(run.workflow), priority) for run_id, priority in end.released]
-        self.publish(out)
-        return end
+            self.publish([Publication(plan.run_id, self.revision_of(run.workflow), run.priority,
+                                      countdown=delay if delay > 0 else None)])
+        if parked:
+            self.release(run.workflow)
+        return record
+
+    def release(self, workflow: str) -> None:
+        """Publish the workflow's parked runs that now have room (best effort: the sweeper covers a failure)."""
+        try:
+            released = self.parts.claims.release(workflow, self.limit_of(workflow))
+        except Exception as exc:  # noqa: BLE001 - database hiccup: the leader's sweep releases them
+            log.warning("parked runs of %s not released yet (%s)", workflow, exc)
+            return
+        if released:
+            self.publish([Publication(rid, self.revision_of(workflow), prio) for rid, prio in released])
 
     def publish(self, items: list[Publication]) -> None:
         """Publish retries and released runs; if the broker is down, the sweeper publishes them later."""
+        if not items:
+            return
         try:
             self.parts.publisher.publish(items)
         except BrokerUnavailable as exc:

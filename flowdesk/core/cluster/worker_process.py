@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,8 @@ class WorkerProcess:
         self.registry.reload()
         resolver = ProfileResolver(o.workspace.env_file)
         preparer = RunPreparer(self.registry, resolver, tool_blocker=oauth_blocker(self.registry, resolver),
-                               disabled_tools=lambda: set(self.store.get_setting("disabled_tools", []) or []))
+                               disabled_tools=self._disabled_tools)
+        self._disabled: tuple[float, set[str]] = (0.0, set())
         o.settings.with_longest_timeout(longest_timeout(self.registry, o.default_timeout))
         self.app = make_celery_app(o.settings)
         marks = PublishedMarks(o.settings)
@@ -84,11 +86,20 @@ class WorkerProcess:
                                    default_timeout=o.default_timeout, on_event=self._on_event)
         self.host = WorkerHost(WorkerParts(
             name=self.name, registry=self.registry, preparer=preparer, claims=RunClaims(self.access, self.name),
-            engine=self.engine, publisher=RunPublisher(self.app, marks), marks=marks, revisions=RevisionCache()))
+            engine=self.engine, publisher=RunPublisher(self.app, marks), marks=marks, revisions=RevisionCache(),
+            notices=self.live))
         register_run_task(self.app, self.host.execute)
         self.workers = WorkerRegistry(self.access)
         self.heartbeat = WorkerHeartbeat(self.host, self.workers, o.settings, o.concurrency, lambda: self.engine.running)
         self._stopping = threading.Event()
+
+    def _disabled_tools(self) -> set[str]:
+        """Tools switched off in the store's settings, read at most once a second (not once per run)."""
+        read_at, tools = self._disabled
+        if time.monotonic() - read_at > 1.0:
+            tools = set(self.store.get_setting("disabled_tools", []) or [])
+            self._disabled = (time.monotonic(), tools)
+        return tools
 
     def _on_event(self, event: RunEvent) -> None:
         if event.kind == "log":
@@ -136,6 +147,7 @@ class WorkerProcess:
         self.heartbeat.stop()
         self.engine.stop(0)
         self.live.stop()
+        self.host.parts.marks.close()
         try:
             self.workers.leave(self.name)
         except Exception as exc:  # noqa: BLE001 - database down: the row ages out; nothing was running

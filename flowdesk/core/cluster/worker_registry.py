@@ -2,8 +2,8 @@
 
 A worker writes its row (name, host, concurrency, running, last heartbeat) every few seconds. One
 silent for ``dead_after`` seconds is dead: its running runs end ``interrupted`` and follow their
-workflow's retry policy. Any live worker and the leading ``serve`` look for them; the per-workflow
-lock and a re-check make sure each such run is ended once.
+workflow's retry policy. Any live worker and the leading ``serve`` look for them; a row lock and a
+re-check make sure each such run is ended once.
 """
 
 from __future__ import annotations
@@ -107,15 +107,16 @@ class LostRunReaper:
         reason = (f"worker {worker} stopped answering (no heartbeat for {dead_after:g} s) while this run was "
                   "running: it was killed, or lost its machine or network")
         with a.transaction():
-            a.lock_workflow(workflow)
-            rows = a.rows(f"SELECT status, {WORKER_COLUMN} FROM run WHERE id = ?", (run_id,))
+            # The row lock orders this against the worker's own end of the run (see RunClaims.finish).
+            rows = a.rows(f"SELECT status, {WORKER_COLUMN} FROM run WHERE id = ?{' FOR UPDATE' if a.postgres else ''}",
+                          (run_id,))
             if not rows or rows[0][0] != "running" or rows[0][1] != worker:
                 return None  # ended meanwhile (by its worker, or by another reaper)
             self.claims.store.finish(run_id, "interrupted", utc_now(), error=reason, message=reason, retry=plan)
             a.notify(event("f", run_id, s="interrupted", m=reason[:300]))
-            released = self.claims.release_locked(workflow, self.limit_of(workflow))
         out = []
         if plan is not None:
             out.append(Publication(plan.run_id, self.revision_of(workflow), priority, countdown=delay or None))
+        released = self.claims.release(workflow, self.limit_of(workflow))
         out += [Publication(rid, self.revision_of(workflow), prio) for rid, prio in released]
         return out
