@@ -15,8 +15,8 @@ class StatusStrip(QWidget):
         super().__init__(parent)
         self.url = ""
         self.url_button = QToolButton()
-        self.url_button.setIcon(icon("link", "text_muted"))
         self.url_button.setIconSize(QSize(14, 14))
+        self._icon_set = False
         self.url_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.url_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.url_button.setToolTip(self.tr("Click to copy the listener's address"))
@@ -33,7 +33,10 @@ class StatusStrip(QWidget):
         layout.addWidget(self.activity)
 
     def set_url(self, url: str) -> None:
-        """The listener's base URL."""
+        """The listener's base URL (the core is up: the window is on screen, the icon font may load)."""
+        if not self._icon_set:
+            self._icon_set = True
+            self.url_button.setIcon(icon("link", "text_muted"))
         self.url = url
         self.url_button.setText(self.tr("Listening on %s") % url if url else self.tr("Not listening"))
 
