@@ -110,6 +110,21 @@ LIBRARY_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", 
                 "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu")
 
 
+# flowdesk/gui/theme/icons.py reads these two files from qtawesome's wheel (its Python code is never imported).
+ICON_FONT_FILES = ("phosphor-1.3.0.ttf", "phosphor-charmap-1.3.0.json")
+
+
+def icon_font_datas() -> list[tuple[str, str]]:
+    """The Phosphor icon font and its charmap, at qtawesome/fonts/ in the bundle (where icons.py looks when frozen)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("qtawesome")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("qtawesome (FlowDesk's icon font) is not installed: pip install -e .")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    return [(str(folder / name), "qtawesome/fonts") for name in ICON_FONT_FILES]
+
+
 def dlopened_binaries(names: Iterable[str] = DLOPENED_LIBRARIES, dirs: Iterable[str] = LIBRARY_DIRS
                       ) -> list[tuple[str, str]]:
     """``(path, ".")`` for each library of ``names`` found on the build machine (Linux only)."""

@@ -137,7 +137,7 @@ __all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Sig
 
 def load_charts():  # noqa: ANN201 - the QtCharts module
     """PySide6.QtCharts, imported when the Overview is built (after the window's first paint)."""
-    from PySide6 import QtCharts
+    import PySide6.QtCharts as QtCharts  # spelled out in full: bundle/qt_prune.py keeps the modules named so
 
     return QtCharts
 
