@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flowdesk.gui.qt import QHBoxLayout, QLabel, QPushButton, QSize, Qt, QVBoxLayout, QWidget
 from flowdesk.gui.theme.icons import icon
+from flowdesk.gui.theme.theme_manager import theme_manager
 from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_SM
 
 
@@ -34,7 +35,6 @@ class EmptyState(QWidget):
         self.button_row = QHBoxLayout()
         self.button_row.setSpacing(SPACE_SM)
         self.button_row.addStretch(1)
-        self.button_row_end = QWidget()  # keeps the row centred: buttons go before the trailing stretch
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(self.icon_label)
@@ -44,7 +44,13 @@ class EmptyState(QWidget):
         layout.addSpacing(SPACE_LG)
         layout.addLayout(self.button_row)
         layout.addStretch(3)
-        self.button_row.addStretch(1)
+        self.button_row.addStretch(1)  # buttons go between the two stretches: a centred row
+        manager = theme_manager()
+        if manager is not None:
+            manager.changed.connect(self._retint)
+
+    def _retint(self, _scheme: str) -> None:
+        self.icon_label.setPixmap(icon(self.icon_name, "text_muted").pixmap(QSize(48, 48)))
 
     def add_action(self, text: str, callback: Callable[[], object], icon_name: str | None = None) -> QPushButton:
         """A button under the text; the first one added is the primary action."""
