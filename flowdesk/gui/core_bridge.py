@@ -84,6 +84,9 @@ class CoreBridge(QObject):
 
     def start(self) -> None:
         """Start the core thread; ``started`` or ``start_failed`` follows."""
+        from flowdesk.gui.gui_gc import collect_on_gui_thread
+
+        collect_on_gui_thread()  # from now on a collection on the core thread could delete widgets there
         self._thread.start()
 
     def _thread_main(self) -> None:

@@ -9,6 +9,8 @@ from flowdesk.gui.qt import (
     QHBoxLayout,
     QLabel,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QSize,
     Qt,
     QVBoxLayout,
@@ -17,6 +19,30 @@ from flowdesk.gui.qt import (
 )
 from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_MD, SPACE_SM, SPACE_XS
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shrinks with an ellipsis instead of clipping (the full text is its tooltip)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Room for the ellipsis alone."""
+        return QSize(24, super().minimumSizeHint().height())
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        """The text, and as tooltip when it may not fit."""
+        super().setText(text)
+        if not self.toolTip():
+            self.setToolTip(text)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """The text, elided to the width."""
+        painter = QPainter(self)
+        try:
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+            painter.drawText(self.rect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), text)
+        finally:
+            painter.end()
 
 
 class CardRow(QFrame):
@@ -29,9 +55,9 @@ class CardRow(QFrame):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("row", True)
-        self.title = QLabel(title)
+        self.title = ElidedLabel(title)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail = QLabel(detail)
+        self.detail = ElidedLabel(detail)
         self.detail.setProperty("role", "muted")
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setMinimumWidth(40)

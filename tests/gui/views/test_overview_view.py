@@ -62,8 +62,9 @@ def test_numbers_follow_a_run_as_it_finishes(qtbot, bridge, window) -> None:
     before = int(view.tiles["runs"].value.text().replace(",", ""))
     call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("failing", {})))
     qtbot.waitUntil(lambda: view.tiles["runs"].value.text().replace(",", "") == str(before + 1), timeout=5000)
+    # The run is counted once queued; its failure shows once it has ended.
+    qtbot.waitUntil(lambda: view.data.failures[0].reason.endswith("boom"), timeout=5000)
     assert view.failures_card.rows[0].title.text() == "failing"
-    assert view.data.failures[0].reason.endswith("boom")
 
 
 def test_next_fires_and_a_failure_leads_to_its_run(qtbot, bridge, window) -> None:
