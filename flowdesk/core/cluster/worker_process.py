@@ -116,6 +116,7 @@ class WorkerProcess:
         self.live.start()
         self.heartbeat.beat()  # the row exists before the first claim: a claimed run always has a live worker
         self.heartbeat.start()
+        time.sleep(self.heartbeat.join_delay)  # until every other worker has counted this one's capacity
         signals.worker_shutting_down.connect(self._shutting_down, weak=False)
         if on_ready is not None:
             signals.worker_ready.connect(lambda **_: on_ready(self), weak=False)

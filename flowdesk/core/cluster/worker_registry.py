@@ -62,6 +62,12 @@ class WorkerRegistry:
                for w in self.store.list_workers()]
         return sorted(out, key=lambda w: (not w.alive, w.name))
 
+    def capacity(self, dead_after: float) -> int:
+        """Runs the live workers can hold at once (the sum of their concurrency)."""
+        limit = to_micros(utc_now() - timedelta(seconds=dead_after))
+        return int(self.access.rows("SELECT COALESCE(SUM(concurrency), 0) FROM worker WHERE last_heartbeat >= ?",
+                                    (limit,))[0][0])
+
     def forget_dead(self, dead_after: float) -> int:
         """Delete rows of workers silent for ten times ``dead_after`` (their runs were ended long ago)."""
         limit = to_micros(utc_now() - timedelta(seconds=dead_after * 10))

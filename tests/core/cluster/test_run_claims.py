@@ -103,3 +103,11 @@ def test_a_lost_workers_run_ends_interrupted_once_retries_and_its_late_outcome_i
     late, _ = claims.finish(run, success(run_id), RetryPlan(new_run_id(), None))
     assert late is None and store.get(run_id).status == "interrupted"  # type: ignore[union-attr]
     assert store.count_runs() == 2  # the dropped outcome queued no retry of its own
+
+
+def test_claims_skip_the_lock_only_while_the_whole_cluster_fits_under_the_limit(store: RunStore) -> None:
+    ids = queue(store, 5)
+    claims = RunClaims(StoreAccess(store), "w0")
+    states = [claims.claim(run_id, lambda _wf: 3, capacity=2)[0] for run_id in ids]
+    assert states == ["claimed", "claimed", "claimed", "parked", "parked"]  # the third took the lock, and fit
+    assert store.count_runs(status="running") == 3
