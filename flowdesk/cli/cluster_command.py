@@ -9,7 +9,7 @@ import sys
 
 from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.cli.table_output import print_table, short_time
-from flowdesk.cli.worker_command import add_cluster_options
+from flowdesk.cli.worker_command import add_cluster_options, missing_cluster_libraries
 from flowdesk.core.workspace import resolve_data_dir
 
 
@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def handle_status(args: argparse.Namespace) -> int:
     """Print the cluster's state; exit 1 when no worker is alive."""
+    if (why := missing_cluster_libraries()) is not None:
+        print(f"flowdesk: {why}", file=sys.stderr)
+        return 1
     from flowdesk.core.cluster.cluster_status import cluster_status
     from flowdesk.core.cluster.settings import ClusterSettings
     from flowdesk.core.store import open_store
@@ -59,6 +62,9 @@ def handle_status(args: argparse.Namespace) -> int:
 
 def handle_demo(args: argparse.Namespace) -> int:
     """Run the demo until Ctrl+C."""
+    if (why := missing_cluster_libraries()) is not None:
+        print(f"flowdesk: {why}", file=sys.stderr)
+        return 1
     from flowdesk.core.cluster.demo import ClusterDemo, DemoOptions
 
     if args.workers < 1 or args.concurrency < 1:

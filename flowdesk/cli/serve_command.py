@@ -10,7 +10,7 @@ import signal
 import sys
 
 from flowdesk.cli.runtime_context import database_from, workspace_from
-from flowdesk.cli.worker_command import add_cluster_options
+from flowdesk.cli.worker_command import add_cluster_options, missing_cluster_libraries
 from flowdesk.core.instance_lock import AlreadyRunning
 from flowdesk.core.api_token import chosen_token
 from flowdesk.core.private_files import restrict_umask
@@ -77,6 +77,9 @@ async def serve(service: FlowDeskService) -> int:
 def handle(args: argparse.Namespace) -> int:
     """Run the service until a signal arrives."""
     restrict_umask()  # before the data dir, database and logs exist: they hold run data and tokens
+    if args.broker and (why := missing_cluster_libraries()) is not None:
+        print(f"flowdesk: {why}", file=sys.stderr)
+        return 1
     data_dir = resolve_data_dir(args.data_dir)
     setup_service_logging(data_dir, args.verbose)
     options = ServiceOptions(host=args.host, port=args.port, watch=not args.no_watch, grace=args.grace,

@@ -23,6 +23,18 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, broker_required: boo
                              "(default: $FLOWDESK_BROKER_URL)")
 
 
+def missing_cluster_libraries() -> str | None:
+    """Why the cluster mode cannot run here (its libraries are an extra, not in the desktop bundle), or None."""
+    import importlib.util
+
+    missing = [name for name in ("flowdesk.core.cluster", "celery", "redis", "psycopg")
+               if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None
+    return (f"the cluster mode needs {', '.join(missing)}: pip install 'flowdesk[cluster]' "
+            "(the desktop bundle does not carry them)")
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``worker`` sub-command."""
     p = sub.add_parser("worker", parents=[common], help="run queued runs of a FlowDesk cluster on this machine")
@@ -50,13 +62,16 @@ def _ready(process: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run a worker until SIGINT/SIGTERM."""
-    from flowdesk.core.cluster.settings import ClusterSettings
-    from flowdesk.core.cluster.worker_process import WorkerOptions, WorkerProcess
-
     restrict_umask()
+    if (why := missing_cluster_libraries()) is not None:
+        print(f"flowdesk: {why}", file=sys.stderr)
+        return 1
     if args.concurrency < 1:
         print("flowdesk: --concurrency must be at least 1", file=sys.stderr)
         return 2
+    from flowdesk.core.cluster.settings import ClusterSettings
+    from flowdesk.core.cluster.worker_process import WorkerOptions, WorkerProcess
+
     logging.getLogger("flowdesk").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     settings = ClusterSettings(broker_url=args.broker)
     options = WorkerOptions(workspace=workspace_from(args), data_dir=resolve_data_dir(args.data_dir),
