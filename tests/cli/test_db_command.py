@@ -11,7 +11,7 @@ import pytest
 
 from flowdesk.core.instance_lock import InstanceLock
 from flowdesk.core.store import RunStore, new_run_id
-from flowdesk.core.store.schema import MIGRATIONS
+from flowdesk.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 from flowdesk.core.store.sql_dialect import SQLITE
 from tests.conftest import CliResult
 
@@ -59,7 +59,7 @@ def test_history_of_an_earlier_version_is_copied_once(flowdesk_cli: Callable[...
                                                       old_store: list[str], pg_url: str) -> None:
     first = migrate(flowdesk_cli, pg_url)
     assert first.code == 0, first.err
-    assert "source: schema v2 -> v3; target: created at schema v3" in first.out
+    assert f"source: schema v2 -> v{SCHEMA_VERSION}; target: created at schema v{SCHEMA_VERSION}" in first.out
     assert f"runs: {RUNS}/{RUNS} read, {RUNS} new" in first.out
     assert f"runs: {RUNS} copied, 0 already there" in first.out
     assert "logs: 602 copied" in first.out and "job states: 1 copied" in first.out
