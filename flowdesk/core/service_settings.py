@@ -5,6 +5,7 @@ The desktop app reads them before its window paints; the heavy modules load late
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from flowdesk.core.listener.limits import ListenerLimits
@@ -39,4 +40,5 @@ class ServiceOptions:
     scheduler: bool = True
     grace: float = 10.0
     listener_limits: ListenerLimits = field(default_factory=ListenerLimits)  # timeouts, connection cap
-    broker_url: str | None = None  # scale-out mode: runs are published to this Redis/Valkey broker's workers
+    # Scale-out mode: runs are published to this Redis/Valkey broker's workers (the window too, when set).
+    broker_url: str | None = field(default_factory=lambda: os.environ.get("FLOWDESK_BROKER_URL") or None)
