@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 HASHED_SUFFIXES = (".py", ".json", ".txt", ".toml", ".yaml", ".yml", ".cfg", ".ini")
@@ -63,23 +64,33 @@ def folder_revision(folder: Path | str) -> str:
 
 
 class RevisionCache:
-    """Revisions of workflow folders, re-hashed only when a file's (path, mtime, size) changed."""
+    """Revisions of workflow folders, re-hashed only when a file's (path, mtime, size) changed.
 
-    def __init__(self) -> None:
+    The stats themselves are looked at most once per ``recheck`` seconds per folder (a worker asks
+    for every run). A copy changed within that second is still caught: the engine reloads changed
+    code by itself, and a message whose revision differs makes the worker look again (``fresh``).
+    """
+
+    def __init__(self, recheck: float = 1.0) -> None:
+        self.recheck = recheck
         self._lock = threading.Lock()
-        self._known: dict[str, tuple[tuple[tuple[str, str, int, int], ...], str]] = {}
+        self._known: dict[str, tuple[tuple[tuple[str, str, int, int], ...], str, float]] = {}
 
     def revision(self, folder: Path | str, *, fresh: bool = False) -> str:
         """The folder's revision; ``fresh`` reads every file again whatever the stats say."""
         key = str(folder)
+        with self._lock:
+            known = self._known.get(key)
+        now = time.monotonic()
+        if known is not None and not fresh and now - known[2] < self.recheck:
+            return known[1]
         if not os.path.isdir(key):
             return MISSING
         stats = tuple(sorted(_files(key)))
-        with self._lock:
-            known = self._known.get(key)
         if known is not None and known[0] == stats and not fresh:
-            return known[1]
-        value = folder_revision(key)
+            value = known[1]
+        else:
+            value = folder_revision(key)
         with self._lock:
-            self._known[key] = (stats, value)
+            self._known[key] = (stats, value, now)
         return value

@@ -19,8 +19,7 @@ from typing import Any, Literal
 
 from flowdesk.core.cluster.store_access import RUNS_CHANNEL, StoreAccess
 from flowdesk.core.engine import RunOutcome
-from flowdesk.core.store import RunRecord
-from flowdesk.core.store.models import load_json, to_micros
+from flowdesk.core.store.models import dump_json, load_json, to_micros
 from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import RetryPlan
 
@@ -47,6 +46,17 @@ _READ_AND_LOCK = (
 _PARKED_EXIST = "EXISTS (SELECT 1 FROM cluster_parked_run AS p WHERE p.workflow = run.workflow)"
 _CHECK = f"SELECT status, worker, {_PARKED_EXIST} FROM run WHERE id = ?"
 _CHECK_AND_NOTIFY = f"SELECT status, worker, {_PARKED_EXIST}, pg_notify(?, ?) FROM run WHERE id = ? FOR UPDATE"
+# RunStore.finish's update (keep the two in step) with this worker's ownership in its WHERE, the log
+# and the NOTIFY in the same statement: one round trip for the usual end on PostgreSQL. A reaper's
+# end of the same run holds the row lock or has committed: either way this WHERE then fails.
+_ONE_STATEMENT_END = (
+    "WITH done AS (UPDATE run SET status = ?, finished_at = ?, started_at = COALESCE(?, started_at, ?),"
+    " duration = (? - COALESCE(?, started_at, ?)) / 1000000.0, output = ?, message = ?, error = ?,"
+    " log_truncated = ?, payload = NULL WHERE id = ? AND status = 'running' AND worker = ? RETURNING id, workflow),"
+    " kept AS (INSERT INTO run_log (run_id, log) SELECT id, ? FROM done WHERE ?"
+    " ON CONFLICT (run_id) DO UPDATE SET log = EXCLUDED.log)"
+    f" SELECT pg_notify(?, ?), {_PARKED_EXIST.replace('run.workflow', 'done.workflow')} FROM done"
+)
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 _RELEASE = (
     "DELETE FROM cluster_parked_run WHERE run_id IN (SELECT run_id FROM cluster_parked_run WHERE workflow = ?"
@@ -135,10 +145,13 @@ class RunClaims:
                       " ON CONFLICT DO NOTHING", (run_id, run.workflow, run.priority, state[0][1]))
         return "parked", run
 
-    def finish(self, run: ClaimedRun, outcome: RunOutcome, retry: RetryPlan | None) -> tuple[RunRecord | None, bool]:
-        """Record the outcome if the run is still this worker's; returns (record or None, whether the
-        workflow has parked runs). None: the run was declared lost meanwhile, nothing is written."""
+    def finish(self, run: ClaimedRun, outcome: RunOutcome, retry: RetryPlan | None) -> tuple[bool, bool]:
+        """Record the outcome if the run is still this worker's; returns (recorded, whether the workflow
+        has parked runs). Not recorded: the run was declared lost meanwhile, and nothing is written."""
         a = self.access
+        if a.postgres and retry is None:  # the common end: one statement
+            rows = a.rows(_ONE_STATEMENT_END, self._end_params(run, outcome))
+            return (True, bool(rows[0][1])) if rows else (False, False)
         try:
             with a.transaction():
                 # The row lock orders this end against a reaper's: whichever comes second sees the first.
@@ -148,13 +161,24 @@ class RunClaims:
                     rows = a.rows(_CHECK, (run.run_id,))
                 if not rows or rows[0][0] != "running" or rows[0][1] != self.worker:
                     raise _NotMine  # rolls the notification back with the transaction
-                record = self.store.finish(
+                self.store.finish(
                     run.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
                     output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
                     log_truncated=getattr(outcome, "log_truncated", False), retry=retry)
         except _NotMine:
-            return None, False
-        return record, bool(rows[0][2])
+            return False, False
+        return True, bool(rows[0][2])
+
+    def _end_params(self, run: ClaimedRun, outcome: RunOutcome) -> tuple[Any, ...]:
+        """The parameters of _ONE_STATEMENT_END, converted as RunStore.finish converts them."""
+        text = self.store.dialect.text
+        end = to_micros(outcome.finished_at)
+        start = to_micros(outcome.started_at) if outcome.started_at is not None else None
+        log = text(outcome.log) or ""
+        return (outcome.status, end, start, end, end, start, end,
+                dump_json(outcome.result) if outcome.result is not None else None, text(outcome.message),
+                text(outcome.error), int(bool(getattr(outcome, "log_truncated", False))), run.run_id, self.worker,
+                log, bool(log), RUNS_CHANNEL, finished_event(run.run_id, outcome))
 
     def release(self, workflow: str, limit: int) -> list[tuple[str, int]]:
         """Un-park as many of a workflow's parked runs as it has free slots; (run id, priority) of each.

@@ -24,7 +24,7 @@ from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.registry import Registry
 from flowdesk.core.run_dispatcher import RETRIED_STATUSES
 from flowdesk.core.run_preparation import RunPreparer
-from flowdesk.core.store import RunRecord, new_run_id
+from flowdesk.core.store import new_run_id
 from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import RetryPlan
 
@@ -143,32 +143,33 @@ class WorkerHost:
             return None
         return RetryPlan(new_run_id(), utc_now() + timedelta(seconds=delay) if delay > 0 else None)
 
-    def record(self, run: ClaimedRun, outcome: RunOutcome) -> RunRecord | None:
-        """Record the outcome (retrying while the database is down), then publish what the end let go."""
+    def record(self, run: ClaimedRun, outcome: RunOutcome) -> bool:
+        """Record the outcome (retrying while the database is down), then publish what the end let go;
+        False when the run was no longer this worker's (or the worker stopped before it could record)."""
         plan = self.retry_plan(run, outcome.status)
         while True:
             try:
-                record, parked = self.parts.claims.finish(run, outcome, plan)
+                recorded, parked = self.parts.claims.finish(run, outcome, plan)
                 break
             except Exception as exc:  # noqa: BLE001 - database down: keep the outcome until it comes back
                 if self.stopping:
                     log.error("run %s: outcome %s not recorded (%s); the run will end interrupted",
                               run.run_id, outcome.status, exc)
-                    return None
+                    return False
                 log.warning("run %s: cannot record its outcome yet (%s); retrying", run.run_id, exc)
                 _reset_connection(self.parts.claims)
                 time.sleep(STORE_RETRY_INTERVAL)
-        if record is None:
+        if not recorded:
             log.warning("run %s was declared lost while this worker ran it (heartbeat missed?): its outcome "
                         "%s is not recorded", run.run_id, outcome.status)
-            return None
+            return False
         if plan is not None:
             delay = (plan.not_before - utc_now()).total_seconds() if plan.not_before else 0.0
             self.publish([Publication(plan.run_id, self.revision_of(run.workflow), run.priority,
                                       countdown=delay if delay > 0 else None)])
         if parked:
             self.release(run.workflow)
-        return record
+        return True
 
     def release(self, workflow: str) -> None:
         """Publish the workflow's parked runs that now have room (best effort: the sweeper covers a failure)."""

@@ -37,7 +37,7 @@ def queue(store: RunStore, count: int, workflow: str = "wf", trigger: str = "web
 
 def success(run_id: str) -> RunOutcome:
     now = utc_now()
-    return RunOutcome(run_id, "success", now, now, 0.0, {"status": "success"}, "ok", None, "")
+    return RunOutcome(run_id, "success", now, now, 0.0, {"status": "success"}, "ok", None, "printed\n")
 
 
 def test_racing_workers_claim_each_run_exactly_once(store: RunStore) -> None:
@@ -76,8 +76,10 @@ def test_max_instances_holds_across_workers_and_an_end_releases_the_oldest_parke
     assert workers[1].claim(ids[0], lambda _wf: 2)[0] == "gone"  # already claimed
     run0 = results[0][1]
     assert run0 is not None
-    record, parked = workers[0].finish(run0, success(ids[0]), None)
-    assert record is not None and record.status == "success" and parked
+    recorded, parked = workers[0].finish(run0, success(ids[0]), None)
+    assert recorded and parked and store.get(ids[0]).status == "success"  # type: ignore[union-attr]
+    assert store.get(ids[0]).output == {"status": "success"} and store.payload(ids[0]) is None  # type: ignore
+    assert store.get_log(ids[0]) == "printed\n"
     assert [rid for rid, _ in workers[0].release("wf", 2)] == [ids[2]]  # one slot: the oldest parked run
     assert workers[2].claim(ids[2], lambda _wf: 2)[0] == "claimed"
     assert store.count_runs(status="running") == 2
@@ -101,8 +103,10 @@ def test_a_lost_workers_run_ends_interrupted_once_retries_and_its_late_outcome_i
     assert retry is not None and retry.status == "queued" and retry.parent_run_id == run_id and retry.attempt == 2
     assert store.payload(retry_id) == {"n": 0}
     late, _ = claims.finish(run, success(run_id), RetryPlan(new_run_id(), None))
-    assert late is None and store.get(run_id).status == "interrupted"  # type: ignore[union-attr]
-    assert store.count_runs() == 2  # the dropped outcome queued no retry of its own
+    assert not late and store.get(run_id).status == "interrupted"  # type: ignore[union-attr]
+    assert claims.finish(run, success(run_id), None) == (False, False)  # the one-statement end checks it too
+    assert store.get(run_id).status == "interrupted"  # type: ignore[union-attr]
+    assert store.count_runs() == 2  # the dropped outcomes queued no retry of their own
 
 
 def test_claims_skip_the_lock_only_while_the_whole_cluster_fits_under_the_limit(store: RunStore) -> None:
