@@ -2,10 +2,10 @@
 
 Every message may arrive twice (at-least-once delivery, sweeper re-publishes); the claim is the one
 conditional update ``queued -> running`` that lets exactly one worker run it. A workflow's
-``max_instances`` holds across the cluster: the claim counts the workflow's running runs in the same
-statement, under a lock on the workflow taken by the read just before (so two claims never both see
-room) — unless the limit is so far off that the whole cluster's capacity fits under it. A run over the limit is *parked* (kept queued, without a message) until one of its workflow's
-runs ends: the end releases it, and the parker looks again once committed in case a run ended
+``max_instances`` holds across the cluster: unless it is at least the cluster's capacity (then it
+can never be exceeded), the claim is checked right after under a lock on the workflow, and a run
+over the limit is given back and *parked* (kept queued, without a message) before it ran. The end of
+a run of that workflow releases it; the parker looks again once committed in case a run ended
 meanwhile; the leader's sweep releases whatever a crash or a rare race left parked.
 """
 
@@ -26,23 +26,11 @@ from flowdesk.core.store.run_queue_tables import RetryPlan
 ClaimState = Literal["claimed", "parked", "gone"]
 WORKER_COLUMN = "worker"  # the run's claiming worker (the store's claim() sets the same column)
 _COUNT_RUNNING = "SELECT COUNT(*) FROM run WHERE status = 'running' AND workflow = ?"
-# RunStore.claim's update, only while the workflow has room: one statement, read after the lock.
-_CLAIM = (
-    "UPDATE run SET status = 'running', worker = ?, started_at = ? WHERE id = ? AND status = 'queued'"
-    " AND (SELECT COUNT(*) FROM run AS r WHERE r.workflow = ? AND r.status = 'running') < ?"
-)
-_CLAIMED_COLUMNS = ' RETURNING "trigger", attempt, priority, payload'
-_READ = "SELECT workflow, status FROM run WHERE id = ?"
-_READ_WITH_RUNNING = (
-    "SELECT workflow, status, (SELECT COUNT(*) FROM run AS r WHERE r.workflow = run.workflow"
-    " AND r.status = 'running') FROM run WHERE id = ?"
-)
+# RunStore.claim's update: queued -> running with this worker's name, once.
 _FREE_CLAIM = "UPDATE run SET status = 'running', worker = ?, started_at = ? WHERE id = ? AND status = 'queued'"
-# Serialises claims of one workflow across the cluster, for the rest of the transaction (it is short).
-_READ_AND_LOCK = (
-    "SELECT workflow, status, CASE WHEN status = 'queued' THEN"
-    " pg_advisory_xact_lock(7001, hashtext('flowdesk.workflow:' || workflow)) END FROM run WHERE id = ?"
-)
+_CLAIMED_COLUMNS = ' RETURNING workflow, "trigger", attempt, priority, payload, queued_at'
+# The same, only while the workflow has room (SQLite without RETURNING, inside its IMMEDIATE transaction).
+_CLAIM = _FREE_CLAIM + " AND (SELECT COUNT(*) FROM run AS r WHERE r.workflow = ? AND r.status = 'running') < ?"
 _PARKED_EXIST = "EXISTS (SELECT 1 FROM cluster_parked_run AS p WHERE p.workflow = run.workflow)"
 _CHECK = f"SELECT status, worker, {_PARKED_EXIST} FROM run WHERE id = ?"
 _CHECK_AND_NOTIFY = f"SELECT status, worker, {_PARKED_EXIST}, pg_notify(?, ?) FROM run WHERE id = ? FOR UPDATE"
@@ -113,36 +101,51 @@ class RunClaims:
         """Take a queued run for this worker, park it when its workflow is at its limit, or say it is gone.
 
         ``capacity`` is how many runs the live workers of the cluster can hold at once (None: not known
-        for sure). When the workflow's running runs plus that still fit its limit, even every worker
-        thread claiming it at once cannot go past it: the claim is one statement, without the lock.
+        for sure). A workflow whose ``max_instances`` is at least that can never be over its limit, so
+        its claim is the one conditional UPDATE; others are checked right after, under the workflow's lock.
         """
         a = self.access
-        if capacity is not None and (_RETURNING or a.postgres):
-            rows = a.rows(_READ_WITH_RUNNING, (run_id,))
+        if not (_RETURNING or a.postgres):
+            return self._claim_in_one_transaction(run_id, limit_of)
+        rows = a.rows(_FREE_CLAIM + _CLAIMED_COLUMNS, (self.worker, to_micros(utc_now()), run_id))
+        if not rows:
+            return "gone", None  # a duplicate message: the run was taken (or ended) already
+        run = _filled(ClaimedRun(run_id, str(rows[0][0])), rows[0][1:5])
+        limit = max(1, limit_of(run.workflow))
+        if capacity is not None and limit >= capacity:
+            return "claimed", run
+        return self._keep_if_room(run, limit, rows[0][5])
+
+    def _keep_if_room(self, run: ClaimedRun, limit: int, queued_at: int) -> tuple[ClaimState, ClaimedRun]:
+        """Under the workflow's lock: keep a claimed run if its workflow is within its limit, else give it back
+        (queued again) and park it. Nothing ran yet, so a claim given back never ran."""
+        a = self.access
+        with a.transaction():
+            if a.postgres:  # SQLite: the IMMEDIATE transaction already keeps every other writer out
+                a.execute("SELECT pg_advisory_xact_lock(7001, hashtext(?))", (f"flowdesk.workflow:{run.workflow}",))
+            if int(a.rows(_COUNT_RUNNING, (run.workflow,))[0][0]) <= limit:
+                return "claimed", run
+            a.execute("UPDATE run SET status = 'queued', worker = NULL, started_at = NULL"
+                      " WHERE id = ? AND status = 'running' AND worker = ?", (run.run_id, self.worker))
+            a.execute("INSERT INTO cluster_parked_run (run_id, workflow, priority, queued_at) VALUES (?, ?, ?, ?)"
+                      " ON CONFLICT DO NOTHING", (run.run_id, run.workflow, run.priority, queued_at))
+        return "parked", run
+
+    def _claim_in_one_transaction(self, run_id: str,
+                                  limit_of: Callable[[str], int]) -> tuple[ClaimState, ClaimedRun | None]:
+        """The claim on a SQLite without RETURNING (< 3.35): read, count and claim in one IMMEDIATE transaction."""
+        a = self.access
+        with a.transaction():
+            rows = a.rows("SELECT workflow, status, priority, queued_at FROM run WHERE id = ?", (run_id,))
             if not rows or rows[0][1] != "queued":
                 return "gone", None
-            run = ClaimedRun(run_id, str(rows[0][0]))
-            if int(rows[0][2]) + capacity <= max(1, limit_of(run.workflow)):
-                claimed = a.rows(_FREE_CLAIM + _CLAIMED_COLUMNS, (self.worker, to_micros(utc_now()), run_id))
-                return ("claimed", _filled(run, claimed[0])) if claimed else ("gone", None)
-        with a.transaction():
-            # PostgreSQL: the row's read takes the workflow's lock (SQLite: the IMMEDIATE transaction is the lock).
-            rows = a.rows(_READ_AND_LOCK if a.postgres else _READ, (run_id,))
-            if not rows or rows[0][1] != "queued":
-                return "gone", None  # a duplicate message: the run was taken (or ended) already
-            run = ClaimedRun(run_id, str(rows[0][0]))
+            run = ClaimedRun(run_id, str(rows[0][0]), priority=int(rows[0][2] or 0))
             params = (self.worker, to_micros(utc_now()), run_id, run.workflow, max(1, limit_of(run.workflow)))
-            if _RETURNING or a.postgres:
-                claimed = a.rows(_CLAIM + _CLAIMED_COLUMNS, params)
-            else:  # SQLite < 3.35: the IMMEDIATE transaction keeps other writers out between the two
-                claimed = a.rows('SELECT "trigger", attempt, priority, payload FROM run WHERE id = ?', (run_id,)) \
-                    if a.execute(_CLAIM, params).rowcount else []
-            if claimed:
-                return "claimed", _filled(run, claimed[0])
-            state = a.rows("SELECT priority, queued_at FROM run WHERE id = ?", (run_id,))
-            run.priority = int(state[0][0] or 0)
+            if a.execute(_CLAIM, params).rowcount:
+                row = a.rows('SELECT "trigger", attempt, priority, payload FROM run WHERE id = ?', (run_id,))[0]
+                return "claimed", _filled(run, row)
             a.execute("INSERT INTO cluster_parked_run (run_id, workflow, priority, queued_at) VALUES (?, ?, ?, ?)"
-                      " ON CONFLICT DO NOTHING", (run_id, run.workflow, run.priority, state[0][1]))
+                      " ON CONFLICT DO NOTHING", (run_id, run.workflow, run.priority, rows[0][3]))
         return "parked", run
 
     def finish(self, run: ClaimedRun, outcome: RunOutcome, retry: RetryPlan | None) -> tuple[bool, bool]:

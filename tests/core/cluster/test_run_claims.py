@@ -109,9 +109,12 @@ def test_a_lost_workers_run_ends_interrupted_once_retries_and_its_late_outcome_i
     assert store.count_runs() == 2  # the dropped outcomes queued no retry of their own
 
 
-def test_claims_skip_the_lock_only_while_the_whole_cluster_fits_under_the_limit(store: RunStore) -> None:
-    ids = queue(store, 5)
+def test_only_workflows_whose_limit_is_under_the_cluster_capacity_are_checked(store: RunStore) -> None:
     claims = RunClaims(StoreAccess(store), "w0")
-    states = [claims.claim(run_id, lambda _wf: 3, capacity=2)[0] for run_id in ids]
-    assert states == ["claimed", "claimed", "claimed", "parked", "parked"]  # the third took the lock, and fit
-    assert store.count_runs(status="running") == 3
+    limited = queue(store, 4, workflow="limited")
+    assert [claims.claim(run_id, lambda _wf: 2, capacity=3)[0] for run_id in limited] == \
+        ["claimed", "claimed", "parked", "parked"]  # given back before running, queued again
+    assert store.count_runs(workflow="limited", status="queued") == 2
+    roomy = queue(store, 4, workflow="roomy")  # max_instances >= capacity: the cluster cannot run more at once
+    assert [claims.claim(run_id, lambda _wf: 3, capacity=3)[0] for run_id in roomy] == ["claimed"] * 4
+    assert claims.claim(roomy[0], lambda _wf: 3, capacity=3) == ("gone", None)
