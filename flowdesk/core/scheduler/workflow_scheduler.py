@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +15,8 @@ from flowdesk.core.errors import FlowDeskError, QueueFull
 from flowdesk.core.run_service import PreparedRun, RunRequest
 from flowdesk.core.scheduler.clock_watch import ClockWatch
 from flowdesk.core.scheduler.cron_trigger import CroniterTrigger
+from flowdesk.core.scheduler.scheduled_job import ScheduledJob
 from flowdesk.core.store import JobState, new_run_id
-from flowdesk.core.store.records import iso
 
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
@@ -29,31 +28,6 @@ PAUSED_SETTING = "scheduler_paused"
 def utc_now() -> datetime:
     """Now, aware, UTC."""
     return datetime.now(timezone.utc)
-
-
-@dataclass
-class ScheduledJob:
-    """One scheduled workflow as the API and the UI show it."""
-
-    workflow: str
-    display_name: str
-    cron_expression: str
-    timezone: str
-    description: str
-    next_run: datetime | None
-    last_run: datetime | None
-    last_status: str | None
-    workflow_active: bool
-    paused: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        """The seed's job shape plus timezone, description and last_status."""
-        return {
-            "id": self.workflow, "workflow_name": self.workflow, "workflow_display_name": self.display_name,
-            "cron_expression": self.cron_expression, "timezone": self.timezone, "description": self.description,
-            "active": not self.paused, "next_run": iso(self.next_run), "last_run": iso(self.last_run),
-            "last_status": self.last_status, "workflow_active": self.workflow_active,
-        }
 
 
 def group_key(schedule: CronSchedule) -> str:
