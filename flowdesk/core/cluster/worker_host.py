@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flowdesk.core.cluster.engine_thread import EngineThread
 from flowdesk.core.cluster.publisher import BrokerUnavailable, Publication, PublishedMarks, RunPublisher
-from flowdesk.core.cluster.revision import RevisionCache
+from flowdesk.core.cluster.revision import MISSING, RevisionCache
 from flowdesk.core.cluster.live_log_sender import LiveLogSender
 from flowdesk.core.cluster.run_claims import ClaimedRun, RunClaims
 from flowdesk.core.engine import RunOutcome, RunSpec
@@ -112,6 +112,10 @@ class WorkerHost:
             with self._registry_lock:
                 p.registry.reload()  # the copy may have been updated since we read it
             mine = self.revision_of(run.workflow, fresh=True)
+            if mine == MISSING:
+                return RunOutcome.without_run(run.run_id, "error", (
+                    f"workflow {run.workflow!r} is not in worker {self.name}'s workspace (the run was accepted "
+                    f"for revision {revision}); deploy the same workspace to every machine"))
             if mine != revision:
                 return RunOutcome.without_run(run.run_id, "error", (
                     f"workspace revision mismatch: this run of {run.workflow!r} was accepted for revision {revision}, "
