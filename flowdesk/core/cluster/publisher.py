@@ -125,8 +125,10 @@ class RunPublisher:
         try:
             with self.app.producer_or_acquire() as producer:
                 for item in items:
+                    # argsrepr (what Flower shows) given as plain text: Celery need not saferepr the arguments.
                     self.app.send_task(RUN_TASK, args=[item.run_id, item.revision], queue=queue_for(item.priority),
-                                       countdown=item.countdown, producer=producer, retry=False)
+                                       countdown=item.countdown, producer=producer, retry=False,
+                                       argsrepr=f"['{item.run_id}', '{item.revision}']", kwargsrepr="{}")
             self.marks.add([item.run_id for item in items])
         except Exception as exc:  # kombu/redis errors of every kind: the store still has the runs
             raise BrokerUnavailable(f"{type(exc).__name__}: {exc}") from exc
