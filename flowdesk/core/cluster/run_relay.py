@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.cluster.store_access import RUNS_CHANNEL
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = 1.0  # seconds: SQLite mode, and the wait before reconnecting
 LIVE_LOG_LIMIT = 1_000_000  # characters of a running run's live log kept for the API (the stored log is whole)
 LIVE_RUNS_LIMIT = 10_000  # running runs whose live log is kept at once
+ENDED_REMEMBERED = 10_000  # starts and log lines batched by a worker may arrive after the run's end
 
 
 class RunRelay:
@@ -37,6 +39,7 @@ class RunRelay:
         self.received = 0
         self._task: asyncio.Task[None] | None = None
         self._live: dict[str, list[str]] = {}  # running runs' log so far, for GET /api/runs/{id}
+        self._ended: OrderedDict[str, None] = OrderedDict()  # the last runs whose end was heard
         self._live_size: dict[str, int] = {}
 
     def start(self) -> None:
@@ -82,6 +85,8 @@ class RunRelay:
             return
         self.received += 1
         runs = self.runtime.runs
+        if run_id in self._ended:
+            return  # a start or a log line sent in a batch that committed after the run's end
         if kind == "l":
             text = str(message.get("t", ""))
             self._keep(run_id, text)
@@ -89,6 +94,9 @@ class RunRelay:
         elif kind == "s":
             runs.announce(RunEvent(run_id, "started", utc_now()))
         elif kind == "f":
+            self._ended[run_id] = None
+            if len(self._ended) > ENDED_REMEMBERED:
+                self._ended.popitem(last=False)
             self._finished(run_id, str(message.get("s", "error")), message.get("m"))
 
     def _keep(self, run_id: str, text: str) -> None:

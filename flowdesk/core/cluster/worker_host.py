@@ -90,7 +90,7 @@ class WorkerHost:
     def execute(self, run_id: str, revision: str) -> str:
         """Handle one message; returns what happened (claimed runs: their final status)."""
         p = self.parts
-        state, run = p.claims.claim(run_id, self.limit_of, self.capacity())
+        state, run = self._claim(run_id)
         p.marks.discard_soon(run_id)  # the message was received: its mark can go (in a batch, later)
         if state == "parked" and run is not None:
             self.release(run.workflow)  # a run of the workflow may have ended while we parked this one
@@ -105,6 +105,20 @@ class WorkerHost:
         self.record(run, outcome)
         self.executed += 1
         return outcome.status
+
+    def _claim(self, run_id: str) -> tuple[str, ClaimedRun | None]:
+        """Claim, waiting for the database while it is down (the message stays unacknowledged meanwhile)."""
+        while True:
+            try:
+                return self.parts.claims.claim(run_id, self.limit_of, self.capacity())
+            except Exception as exc:  # noqa: BLE001 - database down: nothing can run without it anyway
+                if self.stopping:  # the message is acknowledged as failed: drop its mark so the sweeper
+                    self.parts.marks.discard_soon(run_id)  # publishes the (still queued) run again
+                    self.parts.marks.flush()
+                    raise
+                log.warning("run %s: cannot claim it yet (%s); retrying", run_id, exc)
+                _reset_connection(self.parts.claims)
+                time.sleep(STORE_RETRY_INTERVAL)
 
     def _run(self, run: ClaimedRun, revision: str) -> RunOutcome:
         p = self.parts
