@@ -199,3 +199,28 @@ def test_the_live_log_of_a_run_on_a_worker_reaches_the_api_while_it_runs(
         return record["status"] == "running" and "child" in (record.get("log") or "")
 
     store.wait(live_line, 30, "the running run's printed line in GET /api/runs/{id}")
+
+
+def test_the_broker_message_holds_only_the_run_id_and_the_revision(
+        ws: Path, data_dir: Path, broker_url: str, store: ClusterStore, stoppers: list) -> None:
+    import base64
+    import json
+
+    import redis
+
+    from flowdesk.core.cluster.revision import folder_revision
+
+    serve = ClusterServe(ws, data_dir, broker_url, store)  # no worker: the message stays on the broker
+    stoppers.append(serve)
+    secret = "pa55-word-of-the-sender-0123"
+    r = requests.post(f"{serve.url}/api/webhooks/hook", json={"token": secret, "note": "private text"}, timeout=10)
+    run_id = r.json()["run_id"]
+    client = redis.Redis.from_url(broker_url)
+    store.wait(lambda: client.llen("flowdesk.webhook") == 1, 10, "the message on the webhook queue")
+    raw = client.lindex("flowdesk.webhook", 0)
+    assert raw is not None and secret.encode() not in raw and b"private text" not in raw
+    message = json.loads(raw)
+    args, kwargs, _ = json.loads(base64.b64decode(message["body"]))
+    assert args == [run_id, folder_revision(ws / "private" / "workflows" / "hook")] and kwargs == {}
+    assert message["headers"]["task"] == "flowdesk.run"
+    assert store.count(f"id = '{run_id}' AND status = 'queued'") == 1  # the store holds the run and its input
