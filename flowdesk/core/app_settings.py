@@ -17,6 +17,7 @@ from flowdesk.core.atomic_files import write_json_atomic
 
 log = logging.getLogger(__name__)
 SETTINGS_FILENAME = "settings.json"
+LANGUAGES = ("system", "en", "fr")
 THEMES = ("system", "light", "dark")
 
 
@@ -52,6 +53,9 @@ class AppSettings:
     retention_runs: int | None = None
     start_at_login: bool = False
     theme: str = "system"  # the window's palette: system (follow the OS), light or dark
+    language: str = "system"  # the window's and the CLI's language: system (the OS locale), en or fr
+    editor_command: str | None = None  # opens traceback links: "code -g {file}:{line}"; empty = $VISUAL/$EDITOR, found
+    notify_success: list[str] = field(default_factory=list)  # workflows that also notify when a run succeeds
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -64,6 +68,12 @@ class AppSettings:
             setattr(self, key, _check_bool(key, getattr(self, key)))
         if self.theme not in THEMES:
             raise SettingsError(f"theme: expected one of {', '.join(THEMES)}, got {self.theme!r}")
+        if self.language not in LANGUAGES:
+            raise SettingsError(f"language: expected one of {', '.join(LANGUAGES)}, got {self.language!r}")
+        if self.editor_command is not None and not isinstance(self.editor_command, str):
+            raise SettingsError(f"editor_command: expected a command line, got {self.editor_command!r}")
+        if not isinstance(self.notify_success, list) or not all(isinstance(w, str) for w in self.notify_success):
+            raise SettingsError(f"notify_success: expected a list of workflow names, got {self.notify_success!r}")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppSettings:

@@ -53,3 +53,24 @@ def neighbour_run_ids(store: RunStore, record: RunRecord) -> tuple[str | None, s
     before = store.db.execute(older).fetchone()
     after = store.db.execute(newer).fetchone()
     return (before[0] if before else None), (after[0] if after else None)
+
+
+@dataclass
+class RunBrief:
+    """What a list of recent runs shows: no input, output or log (those can be megabytes)."""
+
+    id: str
+    workflow: str
+    status: str
+    trigger: str
+    queued_at: object  # aware UTC datetime
+
+
+def recent_runs(store: RunStore, limit: int = 10) -> list[RunBrief]:
+    """The newest runs, light: id, workflow, status, trigger and queue time only."""
+    from flowdesk.core.store.models import from_micros
+
+    run = store.models.Run
+    query = run.select(SQL("id"), SQL("workflow"), SQL("status"), SQL('"trigger"'), SQL("queued_at")) \
+        .order_by(SQL("queued_at").desc(), SQL("id").desc()).limit(limit)
+    return [RunBrief(r[0], r[1], r[2], r[3], from_micros(r[4])) for r in store.db.execute(query).fetchall()]

@@ -28,6 +28,7 @@ from flowdesk.gui.qt import (
 from flowdesk.gui.theme.theme_manager import install_theme, theme_manager
 from flowdesk.gui.widgets.nav_rail import NavRail
 from flowdesk.gui.widgets.status_strip import StatusStrip
+from flowdesk.gui.window_hooks import DailyUseHooks
 
 
 def _tr(text: str) -> str:
@@ -49,7 +50,7 @@ KEYS = [key for key, *_ in VIEWS]
 RAIL_TITLES = {"tools": "Tools"}  # shorter words under the rail's icons
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DailyUseHooks, QMainWindow):
     """Hosts the views; closing hides to the tray when there is one, else asks before quitting."""
 
     quit_requested = Signal()
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(_tr("&Help"))
         self._action(help_menu, _tr("API documentation (OpenAPI)"), None, self.open_api_docs)
         self._action(help_menu, _tr("About FlowDesk"), None, self.about)
+        self.install_daily_use(help_menu)  # issue 15: command palette, keyboard shortcuts (window_hooks.py)
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:  # noqa: ANN001 - Qt types
         action = QAction(text, self)
