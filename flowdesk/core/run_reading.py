@@ -74,3 +74,24 @@ def recent_runs(store: RunStore, limit: int = 10) -> list[RunBrief]:
     query = run.select(SQL("id"), SQL("workflow"), SQL("status"), SQL('"trigger"'), SQL("queued_at")) \
         .order_by(SQL("queued_at").desc(), SQL("id").desc()).limit(limit)
     return [RunBrief(r[0], r[1], r[2], r[3], from_micros(r[4])) for r in store.db.execute(query).fetchall()]
+
+
+@dataclass
+class RunEnding:
+    """How a run ended, for notifications: no input, output or log."""
+
+    id: str
+    workflow: str
+    status: str
+    trigger: str
+    message: str | None
+    error: str | None
+
+
+def run_ending(store: RunStore, run_id: str) -> RunEnding | None:
+    """The light record of one run (None when unknown)."""
+    run = store.models.Run
+    query = run.select(SQL("id"), SQL("workflow"), SQL("status"), SQL('"trigger"'), SQL("message"), SQL("error")) \
+        .where(run.id == run_id)
+    row = store.db.execute(query).fetchone()
+    return RunEnding(*row) if row else None

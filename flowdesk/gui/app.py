@@ -71,6 +71,7 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.core_bridge import CoreBridge
     from flowdesk.gui.icons import app_icon
     from flowdesk.gui.main_window import MainWindow
+    from flowdesk.gui.notifications import install_notifier
     from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
     from flowdesk.gui.qt import QApplication, QMessageBox, Qt
     from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
@@ -130,6 +131,7 @@ def run_app(args: argparse.Namespace) -> int:
         tray.show_requested.connect(window.bring_forward)
         tray.quit_requested.connect(quit_app)
         tray.show()
+    install_notifier(bridge, tray.icon if tray is not None else None, window)
     app.aboutToQuit.connect(bridge.stop)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(uninstall_log_bridge)

@@ -1,4 +1,4 @@
-"""The system tray: state icon, Show, Run ▸, Pause scheduler, Quit, and failure notifications."""
+"""The system tray: state icon, Show, Run ▸, Pause scheduler, Quit (notifications: gui/notifications.py)."""
 
 from __future__ import annotations
 
@@ -120,17 +120,6 @@ class Tray(QObject):
             self._running.discard(run_id)
             outcome = event.payload
             if outcome.status in ("error", "timeout"):
-                self.set_state("failed")
-                self._notify_failure(run_id, outcome)
+                self.set_state("failed")  # the notification itself comes from gui/notifications.py
             elif not self._running:
                 self.set_state("paused" if self.pause_action.isChecked() else "idle")
-
-    def _notify_failure(self, run_id: str, outcome: object) -> None:
-        if not self.notify:
-            return
-        record = self.bridge.runtime.store.get(run_id)
-        if record is None or record.trigger not in ("schedule", "catchup", "webhook"):
-            return  # manual runs show their result in the window
-        self.icon.showMessage(f"{record.workflow} failed ({record.trigger})",
-                              (getattr(outcome, "message", None) or record.error or "")[:200],
-                              QSystemTrayIcon.MessageIcon.Critical, 10000)

@@ -57,6 +57,13 @@ class DailyUseHooks:
         if view is not None and hasattr(view, "select"):
             view.select(slug)
 
+    def fix_credential(self: Any, tool: str, profile: str) -> None:
+        """Tools & credentials on ``tool`` (a credential notification was clicked)."""
+        self.bring_forward()
+        view = self.show_view("tools")
+        if view is not None and hasattr(view, "select_tool"):
+            view.select_tool(tool)
+
     def open_command_palette(self: Any) -> CommandPalette | None:
         """Ctrl+K / Ctrl+Shift+P."""
         from flowdesk.gui.palette.command_palette import CommandPalette
