@@ -54,8 +54,11 @@ class DailyUseHooks:
         """The Workflows view with ``slug`` selected, window in front."""
         self.bring_forward()
         view = self.show_view("workflows")
-        if view is not None and hasattr(view, "select"):
+        if view is None:
+            return
+        if getattr(view, "loaded", False):
             view.select(slug)
+        view.refresh(select=slug)  # the rows are rebuilt on the core thread: selected again once they are in
 
     def fix_credential(self: Any, tool: str, profile: str) -> None:
         """Tools & credentials on ``tool`` (a credential notification was clicked)."""

@@ -116,9 +116,18 @@ class RunsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.detail.rerun_requested.connect(self.rerun)
         self.detail.rerun_edit_requested.connect(self.rerun_with_form)
+        # Issue 15: Enter / double-click on a run, or the detail's Inspect…, opens the run inspector.
+        self.table.activated.connect(lambda index: self.inspect(index.data(RUN_ID_ROLE)))
+        self.detail.inspect_requested.connect(self.inspect)
         self.live.finished.connect(lambda _run_id: self._soon())
         bridge.run_event.connect(self._on_run_event)
         bridge.stopped.connect(self._refresh_timer.stop)
+
+    def inspect(self, run_id: str | None) -> None:
+        """Open a run in the window's run inspector."""
+        window = self.window()
+        if run_id and hasattr(window, "open_run"):
+            window.open_run(run_id)
 
     # -- listing -----------------------------------------------------------------------------
 

@@ -112,6 +112,7 @@ class RunDetail(QWidget):
 
     rerun_requested = Signal(object)  # RunRecord: same inputs
     rerun_edit_requested = Signal(object)  # RunRecord: open the form pre-filled
+    inspect_requested = Signal(str)  # run id: open it in the run inspector (issue 15)
     run_finished = Signal(object)  # RunRecord: the shown run ended and its final record is loaded
 
     def __init__(self, bridge: CoreBridge, parent: QWidget | None = None, *, live: LiveLogs | None = None,
@@ -146,10 +147,14 @@ class RunDetail(QWidget):
         self.rerun_edit_button = QPushButton("Re-run with edited inputs…")
         self.rerun_button.clicked.connect(lambda: self.record and self.rerun_requested.emit(self.record))
         self.rerun_edit_button.clicked.connect(lambda: self.record and self.rerun_edit_requested.emit(self.record))
+        self.inspect_button = QPushButton(self.tr("Inspect…"))
+        self.inspect_button.setToolTip(self.tr("Open this run in the run inspector (or double-click / Enter in the list)"))
+        self.inspect_button.clicked.connect(lambda: self.run_id and self.inspect_requested.emit(self.run_id))
         buttons = QHBoxLayout()
         buttons.addWidget(self.rerun_button)
         buttons.addWidget(self.rerun_edit_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.inspect_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
@@ -158,7 +163,7 @@ class RunDetail(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
-        for button in (self.rerun_button, self.rerun_edit_button):
+        for button in (self.rerun_button, self.rerun_edit_button, self.inspect_button):
             button.setVisible(actions)
             button.setEnabled(False)
         self.live.appended.connect(self._on_log)
@@ -178,6 +183,7 @@ class RunDetail(QWidget):
         self.progress.hide()
         self.rerun_button.setEnabled(False)
         self.rerun_edit_button.setEnabled(False)
+        self.inspect_button.setEnabled(False)
 
     def follow(self, run_id: str) -> None:
         """Show a run that was just submitted (its row may be a skipped one already finished)."""
@@ -218,6 +224,7 @@ class RunDetail(QWidget):
         self.progress.setVisible(not record.finished)
         self.rerun_button.setEnabled(True)
         self.rerun_edit_button.setEnabled(True)
+        self.inspect_button.setEnabled(True)
         if record.error and record.finished and record.status != "success":
             self.tabs.setCurrentWidget(self.error_view)
         elif not record.finished:

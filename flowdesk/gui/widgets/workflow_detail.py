@@ -17,13 +17,16 @@ from flowdesk.gui.qt import (
     QLabel,
     QPushButton,
     Qt,
+    QTabWidget,
     QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from flowdesk.gui.widgets.deps_banner import DepsBanner
+from flowdesk.gui.widgets.notify_toggle import NotifySuccessToggle
 from flowdesk.gui.widgets.run_sparkline import RunSparkline
+from flowdesk.gui.widgets.webhook_tab import WebhookTab
 from flowdesk.gui.widgets.status_colors import error_color, status_color
 
 if TYPE_CHECKING:
@@ -106,7 +109,8 @@ class WorkflowDetail(QWidget):
         for button in self.buttons.values():
             row.addWidget(button)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
+        details = QWidget()
+        layout = QVBoxLayout(details)
         layout.addWidget(self.title)
         layout.addWidget(self.error)
         layout.addWidget(self.deps)
@@ -116,8 +120,30 @@ class WorkflowDetail(QWidget):
         layout.addWidget(QLabel("<b>Recent runs</b>"))
         layout.addWidget(self.sparkline)
         layout.addLayout(row)
+        self.notify_success = NotifySuccessToggle(bridge)  # issue 15: opt-in success notifications
+        layout.addWidget(self.notify_success)
         layout.addStretch(1)
+        # Issue 15: the workflow's webhook (URL, auth, snippets, test, rotation) in a second tab.
+        self.webhook = WebhookTab(bridge)
+        self.webhook.run_requested.connect(self._open_run)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(details, self.tr("Details"))
+        self.tabs.addTab(self.webhook, self.tr("Webhook"))
+        self.tabs.currentChanged.connect(lambda _i: self._sync_webhook())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.tabs)
         self.show_workflow(None)
+
+    def _sync_webhook(self) -> None:
+        if self.tabs.currentWidget() is self.webhook and self.webhook.entry is not self.entry:
+            self.webhook.show_workflow(self.slug)
+
+    def _open_run(self, run_id: str) -> None:
+        window = self.window()
+        if hasattr(window, "open_run"):
+            window.open_run(run_id)
 
     def show_workflow(self, slug: str | None) -> None:
         """Show a workflow by slug (None: the hint to select one)."""
@@ -125,6 +151,8 @@ class WorkflowDetail(QWidget):
         runtime = self.bridge.runtime if slug and self.bridge.running else None
         entry = runtime.registry.workflows.get(slug) if runtime is not None else None
         self.slug, self.entry = (slug, entry) if entry is not None else (None, None)
+        self._sync_webhook()
+        self.notify_success.show_workflow(self.slug)
         self.deps.show_for("workflow", self.slug)
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
