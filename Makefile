@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-suite bench clean schemas screenshots
+.PHONY: run test test-suite bench clean schemas screenshots translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ bench: $(STAMP)
 # A PNG of every view of the app (offscreen) into docs/screenshots/, shown in the README.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_screenshots.py
+
+# resources/i18n/*.ts from the sources (new strings added, vanished ones dropped), then the .qm the app loads.
+# The .ts is committed; the .qm is built (here, by the bundle build, or by the app from source when missing).
+translations: $(STAMP)
+	$(BIN)/python -m flowdesk.i18n.extract
 
 schemas: $(STAMP)
 	$(BIN)/python -m flowdesk.core.config.schema_export resources/schemas

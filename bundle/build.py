@@ -74,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     timings["icons_s"] = step("icons", [sys.executable, "bundle/make_icons.py"], env=env)
+    from flowdesk.i18n.catalog import compile_qm  # the .qm files the spec bundles, fresh from the committed .ts
+    from flowdesk.i18n.language import TRANSLATED
+
+    for language in TRANSLATED:
+        if compile_qm(language, force=True) is None:
+            raise SystemExit(f"could not compile the {language} catalogue (pyside6-lrelease missing?)")
     cmd = [pyinstaller, "--noconfirm", *([] if args.no_clean else ["--clean"]), "flowdesk.spec"]
     timings["pyinstaller_s"] = step("pyinstaller", cmd)
     dist = REPO / "dist" / "flowdesk"

@@ -107,6 +107,11 @@ def icon_datas(repo: Path) -> list[tuple[str, str]]:
     return [(str(p), "resources") for p in sorted((repo / "resources").glob("flowdesk.*")) if p.is_file()]
 
 
+def translation_datas(repo: Path) -> list[tuple[str, str]]:
+    """The compiled catalogues (``resources/i18n/*.qm``, built from the .ts by build.py before PyInstaller)."""
+    return [(str(p), "resources/i18n") for p in sorted((repo / "resources" / "i18n").glob("*.qm"))]
+
+
 # Libraries Qt dlopen()s by name, so PyInstaller's link analysis never sees them; bundled when the
 # build machine has them. libxcb-cursor: since Qt 6.5 the xcb platform plugin refuses to load
 # without it, and many desktops do not install it.

@@ -71,6 +71,7 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.core_bridge import CoreBridge
     from flowdesk.gui.icons import app_icon
     from flowdesk.gui.main_window import MainWindow
+    from flowdesk.gui.i18n import install_translations
     from flowdesk.gui.notifications import install_notifier
     from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
     from flowdesk.gui.qt import QApplication, QMessageBox, Qt
@@ -93,6 +94,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 0
     settings = load_app_settings(data_dir)
     install_theme(app, settings.theme)  # before any window: the first-start dialog is themed too
+    install_translations(app, settings.language)  # before any widget takes its texts (issue 15)
     try:
         launch = launch_options(args, settings)
     except FlowDeskError as exc:

@@ -20,8 +20,9 @@ _ICONS = {"error": QSystemTrayIcon.MessageIcon.Critical, "warning": QSystemTrayI
           "info": QSystemTrayIcon.MessageIcon.Information}
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Notifier", text)
+def _policy_tr(text: str) -> str:
+    # The policy is Qt-free and writes self.tr("..."): lupdate files those under its class name.
+    return QCoreApplication.translate("NotificationPolicy", text)
 
 
 class Notifier(QObject):
@@ -36,7 +37,7 @@ class Notifier(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self.icon = icon
-        self.policy = NotificationPolicy(interval, texts=_tr)
+        self.policy = NotificationPolicy(interval, texts=_policy_tr)
         self.window_active = window_active or (lambda: False)
         self.last: Notice | None = None
         settings = load_app_settings(bridge.data_dir)
