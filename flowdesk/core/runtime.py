@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 WORKERS_DIRNAME = "workers"  # each engine's live worker pids, for killing a crashed engine's leftovers
 
 
+DISABLED_TOOLS_TTL = 1.0  # seconds a disabled-tools answer is reused by the runs that ask for it
+
+
 class Runtime:
     """Owns the core objects of one process; front ends (CLI, listener, GUI) only talk to it."""
 
@@ -39,6 +43,7 @@ class Runtime:
         self.data_dir = data_dir
         self.settings = settings or RuntimeSettings()
         self.registry = Registry(workspace)
+        self._disabled_cache: tuple[int, float, frozenset[str]] | None = None
         # The run database: a store given, a URL, or None for --database / FLOWDESK_DATABASE_URL / SQLite.
         self.store = database if isinstance(database, RunStore) else open_store(database, data_dir)
         self.resolver = ProfileResolver(workspace.env_file)
@@ -65,8 +70,16 @@ class Runtime:
         self.started = False
 
     def disabled_tools(self) -> set[str]:
-        """Tools the user switched off (kept in the store's settings)."""
-        return set(self.store.get_setting("disabled_tools", []) or [])
+        """Tools the user switched off (kept in the store's settings).
+
+        Every run asks, so the answer is kept for a second: a switch made in this process is seen at
+        once (the store counts its setting writes), one made by another process within a second.
+        """
+        version, now = getattr(self.store, "settings_version", 0), time.monotonic()
+        cached = self._disabled_cache
+        if cached is None or cached[0] != version or now - cached[1] > DISABLED_TOOLS_TTL:
+            cached = self._disabled_cache = (version, now, frozenset(self.store.get_setting("disabled_tools", []) or []))
+        return set(cached[2])
 
     def subscribe(self, callback: Callable[[RunEvent], None]) -> Callable[[], None]:
         """Be told of every run event (queued, started, log, finished); returns an unsubscribe function."""

@@ -267,3 +267,20 @@ def test_a_queued_run_that_can_no_longer_start_ends_with_the_reason(ws: Path, da
     assert gone.status == "error" and "cannot start this queued run" in gone.error and "slow" in gone.error
     assert fine.status == "success" and fine.output["data"]["n"] == 4  # read back from the store, typed
     assert (gone.id, "queued") in events and (gone.id, "finished") in events
+
+
+def test_a_tool_switched_off_is_seen_by_the_next_run_at_once(data_dir: Path, tmp_path: Path) -> None:
+    ws = copy_workspace(FIXTURES / "listener_workspace", tmp_path / "lws")
+    workflow = ws / "private/workflows/uses_date"
+    workflow.mkdir()
+    (workflow / "config.json").write_text('{"name": "Uses date", "tools_required": ["date"]}')
+    (workflow / "main.py").write_text("def execute(data, tools):\n    return {'status': 'success'}\n")
+
+    async def body(rt: Runtime) -> tuple[str, str]:
+        first = await submit(rt, "uses_date")[1]
+        rt.store.set_setting("disabled_tools", ["date"])  # what the Tools view's switch does
+        second = await submit(rt, "uses_date")[1]  # within the disabled-tools cache's second
+        return first.status, f"{second.status}: {second.message}"
+
+    first, second = with_runtime(ws, data_dir, body)
+    assert first == "success" and second == "skipped: tool 'date' is disabled"

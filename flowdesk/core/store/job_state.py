@@ -96,6 +96,7 @@ class JobStateTables:
         """Store a JSON-serialisable value under ``key`` (None is kept as JSON null, not as unset)."""
         # Plain SQL: the model's JSON field maps None to SQL NULL, but a stored null must stay a value.
         self.db.execute_sql(self.dialect.upsert("setting", ('"key"', "value"), ('"key"',)), (key, dump_json(value)))
+        self.settings_version = getattr(self, "settings_version", 0) + 1  # tells caches in this process
 
     def delete_setting(self, key: str) -> bool:
         """Remove a setting; False when it was not set."""
