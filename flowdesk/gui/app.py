@@ -74,7 +74,7 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.i18n import install_translations
     from flowdesk.gui.notifications import install_notifier
     from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
-    from flowdesk.gui.qt import QApplication, QMessageBox, Qt
+    from flowdesk.gui.qt import QApplication, QCoreApplication, QMessageBox, Qt
     from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
     from flowdesk.gui.theme.theme_manager import install_theme
     from flowdesk.gui.tray import Tray
@@ -119,7 +119,7 @@ def run_app(args: argparse.Namespace) -> int:
     def failed(message: str) -> None:
         nonlocal exit_code
         exit_code = 1
-        QMessageBox.critical(window, "FlowDesk cannot start", message)
+        QMessageBox.critical(window, QCoreApplication.translate("App", "FlowDesk cannot start"), message)
         app.quit()
 
     window.quit_requested.connect(quit_app)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.icons import tray_icon
 from flowdesk.gui.qt import QAction, QMenu, QObject, QSystemTrayIcon, Signal
+from flowdesk.gui.theme.status_look import status_look
 
 
 class Tray(QObject):
@@ -20,15 +21,15 @@ class Tray(QObject):
         self.bridge = bridge
         self.notify = notify  # Settings ▸ notifications
         self.icon = QSystemTrayIcon(tray_icon("idle"), self)
-        self.icon.setToolTip("FlowDesk")
+        self.icon.setToolTip("FlowDesk")  # i18n: ok (the product name)
         self.menu = QMenu()
-        self.show_action = QAction("Show FlowDesk", self.menu)
+        self.show_action = QAction(self.tr("Show FlowDesk"), self.menu)
         self.show_action.triggered.connect(self.show_requested)
-        self.run_menu = QMenu("Run", self.menu)
+        self.run_menu = QMenu(self.tr("Run"), self.menu)
         self.run_menu.aboutToShow.connect(self._fill_run_menu)
-        self.pause_action = QAction("Pause scheduler", self.menu, checkable=True)
+        self.pause_action = QAction(self.tr("Pause scheduler"), self.menu, checkable=True)
         self.pause_action.toggled.connect(self._toggle_pause)
-        self.quit_action = QAction("Quit FlowDesk", self.menu)
+        self.quit_action = QAction(self.tr("Quit FlowDesk"), self.menu)
         self.quit_action.triggered.connect(self.quit_requested)
         self.menu.addAction(self.show_action)
         self.menu.addMenu(self.run_menu)
@@ -78,7 +79,7 @@ class Tray(QObject):
         self.run_menu.clear()
         items = self.manual_workflows()
         if not items:
-            empty = self.run_menu.addAction("No workflow runs without input")
+            empty = self.run_menu.addAction(self.tr("No workflow runs without input"))
             empty.setEnabled(False)
         for slug, name in items:
             action = self.run_menu.addAction(name)
@@ -93,7 +94,7 @@ class Tray(QObject):
 
         def done(record: object) -> None:
             status = getattr(record, "status", "?")
-            self.icon.showMessage(f"{slug}: {status}", getattr(record, "message", "") or "",
+            self.icon.showMessage(self.tr("%1: %2").replace("%1", slug).replace("%2", status_look(status).word), getattr(record, "message", "") or "",
                                   QSystemTrayIcon.MessageIcon.Information if status == "success"
                                   else QSystemTrayIcon.MessageIcon.Warning, 5000)
             if on_done:
@@ -109,7 +110,9 @@ class Tray(QObject):
         """idle | running | failed | paused."""
         self.state = state
         self.icon.setIcon(tray_icon(state))
-        self.icon.setToolTip(f"FlowDesk — {state}")
+        words = {"idle": self.tr("idle"), "running": self.tr("running"), "failed": self.tr("a run failed"),
+                 "paused": self.tr("scheduler paused")}
+        self.icon.setToolTip(self.tr("FlowDesk — %1").replace("%1", words.get(state, state)))
 
     def _on_run_event(self, event: object) -> None:
         kind, run_id = getattr(event, "kind", ""), getattr(event, "run_id", "")

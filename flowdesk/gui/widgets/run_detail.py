@@ -131,20 +131,22 @@ class RunDetail(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.times = {key: QLabel("—") for key in ("queued", "started", "finished", "duration")}
         times = QFormLayout()
+        captions = {"queued": self.tr("Queued:"), "started": self.tr("Started:"), "finished": self.tr("Finished:"),
+                    "duration": self.tr("Duration:")}
         for key, label in self.times.items():
-            times.addRow(key.capitalize() + ":", label)
+            times.addRow(captions[key], label)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # indeterminate: a run gives no progress figures
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.output_view, self.log_view, self.input_view, self.error_view = (_text_view() for _ in range(4))
         self.tabs = QTabWidget()
-        for view, name in ((self.output_view, "Output"), (self.log_view, "Log"), (self.input_view, "Input"),
-                           (self.error_view, "Error")):
+        for view, name in ((self.output_view, self.tr("Output")), (self.log_view, self.tr("Log")),
+                           (self.input_view, self.tr("Input")), (self.error_view, self.tr("Error"))):
             self.tabs.addTab(view, name)
-        self.rerun_button = QPushButton("Re-run")
-        self.rerun_button.setToolTip("Run again with the same inputs")
-        self.rerun_edit_button = QPushButton("Re-run with edited inputs…")
+        self.rerun_button = QPushButton(self.tr("Re-run"))
+        self.rerun_button.setToolTip(self.tr("Run again with the same inputs"))
+        self.rerun_edit_button = QPushButton(self.tr("Re-run with edited inputs…"))
         self.rerun_button.clicked.connect(lambda: self.record and self.rerun_requested.emit(self.record))
         self.rerun_edit_button.clicked.connect(lambda: self.record and self.rerun_edit_requested.emit(self.record))
         self.inspect_button = QPushButton(self.tr("Inspect…"))
@@ -174,7 +176,7 @@ class RunDetail(QWidget):
     def clear(self) -> None:
         """Show nothing."""
         self.record, self.run_id = None, None
-        self.header.setText("<i>Select a run to see its details.</i>")
+        self.header.setText("<i>" + self.tr("Select a run to see its details.") + "</i>")
         self.message.clear()
         for label in self.times.values():
             label.setText("—")
@@ -198,16 +200,18 @@ class RunDetail(QWidget):
         if record is None:
             self.clear()
             self.run_id = run_id  # announced but not yet written: keep listening for it
-            self.header.setText("<i>Waiting for the run to be recorded…</i>")
+            self.header.setText("<i>" + self.tr("Waiting for the run to be recorded…") + "</i>")
             return
         self._show(record)
 
     def _show(self, record: RunRecord) -> None:
         same = self.run_id == record.id
         self.record, self.run_id = record, record.id
-        parent = f" · re-run of {record.parent_run_id[:12]}" if record.parent_run_id else ""
+        parent = (" · " + self.tr("re-run of %1").replace("%1", record.parent_run_id[:12])
+                  if record.parent_run_id else "")
+        attempt = self.tr("attempt %1").replace("%1", str(record.attempt))
         self.header.setText(f"<b>{html.escape(record.workflow)}</b> · {status_html(record.status, self)} · "
-                            f"{html.escape(record.trigger)} · attempt {record.attempt}{parent}"
+                            f"{html.escape(record.trigger)} · {attempt}{parent}"
                             f"<br><small>{record.id}</small>")
         self.times["queued"].setText(local_time(record.queued_at))
         self.times["started"].setText(local_time(record.started_at))

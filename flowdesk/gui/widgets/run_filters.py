@@ -7,6 +7,7 @@ from typing import Any
 
 from flowdesk.core.store import STATUSES, TRIGGERS
 from flowdesk.gui.qt import QCheckBox, QComboBox, QDate, QDateEdit, QHBoxLayout, QWidget, Signal
+from flowdesk.gui.theme.status_look import status_look
 
 _STATUS_ORDER = ("success", "error", "timeout", "skipped", "interrupted", "running", "queued")
 
@@ -25,17 +26,17 @@ class RunFilterBar(QWidget):
         super().__init__(parent)
         self.workflow = QComboBox()
         self.workflow.setMinimumContentsLength(16)
-        self.workflow.addItem("All workflows", None)
+        self.workflow.addItem(self.tr("All workflows"), None)
         self.status = QComboBox()
-        self.status.addItem("All statuses", None)
+        self.status.addItem(self.tr("All statuses"), None)
         for status in [*_STATUS_ORDER, *sorted(set(STATUSES) - set(_STATUS_ORDER))]:
-            self.status.addItem(status, status)
+            self.status.addItem(status_look(status).word, status)
         self.trigger = QComboBox()
-        self.trigger.addItem("All triggers", None)
+        self.trigger.addItem(self.tr("All triggers"), None)
         for trigger in sorted(TRIGGERS):
             self.trigger.addItem(trigger, trigger)
         today = QDate.currentDate()
-        self.from_box, self.to_box = QCheckBox("From"), QCheckBox("To")
+        self.from_box, self.to_box = QCheckBox(self.tr("From")), QCheckBox(self.tr("To"))
         self.from_date, self.to_date = QDateEdit(today.addDays(-7)), QDateEdit(today)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -61,7 +62,7 @@ class RunFilterBar(QWidget):
             return
         self.workflow.blockSignals(True)
         self.workflow.clear()
-        self.workflow.addItem("All workflows", None)
+        self.workflow.addItem(self.tr("All workflows"), None)
         for slug in wanted:
             self.workflow.addItem(slug, slug)
         self.workflow.setCurrentIndex(max(0, self.workflow.findData(current)) if current else 0)

@@ -61,23 +61,23 @@ class RunForm(QDialog):
         self.editors: dict[str, FieldEditor] = {}
         self.run_id: str | None = None
         self.record: RunRecord | None = None
-        self.setWindowTitle(f"Run {self.entry.display_name}" + (" again" if parent_run_id else ""))
+        self.setWindowTitle((self.tr("Run %1 again") if parent_run_id else self.tr("Run %1")).replace("%1", self.entry.display_name))
         self.resize(640, 620)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_form_page())
         self.pages.addWidget(self._build_run_page())
-        self.run_button = QPushButton("Run")
+        self.run_button = QPushButton(self.tr("Run"))
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run)
-        self.back_button = QPushButton("Edit inputs")
+        self.back_button = QPushButton(self.tr("Edit inputs"))
         self.back_button.clicked.connect(self.show_form)
-        self.tools_button = QPushButton("Open Tools")
+        self.tools_button = QPushButton(self.tr("Open Tools"))
         self.tools_button.clicked.connect(self._open_tools)
-        self.connect_button = QPushButton("Connect and run again")
+        self.connect_button = QPushButton(self.tr("Connect and run again"))
         self.connect_button.clicked.connect(self._connect_and_rerun)
         self.connect_button.hide()
         self._offer: ReconnectOffer | None = None
-        close_button = QPushButton("Close")
+        close_button = QPushButton(self.tr("Close"))
         close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.tools_button)
@@ -104,10 +104,10 @@ class RunForm(QDialog):
         intro.setTextFormat(Qt.TextFormat.RichText)
         config = self.entry.config
         if config is None:
-            intro.setText(f"<b>This workflow cannot be loaded:</b><br>{html.escape(self.entry.error or '')}")
+            intro.setText("<b>" + self.tr("This workflow cannot be loaded:") + f"</b><br>{html.escape(self.entry.error or '')}")
         else:
             intro.setText(html.escape(config.description or "")
-                          + ("" if self.fields else "<p><i>This workflow takes no input.</i></p>"))
+                          + ("" if self.fields else "<p><i>" + self.tr("This workflow takes no input.") + "</i></p>"))
         outer.addWidget(intro)
         holder = QWidget()
         form = QFormLayout(holder)
@@ -115,7 +115,7 @@ class RunForm(QDialog):
         for field in self.fields:
             editor = make_editor(field, holder)
             editor.changed.connect(lambda e=editor: self._recheck(e))
-            label = QLabel(html.escape(field.label or field.name) + (' <span title="required">*</span>'
+            label = QLabel(html.escape(field.label or field.name) + (' <span title="' + self.tr("required") + '">*</span>'
                                                                      if field.required else ""))
             label.setTextFormat(Qt.TextFormat.RichText)
             if field.description:
@@ -128,7 +128,7 @@ class RunForm(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer.addWidget(scroll, 1)
         if any(f.required for f in self.fields):
-            outer.addWidget(QLabel("* required"))
+            outer.addWidget(QLabel(self.tr("* required")))
         return page
 
     def _build_run_page(self) -> QWidget:
@@ -158,7 +158,7 @@ class RunForm(QDialog):
                 continue
             if editor.field.type == "password" and value == MASK:
                 editor.set_value("")
-                editor.input.setPlaceholderText("Not recorded: type it again")
+                editor.input.setPlaceholderText(self.tr("Not recorded: type it again"))
                 continue
             editor.set_value(value)
 
@@ -210,7 +210,7 @@ class RunForm(QDialog):
         self.pages.setCurrentIndex(1)
         self.notice.hide()
         self.detail.clear()
-        self.detail.header.setText("<i>Starting…</i>")
+        self.detail.header.setText("<i>" + self.tr("Starting…") + "</i>")
         self.detail.progress.show()
         self.run_button.setEnabled(False)
         self.back_button.hide()
@@ -232,7 +232,7 @@ class RunForm(QDialog):
             self.show_errors(exc.errors)
             return
         self.detail.progress.hide()
-        self._notice(f"<b>The run could not start:</b> {html.escape(str(exc))}")
+        self._notice("<b>" + self.tr("The run could not start:") + f"</b> {html.escape(str(exc))}")
         self.back_button.show()
         self.run_button.setEnabled(True)
 
@@ -241,16 +241,18 @@ class RunForm(QDialog):
         self.detail.show_run(record.id)
         self.back_button.show()
         self.run_button.setEnabled(True)
-        self.run_button.setText("Run again")
+        self.run_button.setText(self.tr("Run again"))
         if needs_tools(record):
             reason = record.message if record.status == "skipped" else (record.error or record.message or "")
-            what = "was skipped" if record.status == "skipped" else "failed with what looks like an authentication error"
-            self._notice(f"<b>This run {what}:</b> {html.escape(reason or '')}<br>"
-                         "Set up the tool's profile (or reconnect it) in the Tools view.")
+            what = (self.tr("This run was skipped:") if record.status == "skipped"
+                    else self.tr("This run failed with what looks like an authentication error:"))
+            self._notice(f"<b>{what}</b> {html.escape(reason or '')}<br>"
+                         + self.tr("Set up the tool's profile (or reconnect it) in the Tools view."))
             self.tools_button.show()
             target = reconnect_target(reason)
             if target is not None:
-                self.connect_button.setText(f"Connect {target[0]} ({target[1]}) and run again")
+                self.connect_button.setText(self.tr("Connect %1 (%2) and run again").replace("%1", target[0])
+                                            .replace("%2", target[1]))
                 self.connect_button.show()
         self.run_done.emit(record)
 
@@ -264,7 +266,7 @@ class RunForm(QDialog):
         if target is None:
             return
         self.connect_button.setEnabled(False)
-        self._notice("Waiting for the connection to finish in your browser…")
+        self._notice(self.tr("Waiting for the connection to finish in your browser…"))
         self._offer = ReconnectOffer(self.bridge, *target, parent=self)
         self._offer.connected.connect(self._reconnected)
         self._offer.failed.connect(lambda msg: (self._notice(html.escape(msg)), self.connect_button.setEnabled(True)))
