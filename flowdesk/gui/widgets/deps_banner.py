@@ -7,7 +7,7 @@ import html
 import logging
 from typing import TYPE_CHECKING, Any
 
-from flowdesk.gui.qt import QHBoxLayout, QLabel, QObject, QProgressBar, QPushButton, Qt, QVBoxLayout, QWidget, Signal
+from flowdesk.gui.qt import QCoreApplication, QHBoxLayout, QLabel, QObject, QProgressBar, QPushButton, Qt, QVBoxLayout, QWidget, Signal
 from flowdesk.gui.widgets.status_colors import error_color
 
 if TYPE_CHECKING:
@@ -29,7 +29,9 @@ def missing_for(runtime: Runtime, kind: str, slug: str) -> list[RequirementStatu
 def banner_text(missing: list[RequirementStatus]) -> str:
     """``missing dependency googleapiclient (google-api-python-client)``; several are listed together."""
     names = ", ".join(f"{s.import_name} ({s.package})" for s in missing)
-    return f"missing dependenc{'y' if len(missing) == 1 else 'ies'} {names}"
+    text = (QCoreApplication.translate("DepsBanner", "missing dependency %1") if len(missing) == 1
+            else QCoreApplication.translate("DepsBanner", "missing dependencies %1"))
+    return text.replace("%1", names)
 
 
 class _ProgressRelay(QObject):
@@ -53,8 +55,8 @@ class DepsBanner(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.install_button = QPushButton("Install")
-        self.install_button.setToolTip("Install the workspace's missing requirements into its own environment")
+        self.install_button = QPushButton(self.tr("Install"))
+        self.install_button.setToolTip(self.tr("Install the workspace's missing requirements into its own environment"))
         self.install_button.clicked.connect(self.install)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -114,7 +116,7 @@ class DepsBanner(QWidget):
         self.progress.setValue(0)
         self.progress.show()
         self.status.setStyleSheet("")
-        self.status.setText("Starting…")
+        self.status.setText(self.tr("Starting…"))
         self.status.show()
         relay = self._relay
 
@@ -132,7 +134,7 @@ class DepsBanner(QWidget):
         self.progress.hide()
         log.info("installed workspace requirements: %s", ", ".join(result.installed) or "nothing new")
         if result.left_out:  # conflicts stay listed; the rest is done and the banner goes away
-            self.status.setText(f"Not installed: {'; '.join(result.left_out)}")
+            self.status.setText(self.tr("Not installed: %1").replace("%1", "; ".join(result.left_out)))
         else:
             self.status.hide()
         self.installed.emit(result)
@@ -143,5 +145,5 @@ class DepsBanner(QWidget):
         self.installing = False
         self.progress.hide()
         self.status.setStyleSheet(f"color: {error_color(self).name()}")
-        self.status.setText(f"Install failed: {exc}")
+        self.status.setText(self.tr("Install failed: %1").replace("%1", str(exc)))
         self.install_button.setEnabled(bool(self.missing))

@@ -226,7 +226,7 @@ class SelectEditor(FieldEditor):
     def build(self) -> QWidget:
         combo = QComboBox()
         if self.field.default is None:
-            combo.addItem("— choose —" if self.field.required else "(none)", None)
+            combo.addItem(self.tr("— choose —") if self.field.required else self.tr("(none)"), None)
         for option in self.field.options or []:
             combo.addItem(option.label or str(option.value), option.value)
         combo.currentIndexChanged.connect(self.changed)
@@ -375,7 +375,7 @@ class JsonEditor(FieldEditor):
         edit.setFont(monospace_font())
         edit.setTabChangesFocus(True)
         edit.setFixedHeight(110)
-        edit.setPlaceholderText('{"key": "value"}')
+        edit.setPlaceholderText('{"key": "value"}')  # i18n: ok (JSON to type)
         edit.textChanged.connect(self._check)
         return edit
 
@@ -386,7 +386,8 @@ class JsonEditor(FieldEditor):
             try:
                 json.loads(text)
             except json.JSONDecodeError as exc:
-                message = f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+                message = self.tr("not valid JSON (%1 at line %2 column %3)").replace("%1", exc.msg) \
+                    .replace("%2", str(exc.lineno)).replace("%3", str(exc.colno))
         self.set_error(message)
         self.changed.emit()
 

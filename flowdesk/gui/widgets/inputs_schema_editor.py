@@ -123,18 +123,24 @@ class InputsSchemaEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c.capitalize() for c in COLUMNS])
+        titles = {"name": self.tr("Name"), "type": self.tr("Type"), "label": self.tr("Label"),
+                  "required": self.tr("Required"), "default": self.tr("Default"), "min": self.tr("Min"),
+                  "max": self.tr("Max"), "options": self.tr("Options"), "description": self.tr("Description")}
+        self.table.setHorizontalHeaderLabels([titles[c] for c in COLUMNS])
+        for n, key in enumerate(COLUMNS):  # the config.json key each column writes
+            self.table.horizontalHeaderItem(n).setToolTip(key)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setToolTip("Options: comma separated, value or value=Label. Default and bounds: as JSON "
-                              "(12, true, [\"a\"]) or plain text; dates as 2026-12-31.")
+        self.table.setToolTip(self.tr("Options: comma separated, value or value=Label. Default and bounds: as JSON "
+                                      "(12, true, [\"a\"]) or plain text; dates as 2026-12-31."))
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("add", "Add field", self.add_field), ("remove", "Remove", self.remove_current),
-                                ("up", "Move up", lambda: self.move_current(-1)),
-                                ("down", "Move down", lambda: self.move_current(1))):
+        for key, text, slot in (("add", self.tr("Add field"), self.add_field),
+                                ("remove", self.tr("Remove"), self.remove_current),
+                                ("up", self.tr("Move up"), lambda: self.move_current(-1)),
+                                ("down", self.tr("Move down"), lambda: self.move_current(1))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             self.buttons[key] = button

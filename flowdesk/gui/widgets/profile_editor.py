@@ -15,6 +15,7 @@ from flowdesk.core.profiles import INPUT_PREFIX, normalize, profile_var
 from flowdesk.core.registry import ToolEntry
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import (
+    QCoreApplication,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -41,11 +42,11 @@ PROFILE_NAME = re.compile(r"[A-Z0-9][A-Z0-9_]*")
 def profile_name_error(name: str, existing: list[str]) -> str | None:
     """Why ``name`` cannot be a new profile name, or None."""
     if not PROFILE_NAME.fullmatch(name):
-        return "Use capital letters, digits and _ only (for example WORK or TEAM_2)."
+        return QCoreApplication.translate("ProfileEditor", "Use capital letters, digits and _ only (for example WORK or TEAM_2).")
     if name.startswith(INPUT_PREFIX):
-        return "INPUT_ profiles take their value from a run's input; choose another name."
+        return QCoreApplication.translate("ProfileEditor", "INPUT_ profiles take their value from a run's input; choose another name.")
     if name in existing:
-        return f"Profile {name} already exists."
+        return QCoreApplication.translate("ProfileEditor", "Profile %1 already exists.").replace("%1", name)
     return None
 
 
@@ -71,7 +72,7 @@ class SecretField(QWidget):
         self.edit = QLineEdit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.show_button = QToolButton()
-        self.show_button.setText("Show")
+        self.show_button.setText(self.tr("Show"))
         self.show_button.setCheckable(True)
         self.show_button.toggled.connect(self._toggle)
         layout = QHBoxLayout(self)
@@ -81,7 +82,7 @@ class SecretField(QWidget):
 
     def _toggle(self, shown: bool) -> None:
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        self.show_button.setText("Hide" if shown else "Show")
+        self.show_button.setText(self.tr("Hide") if shown else self.tr("Show"))
 
 
 class ProfileEditor(QDialog):
@@ -99,7 +100,7 @@ class ProfileEditor(QDialog):
         self.entry = entry
         self.config = entry.config
         self.env_file: Path = bridge.workspace.env_file
-        self.setWindowTitle(f"Profiles of {entry.display_name}")
+        self.setWindowTitle(self.tr("Profiles of %1").replace("%1", entry.display_name))
         self.resize(720, 460)
         self.fields: dict[str, QLineEdit] = {}
         self.loaded: dict[str, str] = {}
@@ -111,22 +112,22 @@ class ProfileEditor(QDialog):
         self.new_name.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z0-9_]*")))
         self.new_name.textEdited.connect(lambda text: self.new_name.setText(text.upper()))
         self.new_name.returnPressed.connect(self._add_from_field)
-        add = QPushButton("Add")
+        add = QPushButton(self.tr("Add"))
         add.clicked.connect(self._add_from_field)
-        self.delete_button = QPushButton("Delete profile…")
+        self.delete_button = QPushButton(self.tr("Delete profile…"))
         self.delete_button.clicked.connect(self._confirm_delete)
         new_row = QHBoxLayout()
         new_row.addWidget(self.new_name, 1)
         new_row.addWidget(add)
         left = QVBoxLayout()
-        left.addWidget(QLabel("Profiles"))
+        left.addWidget(QLabel(self.tr("Profiles")))
         left.addWidget(self.list, 1)
         left.addLayout(new_row)
         left.addWidget(self.delete_button)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.examples = QComboBox()
-        self.examples.addItem("Fill from an example…")
+        self.examples.addItem(self.tr("Fill from an example…"))
         for name in self.config.profile_examples:
             self.examples.addItem(name)
         self.examples.setVisible(bool(self.config.profile_examples))
@@ -134,10 +135,10 @@ class ProfileEditor(QDialog):
         self.form = QFormLayout()
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
@@ -189,7 +190,7 @@ class ProfileEditor(QDialog):
         self.list.sortItems()
         self.list.setCurrentItem(self.list.findItems(name, Qt.MatchFlag.MatchExactly)[0])
         self.new_name.clear()
-        self.message.setText(f"Fill in {name}, then Save.")
+        self.message.setText(self.tr("Fill in %1, then Save.").replace("%1", name))
         return None
 
     def _add_from_field(self) -> None:
@@ -211,10 +212,10 @@ class ProfileEditor(QDialog):
         self.save_button.setEnabled(enabled)
         self.examples.setEnabled(enabled)
         if not profile:
-            self.heading.setText("No profile yet: type a name (for example DEFAULT or WORK) and press Add.")
+            self.heading.setText(self.tr("No profile yet: type a name (for example DEFAULT or WORK) and press Add."))
             return
-        self.heading.setText(f"<b>{profile}</b> — variables <code>{normalize(self.entry.slug)}_{profile}_…</code> "
-                             "in config/.env. * = required.")
+        self.heading.setText(f"<b>{profile}</b> — " + self.tr("variables %1 in config/.env. * = required.").replace(
+            "%1", f"<code>{normalize(self.entry.slug)}_{profile}_…</code>"))
         file_values = read_env_file(self.env_file)
         required = set(self.config.required_params)
         for param in self.config.param_names:
@@ -226,9 +227,10 @@ class ProfileEditor(QDialog):
             edit.setText(value)
             self.loaded[param] = value
             default = self.config.optional_params.get(param)
-            edit.setPlaceholderText("required" if param in required else
-                                    f"default: {default}" if default not in (None, "") else "optional")
-            tip = var + ("\nSet in the process environment: that value wins over this one." if os.environ.get(var)
+            edit.setPlaceholderText(self.tr("required") if param in required else
+                                    self.tr("default: %1").replace("%1", str(default)) if default not in (None, "")
+                                    else self.tr("optional"))
+            tip = var + ("\n" + self.tr("Set in the process environment: that value wins over this one.") if os.environ.get(var)
                          else "")
             edit.setToolTip(tip)
             self.fields[param] = edit
@@ -268,7 +270,7 @@ class ProfileEditor(QDialog):
             return
         to_set, to_remove = self.changes()
         if not to_set and not to_remove:
-            self._show_error("Nothing to save: enter or change a value first.")
+            self._show_error(self.tr("Nothing to save: enter or change a value first."))
             return
         self._write(to_set, to_remove, lambda: self._after_save(profile, len(to_set), len(to_remove)))
 
@@ -276,7 +278,7 @@ class ProfileEditor(QDialog):
         log.info("profile %s of tool %s saved: %d variable(s) set, %d removed", profile, self.entry.slug,
                  set_count, removed)  # names and counts only: values may be secrets
         self.message.setStyleSheet("")
-        self.message.setText(f"Saved {profile} to config/.env.")
+        self.message.setText(self.tr("Saved %1 to config/.env.").replace("%1", profile))
         self.reload_profiles(select=profile)
         self.saved.emit(profile)
 
@@ -288,16 +290,16 @@ class ProfileEditor(QDialog):
         def done() -> None:
             log.info("profile %s of tool %s deleted (%d variable(s))", profile, self.entry.slug, len(names))
             self.reload_profiles(drop=profile)
-            self.message.setText(f"Deleted {profile}.")
+            self.message.setText(self.tr("Deleted %1.").replace("%1", profile))
             self.deleted.emit(profile)
 
         self._write({}, names, done)
 
     def _confirm_delete(self) -> None:
         profile = self.profile
-        answer = QMessageBox.question(self, "Delete profile?", f"Remove every {normalize(self.entry.slug)}_"
-                                      f"{profile}_… variable from config/.env? Workflows using {profile} will "
-                                      "stop finding their settings.")
+        answer = QMessageBox.question(self, self.tr("Delete profile?"), self.tr(
+            "Remove every %1_… variable from config/.env? Workflows using %2 will stop finding their settings.")
+            .replace("%1", f"{normalize(self.entry.slug)}_{profile}").replace("%2", profile))
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_profile(profile)
 
@@ -314,7 +316,7 @@ class ProfileEditor(QDialog):
         def failed(exc: BaseException) -> None:
             self.save_button.setEnabled(bool(self.profile))
             self.delete_button.setEnabled(bool(self.profile))
-            self.failed.emit(f"Cannot write {env_file}: {exc}")
+            self.failed.emit(self.tr("Cannot write %1: %2").replace("%1", str(env_file)).replace("%2", str(exc)))
 
         self.bridge.submit(lambda _rt: asyncio.to_thread(update_env_file, env_file, to_set, to_remove),
                            finished, failed)

@@ -34,13 +34,13 @@ class ScheduleEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.schedule_edit = QLineEdit()
-        self.schedule_edit.setPlaceholderText("cron, e.g. 0 8 * * 1-5 (empty: no schedule)")
+        self.schedule_edit.setPlaceholderText(self.tr("cron, e.g. 0 8 * * 1-5 (empty: no schedule)"))
         self.timezone_combo = QComboBox()
         self.timezone_combo.setEditable(True)
         self.timezone_combo.addItem("")
         self.timezone_combo.addItems(sorted(available_timezones()))
         self.timezone_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.timezone_combo.lineEdit().setPlaceholderText(f"the machine's ({local_timezone()})")
+        self.timezone_combo.lineEdit().setPlaceholderText(self.tr("the machine's (%1)").replace("%1", str(local_timezone())))
         completer = self.timezone_combo.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -54,11 +54,11 @@ class ScheduleEditor(QWidget):
         self.next_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Schedule:", self.schedule_edit)
+        form.addRow(self.tr("Schedule:"), self.schedule_edit)
         form.addRow("", self.error_label)
-        form.addRow("Means:", self.words_label)
-        form.addRow("Timezone:", self.timezone_combo)
-        form.addRow("Next runs:", self.next_label)
+        form.addRow(self.tr("Means:"), self.words_label)
+        form.addRow(self.tr("Timezone:"), self.timezone_combo)
+        form.addRow(self.tr("Next runs:"), self.next_label)
         self.error: str | None = None
         self.next_times: list[datetime] = []
         self.schedule_edit.textChanged.connect(self.update_preview)
@@ -102,7 +102,7 @@ class ScheduleEditor(QWidget):
         if self.error:
             self.error_label.setText(self.error)
         self.error_label.setVisible(bool(self.error))
-        self.words_label.setText(words or ("No schedule: the workflow runs only when started." if not expression else ""))
+        self.words_label.setText(words or (self.tr("No schedule: the workflow runs only when started.") if not expression else ""))
         self.next_label.setText("\n".join(fire_time_text(t) for t in self.next_times) or "—")
         self.changed.emit()
 

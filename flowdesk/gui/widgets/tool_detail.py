@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flowdesk.core.config.tool_config import ToolAction
 from flowdesk.core.registry import ToolEntry
 from flowdesk.gui.qt import (
+    QCoreApplication,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from flowdesk.gui.qt import (
     QWidget,
     Signal,
 )
+from flowdesk.gui.i18n import tool_text
 from flowdesk.gui.theme.icons import icon, is_known, resolve_name
 from flowdesk.gui.tool_status import ToolState
 from flowdesk.gui.widgets.deps_banner import DepsBanner
@@ -44,8 +46,12 @@ def tool_icon(entry: ToolEntry) -> str:
 def source_text(entry: ToolEntry) -> str:
     """``built-in`` / ``workspace`` / ``workspace (overrides the built-in)``."""
     if entry.builtin:
-        return "built-in"
-    return "workspace (overrides the built-in)" if entry.overrides_builtin else "workspace"
+        return _tr("built-in")
+    return _tr("workspace (overrides the built-in)") if entry.overrides_builtin else _tr("workspace")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ToolDetail", text)
 
 
 def example_text(example: Any) -> str:
@@ -53,27 +59,29 @@ def example_text(example: Any) -> str:
     if isinstance(example, dict):
         body = example.get("params", {k: v for k, v in example.items() if k not in ("name", "action", "result")})
         text = json.dumps(body, ensure_ascii=False)
-        return f"{text}  →  {example['result']}" if example.get("result") else text
+        return f"{text}  →  {tool_text(example['result'])}" if example.get("result") else text
     return json.dumps(example, ensure_ascii=False)
 
 
 def action_item(action: ToolAction) -> QTreeWidgetItem:
     """A tree item for an action, with its parameters and examples as children."""
-    item = QTreeWidgetItem([action.name, action.description or ""])
-    item.setToolTip(1, action.description or "")
+    description = tool_text(action.description)  # built-in tools' docs are English with a French translation
+    item = QTreeWidgetItem([action.name, description])
+    item.setToolTip(1, description)
     if action.params:
-        params = QTreeWidgetItem(["Parameters", ""])
+        params = QTreeWidgetItem([_tr("Parameters"), ""])
         for p in action.params:
             name = p.name + (" *" if p.required else "")
-            desc = " · ".join(x for x in (p.type, p.description) if x)
+            desc = " · ".join(x for x in (p.type, tool_text(p.description)) if x)
             child = QTreeWidgetItem([name, desc])
             child.setToolTip(1, desc)
             params.addChild(child)
         item.addChild(params)
     if action.examples:
-        examples = QTreeWidgetItem(["Examples", ""])
+        examples = QTreeWidgetItem([_tr("Examples"), ""])
         for n, example in enumerate(action.examples, start=1):
-            label = example.get("name") if isinstance(example, dict) and example.get("name") else f"example {n}"
+            label = example.get("name") if isinstance(example, dict) and example.get("name") \
+                else _tr("example %1").replace("%1", str(n))
             child = QTreeWidgetItem([str(label), example_text(example)])
             child.setToolTip(1, json.dumps(example, ensure_ascii=False, indent=2))
             examples.addChild(child)
@@ -96,7 +104,7 @@ class ToolDetail(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.enabled = QCheckBox("Enabled")
+        self.enabled = QCheckBox(self.tr("Enabled"))
         self.enabled.toggled.connect(self._on_enabled)
         head = QHBoxLayout()
         head.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -110,22 +118,22 @@ class ToolDetail(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        manage = QPushButton("Add or edit profiles…")
+        manage = QPushButton(self.tr("Add or edit profiles…"))
         manage.clicked.connect(lambda: self.state and self.manage_profiles.emit(self.state.slug))
         self.manage_button = manage
         profile_bar = QHBoxLayout()
         profile_bar.addWidget(self.notice, 1)
         profile_bar.addWidget(manage)
-        profiles_box = QGroupBox("Profiles")
+        profiles_box = QGroupBox(self.tr("Profiles"))
         box_layout = QVBoxLayout(profiles_box)
         box_layout.addWidget(self.profiles)
         box_layout.addLayout(profile_bar)
         self.actions = QTreeWidget()
         self.actions.setColumnCount(2)
-        self.actions.setHeaderLabels(["Action / parameter", "Description"])
+        self.actions.setHeaderLabels([self.tr("Action / parameter"), self.tr("Description")])
         self.actions.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.actions.setWordWrap(True)
-        actions_box = QGroupBox("Actions")
+        actions_box = QGroupBox(self.tr("Actions"))
         QVBoxLayout(actions_box).addWidget(self.actions)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -139,23 +147,24 @@ class ToolDetail(QWidget):
         self.state = state
         entry, cfg = state.entry, state.entry.config
         self.icon.setPixmap(icon(tool_icon(entry), "danger" if entry.broken else "accent").pixmap(QSize(32, 32)))
-        desc = html.escape(cfg.description or "") if cfg else ""
+        desc = html.escape(tool_text(cfg.description)) if cfg else ""
         needs = ""
         if cfg is not None and cfg.param_names:
-            required = ", ".join(cfg.required_params) or "nothing"
+            required = ", ".join(cfg.required_params) or self.tr("nothing")
             optional = ", ".join(p for p in cfg.optional_params if p not in cfg.required_params)
-            needs = f"<br>Requires: {html.escape(required)}"
+            needs = "<br>" + self.tr("Requires: %1").replace("%1", html.escape(required))
             if optional:
-                needs += f" · optional: {html.escape(optional)}"
-        oauth = f" · Google sign-in ({len(cfg.oauth_config.scopes)} scope(s))" if cfg and cfg.oauth_config else ""
+                needs += " · " + self.tr("optional: %1").replace("%1", html.escape(optional))
+        oauth = (" · " + self.tr("Google sign-in (%n scope(s))", "", len(cfg.oauth_config.scopes))
+                 if cfg and cfg.oauth_config else "")
         self.heading.setText(f"<b>{html.escape(entry.display_name)}</b> <code>{html.escape(entry.slug)}</code><br>"
                              f"{source_text(entry)}{oauth} · <small>{html.escape(str(entry.path))}</small><br>"
                              f"{desc}{needs}")
         self.enabled.blockSignals(True)
         self.enabled.setChecked(state.enabled)
         self.enabled.setEnabled(not entry.broken and not state.disabled_in_config)
-        self.enabled.setToolTip("Disabled in the tool's config.json (\"enabled\": false)" if state.disabled_in_config
-                                else "Workflows that need a disabled tool are skipped with that reason")
+        self.enabled.setToolTip(self.tr("Disabled in the tool's config.json (\"enabled\": false)") if state.disabled_in_config
+                                else self.tr("Workflows that need a disabled tool are skipped with that reason"))
         self.enabled.blockSignals(False)
         self.error.setVisible(entry.broken)
         self.error.setText(entry.error or "")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flowdesk.gui.qt import (
     QAbstractItemView,
+    QCoreApplication,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -18,9 +19,25 @@ from flowdesk.gui.qt import (
 from flowdesk.gui.tool_status import ProfileState, ToolState
 from flowdesk.gui.widgets.status_colors import status_color
 
-COLUMNS = ["Profile", "Status", "Used by", "Last test", ""]
+COLUMNS = ["Profile", "Status", "Used by", "Last test", ""]  # i18n: ok (keys; headers() shows them translated)
 STATUS_COL, TEST_COL, BUTTONS_COL = 1, 3, 4
 TESTING = "Testing…"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ProfilesTable", text)
+
+
+def headers() -> list[str]:
+    """The column titles in the window's language."""
+    return [_tr("Profile"), _tr("Status"), _tr("Used by"), _tr("Last test"), ""]
+
+
+def button_text(key: str) -> str:
+    """A row button's words (the buttons are keyed by their English label)."""
+    words = {"Test": _tr("Test"), "Edit…": _tr("Edit…"), "Connect": _tr("Connect"), "Reconnect": _tr("Reconnect"),
+             "Disconnect": _tr("Disconnect")}
+    return words.get(key, key)
 
 
 def _local_time(iso: str) -> str:
@@ -33,18 +50,18 @@ def _local_time(iso: str) -> str:
 def profile_status(p: ProfileState) -> tuple[str, str]:
     """(text, status word for its colour): what is missing by variable name, or the token's state."""
     if not p.configured:
-        return f"Missing {', '.join(p.missing)}", "error"
+        return _tr("Missing %1").replace("%1", ", ".join(p.missing)), "error"
     oauth = p.oauth
     if oauth is None:
-        return "Ready", "success"
+        return _tr("Ready"), "success"
     if oauth.get("authenticated"):
         if oauth.get("valid") and oauth.get("expires_at"):
-            text = f"Connected · access token valid until {_local_time(oauth['expires_at'])}"
-            return text + (" (renewed automatically)" if oauth.get("refreshable") else ""), "success"
-        return "Connected · a new access token is fetched on next use", "success"
+            text = _tr("Connected · access token valid until %1").replace("%1", _local_time(oauth["expires_at"]))
+            return text + (" " + _tr("(renewed automatically)") if oauth.get("refreshable") else ""), "success"
+        return _tr("Connected · a new access token is fetched on next use"), "success"
     if oauth.get("needs_reconnect") and "not connected yet" not in (oauth.get("reason") or ""):
-        return f"Reconnect needed: {oauth.get('reason')}", "error"
-    return "Not connected: press Connect to sign in with Google", "skipped"
+        return _tr("Reconnect needed: %1").replace("%1", str(oauth.get("reason"))), "error"
+    return _tr("Not connected: press Connect to sign in with Google"), "skipped"
 
 
 def oauth_buttons(p: ProfileState) -> tuple[str, bool, bool]:
@@ -65,7 +82,7 @@ class ProfilesTable(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(COLUMNS)
+        self.setHorizontalHeaderLabels(headers())
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.verticalHeader().setVisible(False)
@@ -101,10 +118,10 @@ class ProfilesTable(QTableWidget):
         # A value read from a variable names it (and the seed's class-name prefix when that was the one).
         lines = [f"{param}: {p.origins.get(param) or source}" for param, source in sorted(p.sources.items())]
         if p.oauth and p.oauth.get("token_file"):
-            lines.append(f"token file: {p.oauth['token_file']}")
+            lines.append(_tr("token file: %1").replace("%1", str(p.oauth["token_file"])))
         if p.oauth and p.oauth.get("shared_with"):
-            lines.append(f"token shared with: {', '.join(p.oauth['shared_with'])}")
-        return "Where values come from:\n" + "\n".join(lines) if lines else ""
+            lines.append(_tr("token shared with: %1").replace("%1", ", ".join(p.oauth["shared_with"])))
+        return _tr("Where values come from:") + "\n" + "\n".join(lines) if lines else ""
 
     def _row_buttons(self, tool: ToolState, p: ProfileState) -> QWidget:
         box = QWidget()
@@ -112,16 +129,16 @@ class ProfilesTable(QTableWidget):
         layout.setContentsMargins(2, 0, 2, 0)
         specs: list[tuple[str, Signal, bool, str]] = [
             ("Test", self.test_requested, p.configured and not tool.entry.broken,
-             "Build the tool with this profile and run authenticate()"),
-            ("Edit…", self.edit_requested, True, "Edit this profile's variables in config/.env"),
+             self.tr("Build the tool with this profile and run authenticate()")),
+            ("Edit…", self.edit_requested, True, self.tr("Edit this profile's variables in config/.env")),
         ]
         if tool.is_oauth:
             label, can_connect, can_disconnect = oauth_buttons(p)
-            specs += [(label, self.connect_requested, can_connect, "Sign in with Google in your browser"),
+            specs += [(label, self.connect_requested, can_connect, self.tr("Sign in with Google in your browser")),
                       ("Disconnect", self.disconnect_requested, can_disconnect,
-                       "Revoke the token at Google and delete the token file")]
+                       self.tr("Revoke the token at Google and delete the token file"))]
         for label, signal, enabled, tip in specs:
-            button = QPushButton(label)
+            button = QPushButton(button_text(label))
             button.setEnabled(enabled)
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False, s=signal, prof=p.profile: s.emit(tool.slug, prof))
@@ -135,13 +152,13 @@ class ProfilesTable(QTableWidget):
         if row is None:
             return
         if pending:
-            item = QTableWidgetItem(TESTING)
+            item = QTableWidgetItem(_tr(TESTING))
             item.setForeground(status_color("running", self))
         elif result is None:
             item = QTableWidgetItem("—")
         else:
             ok, message = result
-            item = QTableWidgetItem("OK" if ok else _reason(message))
+            item = QTableWidgetItem(_tr("OK") if ok else _reason(message))
             item.setForeground(status_color("success" if ok else "error", self))
             item.setToolTip(message)
         item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -29,17 +29,17 @@ class ToolProfilesEditor(QWidget):
         super().__init__(parent)
         self.runtime = runtime
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Tool", "Profile"])
+        self.table.setHorizontalHeaderLabels([self.tr("Tool"), self.tr("Profile")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setToolTip("Profile: a name whose variables TOOL_PROFILE_PARAM are set in config/.env, "
-                              "or INPUT_<FIELD> to take the tool's key from a run input.")
+        self.table.setToolTip(self.tr("Profile: a name whose variables TOOL_PROFILE_PARAM are set in config/.env, "
+                                      "or INPUT_<FIELD> to take the tool's key from a run input."))
         self.picker = QComboBox()
         self.picker.addItems(sorted(dict(runtime.registry.tools)))
-        add = QPushButton("Add tool")
+        add = QPushButton(self.tr("Add tool"))
         add.clicked.connect(lambda: self.add_tool(self.picker.currentText()))
-        remove = QPushButton("Remove")
+        remove = QPushButton(self.tr("Remove"))
         remove.clicked.connect(self.remove_current)
         row = QHBoxLayout()
         row.addWidget(self.picker)
