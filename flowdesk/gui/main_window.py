@@ -8,6 +8,7 @@ from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.icons import app_icon
 from flowdesk.gui.live_stats import LiveStats
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QAction,
     QApplication,
     QCloseEvent,
@@ -38,16 +39,16 @@ def _tr(text: str) -> str:
 # (key, title, icon, module, class): the rail's order; Ctrl+1.. selects them. Views are built once the core
 # has started (their modules import the core), so the window itself paints at once.
 VIEWS = [
-    ("overview", "Overview", "squares-four", "flowdesk.gui.views.overview_view", "OverviewView"),
-    ("workflows", "Workflows", "flow-arrow", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
-    ("runs", "Runs", "list-bullets", "flowdesk.gui.views.runs_view", "RunsView"),
-    ("tools", "Tools & credentials", "key", "flowdesk.gui.views.tools_view", "ToolsView"),
-    ("scheduler", "Schedule", "calendar-blank", "flowdesk.gui.views.scheduler_view", "SchedulerView"),
-    ("interfaces", "Interfaces", "app-window", "flowdesk.gui.views.interfaces_view", "InterfacesView"),
-    ("logs", "Logs", "terminal-window", "flowdesk.gui.views.app_log_view", "AppLogView"),
+    ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview"), "squares-four", "flowdesk.gui.views.overview_view", "OverviewView"),
+    ("workflows", QT_TRANSLATE_NOOP("MainWindow", "Workflows"), "flow-arrow", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
+    ("runs", QT_TRANSLATE_NOOP("MainWindow", "Runs"), "list-bullets", "flowdesk.gui.views.runs_view", "RunsView"),
+    ("tools", QT_TRANSLATE_NOOP("MainWindow", "Tools & credentials"), "key", "flowdesk.gui.views.tools_view", "ToolsView"),
+    ("scheduler", QT_TRANSLATE_NOOP("MainWindow", "Schedule"), "calendar-blank", "flowdesk.gui.views.scheduler_view", "SchedulerView"),
+    ("interfaces", QT_TRANSLATE_NOOP("MainWindow", "Interfaces"), "app-window", "flowdesk.gui.views.interfaces_view", "InterfacesView"),
+    ("logs", QT_TRANSLATE_NOOP("MainWindow", "Logs"), "terminal-window", "flowdesk.gui.views.app_log_view", "AppLogView"),
 ]
 KEYS = [key for key, *_ in VIEWS]
-RAIL_TITLES = {"tools": "Tools"}  # shorter words under the rail's icons
+RAIL_TITLES = {"tools": QT_TRANSLATE_NOOP("MainWindow", "Tools")}  # shorter words under the rail's icons
 
 
 class MainWindow(DailyUseHooks, QMainWindow):
@@ -63,7 +64,7 @@ class MainWindow(DailyUseHooks, QMainWindow):
         app = QApplication.instance()
         if theme_manager() is None and isinstance(app, QApplication):
             install_theme(app, theme or "system")
-        self.setWindowTitle(f"FlowDesk — {bridge.workspace.root}")
+        self.setWindowTitle(f"FlowDesk — {bridge.workspace.root}")  # i18n: ok (product name and a path)
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
@@ -217,9 +218,9 @@ class MainWindow(DailyUseHooks, QMainWindow):
         """Version and where things are."""
         from flowdesk import __version__
 
-        QMessageBox.about(self, "About FlowDesk", f"FlowDesk {__version__}\n\nWorkspace: "
-                          f"{self.bridge.workspace.root}\nData: {self.bridge.data_dir}\n"
-                          f"API: {self.bridge.url or 'starting'}")
+        QMessageBox.about(self, _tr("About FlowDesk"), _tr("FlowDesk %1\n\nWorkspace: %2\nData: %3\nAPI: %4")
+                          .replace("%1", __version__).replace("%2", str(self.bridge.workspace.root))
+                          .replace("%3", str(self.bridge.data_dir)).replace("%4", self.bridge.url or _tr("starting")))
 
     def open_interface(self, slug: str) -> None:
         """Show the Interfaces view with ``slug`` open in a tab (``flowdesk --interface SLUG``)."""
@@ -249,8 +250,8 @@ class MainWindow(DailyUseHooks, QMainWindow):
                 self.settings.setValue("told_about_tray", True)
                 self.hidden_to_tray_notice()
             return
-        answer = QMessageBox.question(self, "Quit FlowDesk?", "Scheduled workflows and webhooks stop until "
-                                      "FlowDesk is opened again. Quit now?")
+        answer = QMessageBox.question(self, _tr("Quit FlowDesk?"), _tr(
+            "Scheduled workflows and webhooks stop until FlowDesk is opened again. Quit now?"))
         if answer == QMessageBox.StandardButton.Yes:
             event.accept()
             self.quit_requested.emit()
@@ -259,4 +260,4 @@ class MainWindow(DailyUseHooks, QMainWindow):
 
     def hidden_to_tray_notice(self) -> None:
         """Told once: FlowDesk keeps running in the tray."""
-        self.statusBar().showMessage("FlowDesk keeps running in the tray; schedules and webhooks stay on.", 10000)
+        self.statusBar().showMessage(_tr("FlowDesk keeps running in the tray; schedules and webhooks stay on."), 10000)

@@ -9,6 +9,7 @@ keep_none_alive()  # before any Qt call: PySide6 6.12 on CPython 3.11 drops a re
 keep_booleans_alive()  # and one to True per signal emit
 
 from PySide6.QtCore import (  # noqa: E402
+    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QAbstractTableModel,
     QAbstractListModel,
@@ -132,7 +133,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
-__all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot")]
+__all__ = [name for name in dir() if name.startswith("Q") or name in ("Qt", "Signal", "Slot", "QT_TRANSLATE_NOOP")]
 
 
 def load_charts():  # noqa: ANN201 - the QtCharts module

@@ -28,7 +28,7 @@ TEXT_ARGS: dict[str, tuple[int, ...]] = {
 }
 _WORDS = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 _TAGS = re.compile(r"<[^>]*>|&\w+;")
-_LOGGERS = frozenset({"log", "logger", "_log", "logging", "LOG"})
+_LOGGERS = frozenset({"log", "logger", "_log", "logging", "LOG", "clipboard"})
 OPT_OUT = "i18n: ok"
 
 
@@ -61,6 +61,8 @@ def _text_of(node: ast.expr) -> str | None:
 def _name(func: ast.expr) -> tuple[str | None, str | None]:
     if isinstance(func, ast.Attribute):
         owner = func.value.id if isinstance(func.value, ast.Name) else None
+        if isinstance(func.value, ast.Call) and getattr(func.value.func, "attr", None) == "clipboard":
+            owner = "clipboard"  # clipboard().setText(...) copies, it shows nothing
         return func.attr, owner
     return (func.id, None) if isinstance(func, ast.Name) else (None, None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowdesk.gui.qt import QAbstractTableModel, QModelIndex, Qt
+from flowdesk.gui.qt import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 
 
 class ListTableModel(QAbstractTableModel):
@@ -28,5 +28,5 @@ class ListTableModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Column titles."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section]
+            return QCoreApplication.translate("Columns", self.columns[section])  # marked with QT_TRANSLATE_NOOP
         return None

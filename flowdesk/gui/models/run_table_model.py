@@ -13,12 +13,13 @@ from typing import Any
 from flowdesk.core.store import RunRecord
 from flowdesk.core.store.run_pages import run_page, runs_by_id, runs_newer_than
 from flowdesk.gui.models.list_table_model import ListTableModel
-from flowdesk.gui.qt import QModelIndex, QObject, Qt, Signal
+from flowdesk.gui.qt import QT_TRANSLATE_NOOP, QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.time_text import exact, short_duration
 from flowdesk.gui.widgets.chips import CHIPS_ROLE, status_chip
 from flowdesk.gui.widgets.status_colors import status_color
 
-COLUMNS = ("Queued", "Workflow", "Status", "Trigger", "Duration", "Message")
+COLUMNS = (QT_TRANSLATE_NOOP("Columns", "Queued"), QT_TRANSLATE_NOOP("Columns", "Workflow"), QT_TRANSLATE_NOOP("Columns", "Status"), QT_TRANSLATE_NOOP("Columns", "Trigger"),
+           QT_TRANSLATE_NOOP("Columns", "Duration"), QT_TRANSLATE_NOOP("Columns", "Message"))
 QUEUED, WORKFLOW, STATUS, TRIGGER, DURATION, MESSAGE = range(len(COLUMNS))
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
 PAGE = 200

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
 from flowdesk.core.store.overview_queries import RunBar, recent_runs
 from flowdesk.gui.models.list_table_model import ListTableModel
-from flowdesk.gui.qt import QCoreApplication, QModelIndex, QObject, Qt, Signal
+from flowdesk.gui.qt import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.theme.status_look import TRIGGER_ICONS
 from flowdesk.gui.time_text import exact, relative
 from flowdesk.gui.widgets.chips import CHIPS_ROLE, Chip
@@ -20,7 +20,8 @@ from flowdesk.gui.widgets.status_colors import status_color
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
 
-COLUMNS = ("Name", "Category", "Triggers", "Schedule", "Next run", "Last runs", "On")
+COLUMNS = (QT_TRANSLATE_NOOP("Columns", "Name"), QT_TRANSLATE_NOOP("Columns", "Category"), QT_TRANSLATE_NOOP("Columns", "Triggers"), QT_TRANSLATE_NOOP("Columns", "Schedule"),
+           QT_TRANSLATE_NOOP("Columns", "Next run"), QT_TRANSLATE_NOOP("Columns", "Last runs"), QT_TRANSLATE_NOOP("Columns", "On"))
 NAME, CATEGORY, TRIGGERS, SCHEDULE, NEXT_RUN, LAST_RUN, ACTIVE = range(len(COLUMNS))
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

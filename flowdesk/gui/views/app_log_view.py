@@ -43,12 +43,12 @@ class AppLogView(QWidget):
             self.level.addItem(name, value)
         self.level.setCurrentIndex(1)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search the log…")
+        self.search.setPlaceholderText(self.tr("Search the log…"))
         self.search.setClearButtonEnabled(True)
-        self.follow = QCheckBox("Follow")
+        self.follow = QCheckBox(self.tr("Follow"))
         self.follow.setChecked(True)
-        self.follow.setToolTip("Keep the newest line in view")
-        clear = QPushButton("Clear")
+        self.follow.setToolTip(self.tr("Keep the newest line in view"))
+        clear = QPushButton(self.tr("Clear"))
         self.count = QLabel()
         self.count.setProperty("role", "muted")
         self.header = ViewHeader(self.tr("Logs"), self.tr("What FlowDesk itself logs; each run's own log is in Runs"))
@@ -136,8 +136,8 @@ class AppLogView(QWidget):
 
     def _update_count(self) -> None:
         shown = 0 if self.text.document().isEmpty() else self.text.blockCount()
-        self.count.setText(f"{shown} line(s) shown · "
-                           f"{len(self._lines)} kept (the last {self.capacity:,})")
+        self.count.setText(self.tr("%1 line(s) shown · %2 kept (the last %3)").replace("%1", str(shown))
+                           .replace("%2", str(len(self._lines))).replace("%3", f"{self.capacity:,}"))
 
     def clear(self) -> None:
         """Forget what is shown (new records keep coming)."""

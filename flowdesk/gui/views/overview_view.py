@@ -10,6 +10,7 @@ from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.live_stats import LiveStats
 from flowdesk.gui.overview_data import CredentialIssue, OverviewData
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QFrame,
     QGridLayout,
     QGuiApplication,
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
     from flowdesk.gui.main_window import MainWindow
 
 MAX_CREDENTIAL_ROWS = 4
-FIX_ACTIONS = {"missing": "Set up", "connect": "Connect", "reconnect": "Reconnect", "expired": "Reconnect"}
+FIX_ACTIONS = {"missing": QT_TRANSLATE_NOOP("OverviewView", "Set up"), "connect": QT_TRANSLATE_NOOP("OverviewView", "Connect"),
+               "reconnect": QT_TRANSLATE_NOOP("OverviewView", "Reconnect"),
+               "expired": QT_TRANSLATE_NOOP("OverviewView", "Reconnect")}
 
 
 def rate_text(summary: PeriodSummary) -> str:
@@ -220,7 +223,7 @@ class OverviewView(QWidget):
             row = CardRow(f"{issue.tool_name} · {issue.profile}", issue.detail, icon_label("warning", "warning"),
                           two_lines=True)
             row.setToolTip(self.tr("Used by %1").replace("%1", ", ".join(issue.used_by)) + f"\n{issue.detail}")
-            button = QPushButton(self.tr(FIX_ACTIONS.get(issue.kind, "Open")))
+            button = QPushButton(self.tr(FIX_ACTIONS.get(issue.kind, QT_TRANSLATE_NOOP("OverviewView", "Open"))))
             button.clicked.connect(lambda _=False, i=issue: self.fix_credential(i))
             row.add_end(button)
             card.add_row(row)

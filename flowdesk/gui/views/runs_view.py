@@ -257,12 +257,13 @@ class RunsView(QWidget):
         request = RunRequest(record.workflow, dict(record.input), trigger="manual", parent_run_id=record.id)
         self.show_message("")
         self.bridge.submit(lambda rt: rt.runs.submit(rt.runs.prepare(request))[0], self.select_run,
-                           lambda exc: self.show_message(f"Could not re-run {record.workflow}: {exc}", True))
+                           lambda exc: self.show_message(self.tr("Could not re-run %1: %2").replace("%1", record.workflow)
+                                                         .replace("%2", str(exc)), True))
 
     def rerun_with_form(self, record: RunRecord) -> RunForm | None:
         """The run form pre-filled with the recorded inputs; the new run is linked to this one."""
         if record.workflow not in self.bridge.runtime.registry.workflows:
-            self.show_message(f"Workflow {record.workflow} no longer exists.", True)
+            self.show_message(self.tr("Workflow %1 no longer exists.").replace("%1", record.workflow), True)
             return None
         self.run_form = RunForm(self.bridge, record.workflow, self, values=record.input, parent_run_id=record.id)
         self.run_form.run_submitted.connect(self.select_run)

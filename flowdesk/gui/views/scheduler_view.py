@@ -12,6 +12,8 @@ from flowdesk.core.scheduler import ScheduledJob
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.time_text import relative
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
     QAbstractItemView,
     QLabel,
     QStackedWidget,
@@ -30,8 +32,9 @@ from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.status_colors import error_color, status_color
 from flowdesk.gui.widgets.view_header import ViewHeader
 
-EMPTY_TEXT = "No scheduled workflow: add a schedule and the 'schedule' trigger in a workflow's config"
-COLUMNS = ["Workflow", "Cron", "In words", "Timezone", "Next run", "Last run", "Last status", "Active"]
+EMPTY_TEXT = QT_TRANSLATE_NOOP("SchedulerView", "No scheduled workflow: add a schedule and the 'schedule' trigger in a workflow's config")
+COLUMNS = [QT_TRANSLATE_NOOP("Columns", "Workflow"), QT_TRANSLATE_NOOP("Columns", "Cron"), QT_TRANSLATE_NOOP("Columns", "In words"), QT_TRANSLATE_NOOP("Columns", "Timezone"),
+           QT_TRANSLATE_NOOP("Columns", "Next run"), QT_TRANSLATE_NOOP("Columns", "Last run"), QT_TRANSLATE_NOOP("Columns", "Last status"), QT_TRANSLATE_NOOP("Columns", "Active")]
 # Fixed widths; "In words" stretches (the zone column is hidden): no horizontal scrolling at 1024 px.
 COLUMN_WIDTHS = {0: 150, 1: 96, 4: 196, 5: 150, 6: 108, 7: 58}
 _REFRESH_KINDS = {"queued", "started", "finished"}
@@ -83,7 +86,7 @@ class SchedulerView(QWidget):
         self.pause_button.clicked.connect(self.pause_all)
         self.resume_button.clicked.connect(self.resume_all)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("Columns", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setShowGrid(False)
@@ -91,7 +94,7 @@ class SchedulerView(QWidget):
         self.table.setItemDelegateForColumn(6, ChipDelegate(self.table))
         fit = fit_columns(self.table, COLUMN_WIDTHS, 2, drop=(1, 5, 7))
         fit.hide_always(3)  # the zone is in the tooltips of the cron and the times
-        self.empty = EmptyState("calendar-blank", self.tr("Nothing scheduled"), EMPTY_TEXT)
+        self.empty = EmptyState("calendar-blank", self.tr("Nothing scheduled"), self.tr(EMPTY_TEXT))
         self.empty.add_action(self.tr("Open the workflows"), self.open_workflows, "flow-arrow")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
@@ -147,18 +150,18 @@ class SchedulerView(QWidget):
         self.pause_button.setEnabled(state.available and not state.paused)
         self.resume_button.setEnabled(state.available and state.paused)
         if not state.available:
-            self.banner.setText("The scheduler is not running.")
+            self.banner.setText(self.tr("The scheduler is not running."))
             self.banner.setStyleSheet("")
         elif state.paused:
-            self.banner.setText("Scheduler paused: no scheduled run fires until you resume.")
+            self.banner.setText(self.tr("Scheduler paused: no scheduled run fires until you resume."))
             self.banner.setStyleSheet(f"color: {status_color('interrupted', self).name()}")
         else:
-            self.banner.setText(f"Scheduler on: {len(state.jobs)} scheduled workflow(s).")
+            self.banner.setText(self.tr("Scheduler on: %n scheduled workflow(s).", "", len(state.jobs)))
             self.banner.setStyleSheet("")
         self.stack.setCurrentWidget(self.table if state.jobs else self.empty)
         self._fill(state.jobs)
         if state.errors:
-            self.errors.setText("Not scheduled:\n" + "\n".join(f"• {e}" for e in state.errors.values()))
+            self.errors.setText(self.tr("Not scheduled:") + "\n" + "\n".join(f"• {e}" for e in state.errors.values()))
             self.errors.setStyleSheet(f"color: {error_color(self).name()}")
         else:
             self.errors.setText("")
@@ -198,7 +201,7 @@ class SchedulerView(QWidget):
 
         self.pause_button.setEnabled(False)
         self.resume_button.setEnabled(False)
-        self.bridge.submit(change, self._on_state, lambda exc: self.banner.setText(f"Cannot change: {exc}"))
+        self.bridge.submit(change, self._on_state, lambda exc: self.banner.setText(self.tr("Cannot change: %1").replace("%1", str(exc))))
 
     def pause_all(self) -> None:
         """No scheduled run fires until resumed (remembered across restarts)."""

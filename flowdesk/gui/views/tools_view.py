@@ -12,6 +12,7 @@ from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.core.scaffold import new_tool
 from flowdesk.gui.oauth_actions import disconnect_profile, start_google_connect
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QDesktopServices,
     QInputDialog,
     QLabel,
@@ -38,8 +39,9 @@ from flowdesk.gui.widgets.tool_detail import ToolDetail, tool_icon
 from flowdesk.gui.widgets.view_header import ViewHeader
 
 log = logging.getLogger(__name__)
-EMPTY_TEXT = ("Built-in tools ship with FlowDesk; add your own under <code>private/tools/&lt;name&gt;/</code> "
-              "with a config.json and a main.py defining a BaseTool subclass.")
+EMPTY_TEXT = QT_TRANSLATE_NOOP("ToolsView", "Built-in tools ship with FlowDesk; add your own under "
+                               "<code>private/tools/&lt;name&gt;/</code> with a config.json and a main.py defining a "
+                               "BaseTool subclass.")
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 ICON_ROLE = Qt.ItemDataRole.UserRole + 1  # the icon name shown (tests)
 LIST_WIDTH = 260
@@ -77,7 +79,7 @@ class ToolsView(QWidget):
         table.edit_requested.connect(self.edit_profile)
         table.connect_requested.connect(self.connect_profile)
         table.disconnect_requested.connect(self.disconnect_profile)
-        self.empty = EmptyState("wrench", self.tr("No tools"), EMPTY_TEXT)
+        self.empty = EmptyState("wrench", self.tr("No tools"), self.tr(EMPTY_TEXT))
         self.empty.add_action(self.tr("New tool"), self.ask_new_tool, "plus")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.detail)
@@ -112,7 +114,7 @@ class ToolsView(QWidget):
         """Re-read tools and profile statuses on the core thread (file reads run off its loop too)."""
         if self.bridge.running:
             self.bridge.submit(lambda rt: asyncio.to_thread(collect_tools, rt), self._on_tools,
-                               lambda exc: self.detail.notice.setText(f"Cannot read the tools: {exc}"))
+                               lambda exc: self.detail.notice.setText(self.tr("Cannot read the tools: %1").replace("%1", str(exc))))
 
     _select_after: str | None = None
 
@@ -145,7 +147,7 @@ class ToolsView(QWidget):
         for key in [k for k in self.awaiting if self._authenticated(*k)]:
             del self.awaiting[key]
             self.detail.notice.setStyleSheet("")
-            self.detail.notice.setText(f"Connected {key[0]} ({key[1]}).")
+            self.detail.notice.setText(self.tr("Connected %1 (%2).").replace("%1", key[0]).replace("%2", key[1]))
         if not self.awaiting:
             self._poll.stop()
 
@@ -184,7 +186,7 @@ class ToolsView(QWidget):
             self._select_after = getattr(folder, "name", None)
             self.refresh()
 
-        self.bridge.submit(make, created, lambda exc: self._notice_error(f"Could not create {name}: {exc}"))
+        self.bridge.submit(make, created, lambda exc: self._notice_error(self.tr("Could not create %1: %2").replace("%1", name).replace("%2", str(exc))))
 
     def selected_slug(self) -> str | None:
         """The tool shown on the right."""
@@ -209,7 +211,7 @@ class ToolsView(QWidget):
     def set_enabled(self, slug: str, enabled: bool) -> None:
         """Switch a tool on or off (the ``disabled_tools`` setting, read by every run)."""
         self.bridge.submit(lambda rt: set_tool_enabled(rt, slug, enabled), lambda _d: self.refresh(),
-                           lambda exc: self.detail.notice.setText(f"Cannot change {slug}: {exc}"))
+                           lambda exc: self.detail.notice.setText(self.tr("Cannot change %1: %2").replace("%1", slug).replace("%2", str(exc))))
 
     # -- test ---------------------------------------------------------------------------
 
@@ -226,7 +228,7 @@ class ToolsView(QWidget):
                 self.detail.profiles.set_result(profile, result)
 
         def failed(exc: BaseException) -> None:
-            done((False, f"{slug} (profile {profile}): the test could not run: {exc}"))
+            done((False, f"{slug} (profile {profile}): " + self.tr("the test could not run: %1").replace("%1", str(exc))))
 
         self.bridge.submit(lambda rt: check_tool(rt.workspace.root, slug, profile), done, failed)
 
@@ -254,28 +256,31 @@ class ToolsView(QWidget):
             self.awaiting[(slug, profile)] = time.monotonic() + OAUTH_WAIT_S
             self._poll.start()
             self.detail.notice.setStyleSheet("")
-            self.detail.notice.setText(f"Finish signing in for {slug} ({profile}) in your browser; "
-                                       "this page updates when it is done.")
+            self.detail.notice.setText(self.tr("Finish signing in for %1 (%2) in your browser; this page updates when "
+                                               "it is done.").replace("%1", slug).replace("%2", profile))
 
         self.bridge.submit(lambda _rt: start_google_connect(service, slug, profile), opened,
-                           lambda exc: self._notice_error(f"Cannot connect {slug} ({profile}): {exc}"))
+                           lambda exc: self._notice_error(self.tr("Cannot connect %1 (%2): %3").replace("%1", slug).replace("%2", profile).replace("%3", str(exc))))
 
     def disconnect_profile(self, slug: str, profile: str, confirm: bool = True) -> None:
         """Revoke and delete the token of ``slug``'s ``profile`` (asks first)."""
         if confirm:
-            answer = QMessageBox.question(self, "Disconnect?", f"Revoke the Google token of {slug} ({profile}) and "
-                                          "delete its token file? Workflows using it stop until you connect again.")
+            answer = QMessageBox.question(self, self.tr("Disconnect?"), self.tr(
+                "Revoke the Google token of %1 (%2) and delete its token file? Workflows using it stop until you "
+                "connect again.").replace("%1", slug).replace("%2", profile))
             if answer != QMessageBox.StandardButton.Yes:
                 return
 
         def done(result: DisconnectResult) -> None:
-            extra = f" (revocation at Google failed: {result.revoke_error})" if result.revoke_error else ""
+            extra = (" " + self.tr("(revocation at Google failed: %1)").replace("%1", str(result.revoke_error))
+                     if result.revoke_error else "")
             self.detail.notice.setStyleSheet("")
-            self.detail.notice.setText(f"Disconnected {slug} ({profile}){extra}.")
+            self.detail.notice.setText(self.tr("Disconnected %1 (%2)%3.").replace("%1", slug).replace("%2", profile)
+                                       .replace("%3", extra))
             self.refresh()
 
         self.bridge.submit(lambda rt: disconnect_profile(rt, slug, profile), done,
-                           lambda exc: self._notice_error(f"Cannot disconnect {slug} ({profile}): {exc}"))
+                           lambda exc: self._notice_error(self.tr("Cannot disconnect %1 (%2): %3").replace("%1", slug).replace("%2", profile).replace("%3", str(exc))))
 
     def _authenticated(self, slug: str, profile: str) -> bool:
         state = self.tools.get(slug)

@@ -26,6 +26,7 @@ from flowdesk.gui.models.workflow_table_model import (
     build_rows,
 )
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemView,
     QInputDialog,
     QLabel,
@@ -52,8 +53,9 @@ from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.view_header import ViewHeader
 from flowdesk.gui.widgets.workflow_detail import WorkflowDetail
 
-EMPTY_TEXT = ("A workflow is a folder with a <code>config.json</code> and a <code>main.py</code>. Create one here "
-              "or with <code>flowdesk new workflow NAME</code>, or start from the examples.")
+EMPTY_TEXT = QT_TRANSLATE_NOOP("WorkflowsView", "A workflow is a folder with a <code>config.json</code> and a "
+                               "<code>main.py</code>. Create one here or with <code>flowdesk new workflow NAME</code>, "
+                               "or start from the examples.")
 # Triggers, Schedule, Last runs and Active at fixed widths, Name stretching: no horizontal scrolling.
 COLUMN_WIDTHS = {TRIGGERS: 100, SCHEDULE: 190, LAST_RUN: 140, ACTIVE: 48}
 DETAIL_WIDTH = 340
@@ -116,7 +118,7 @@ class WorkflowsView(QWidget):
         splitter.setSizes([800, DETAIL_WIDTH])
         self.detail.setMinimumWidth(260)
         self.splitter = splitter
-        self.empty = EmptyState("flow-arrow", self.tr("No workflows yet"), EMPTY_TEXT)
+        self.empty = EmptyState("flow-arrow", self.tr("No workflows yet"), self.tr(EMPTY_TEXT))
         self.empty.add_action(self.tr("New workflow"), self.ask_new_workflow, "plus")
         self.empty.add_action(self.tr("Open the examples"), self.add_examples, "book-open")
         self.pages = QStackedWidget()
@@ -209,7 +211,8 @@ class WorkflowsView(QWidget):
     def set_active(self, slug: str, active: bool) -> None:
         """Write ``active`` into config.json on the core, then refresh (a failure undoes the tick)."""
         def failed(exc: BaseException) -> None:
-            self.show_message(f"Could not switch {slug} {'on' if active else 'off'}: {exc}", error=True)
+            self.show_message((self.tr("Could not switch %1 on: %2") if active else self.tr("Could not switch %1 off: %2"))
+                              .replace("%1", slug).replace("%2", str(exc)), error=True)
             self.refresh()
 
         self.bridge.submit(lambda rt: rt.set_workflow_active(slug, active), lambda _: self.refresh(), failed)
@@ -257,14 +260,14 @@ class WorkflowsView(QWidget):
 
     def ask_new_workflow(self) -> None:
         """Ask for a name, then create the workflow."""
-        name, ok = QInputDialog.getText(self, "New workflow", "Name (letters, digits and _, e.g. weekly_report):")
+        name, ok = QInputDialog.getText(self, self.tr("New workflow"), self.tr("Name (letters, digits and _, e.g. weekly_report):"))
         if ok and name.strip():
             self.create_workflow(name.strip())
 
     def create_workflow(self, name: str) -> None:
         """Create a starter workflow on the core (``flowdesk new workflow``), reload, then select it."""
         def created(folder: object) -> None:
-            self.show_message(f"Created {folder}: edit its main.py and config.json.")
+            self.show_message(self.tr("Created %1: edit its main.py and config.json.").replace("%1", str(folder)))
             self.refresh(select=getattr(folder, "name", None))
 
         def make(rt):  # noqa: ANN001, ANN202 - runs on the core
@@ -272,7 +275,7 @@ class WorkflowsView(QWidget):
             rt.reload()
             return folder
 
-        self.bridge.submit(make, created, lambda exc: self.show_message(f"Could not create {name}: {exc}", True))
+        self.bridge.submit(make, created, lambda exc: self.show_message(self.tr("Could not create %1: %2").replace("%1", name).replace("%2", str(exc)), True))
 
     def add_examples(self) -> None:
         """Copy the example workflows shipped with FlowDesk into the workspace, then show them."""
@@ -286,4 +289,4 @@ class WorkflowsView(QWidget):
                               else self.tr("The examples are already in this workspace."))
             self.refresh(select=added[0] if added else None)
 
-        self.bridge.submit(add, done, lambda exc: self.show_message(f"Could not add the examples: {exc}", True))
+        self.bridge.submit(add, done, lambda exc: self.show_message(self.tr("Could not add the examples: %1").replace("%1", str(exc)), True))

@@ -95,7 +95,7 @@ class NavRail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(SPACE_SM, SPACE_SM + SPACE_XS, SPACE_SM, SPACE_SM)
         layout.setSpacing(SPACE_XS)
-        brand = QLabel("FlowDesk")
+        brand = QLabel("FlowDesk")  # i18n: ok (the product name)
         brand.setObjectName("NavBrand")
         brand.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = brand.font()

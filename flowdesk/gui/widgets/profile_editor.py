@@ -108,7 +108,7 @@ class ProfileEditor(QDialog):
         self.list = QListWidget()
         self.list.currentTextChanged.connect(self._load_profile)
         self.new_name = QLineEdit()
-        self.new_name.setPlaceholderText("NEW_PROFILE")
+        self.new_name.setPlaceholderText("NEW_PROFILE")  # i18n: ok (a variable name to type)
         self.new_name.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z0-9_]*")))
         self.new_name.textEdited.connect(lambda text: self.new_name.setText(text.upper()))
         self.new_name.returnPressed.connect(self._add_from_field)

@@ -12,6 +12,7 @@ from flowdesk.core.registry import WorkflowEntry
 from flowdesk.core.run_service import tool_profiles
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import (
+    QCoreApplication,
     QDesktopServices,
     QHBoxLayout,
     QLabel,
@@ -31,6 +32,10 @@ from flowdesk.gui.widgets.status_colors import error_color, status_color
 
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WorkflowDetail", text)
 
 
 @dataclass
@@ -55,20 +60,20 @@ def tool_statuses(runtime: Runtime, entry: WorkflowEntry) -> list[ToolStatus]:
         try:
             tool = runtime.registry.tool(name)
         except NotFound:
-            out.append(ToolStatus(name, profile, False, "not installed"))
+            out.append(ToolStatus(name, profile, False, _tr("not installed")))
             continue
         cfg = tool.config
         if tool.broken or cfg is None:
-            out.append(ToolStatus(name, profile, False, f"broken: {tool.error}"))
+            out.append(ToolStatus(name, profile, False, _tr("broken: %1").replace("%1", str(tool.error))))
         elif tool.slug in disabled or not cfg.enabled:
-            out.append(ToolStatus(name, profile, False, "disabled"))
+            out.append(ToolStatus(name, profile, False, _tr("disabled")))
         elif is_input_profile(profile):
-            out.append(ToolStatus(name, profile, True, f"from the run input ({profile})"))
+            out.append(ToolStatus(name, profile, True, _tr("from the run input (%1)").replace("%1", profile)))
         else:
             resolved = runtime.resolver.resolve(
                 tool.slug, profile, cfg.required_params, cfg.optional_params,
                 aliases=[a for a in (*tool.env_aliases, name) if a != tool.slug], secret_params=cfg.secret_params or ())
-            text = "ok" if resolved.available else "missing " + ", ".join(resolved.missing)
+            text = _tr("ok") if resolved.available else _tr("missing %1").replace("%1", ", ".join(resolved.missing))
             out.append(ToolStatus(name, profile, resolved.available, text))
     return out
 
@@ -100,7 +105,8 @@ class WorkflowDetail(QWidget):
         self.tools.setTextFormat(Qt.TextFormat.RichText)
         self.sparkline = RunSparkline()
         self.buttons = {key: QPushButton(text) for key, text in (
-            ("run", "Run…"), ("edit", "Edit…"), ("folder", "Open folder"), ("history", "History"))}
+            ("run", self.tr("Run…")), ("edit", self.tr("Edit…")), ("folder", self.tr("Open folder")),
+            ("history", self.tr("History")))}
         self.buttons["run"].clicked.connect(lambda: self.slug and self.run_requested.emit(self.slug))
         self.buttons["edit"].clicked.connect(lambda: self.slug and self.edit_requested.emit(self.slug))
         self.buttons["history"].clicked.connect(lambda: self.slug and self.history_requested.emit(self.slug))
@@ -115,9 +121,9 @@ class WorkflowDetail(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.deps)
         layout.addWidget(self.description)
-        layout.addWidget(QLabel("<b>Tools</b>"))
+        layout.addWidget(QLabel("<b>" + self.tr("Tools") + "</b>"))
         layout.addWidget(self.tools)
-        layout.addWidget(QLabel("<b>Recent runs</b>"))
+        layout.addWidget(QLabel("<b>" + self.tr("Recent runs") + "</b>"))
         layout.addWidget(self.sparkline)
         layout.addLayout(row)
         self.notify_success = NotifySuccessToggle(bridge)  # issue 15: opt-in success notifications
@@ -157,7 +163,7 @@ class WorkflowDetail(QWidget):
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
         if entry is None:
-            self.title.setText("<i>Select a workflow.</i>")
+            self.title.setText("<i>" + self.tr("Select a workflow.") + "</i>")
             for label in (self.error, self.description, self.tools):
                 label.clear()
             self.error.hide()
@@ -177,11 +183,11 @@ class WorkflowDetail(QWidget):
 
     def _tools_html(self, statuses: list[ToolStatus]) -> str:
         if not statuses:
-            return "<i>none</i>"
+            return "<i>" + self.tr("none") + "</i>"
         lines = []
         for s in statuses:
             colour = status_color("success" if s.ok else "error", self).name()
-            lines.append(f"{html.escape(s.tool)} (profile {html.escape(s.profile)}): "
+            lines.append(f"{html.escape(s.tool)} (" + self.tr("profile %1").replace("%1", html.escape(s.profile)) + "): "
                          f'<span style="color:{colour}">{html.escape(s.text)}</span>')
         return "<br>".join(lines)
 
