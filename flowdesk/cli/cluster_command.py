@@ -11,22 +11,23 @@ from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.cli.table_output import print_table, short_time
 from flowdesk.cli.worker_command import add_cluster_options, missing_cluster_libraries
 from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.i18n.cli_text import translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``cluster status`` and ``cluster demo``."""
-    p = sub.add_parser("cluster", help="a FlowDesk cluster: status, or a demo on this machine")
+    p = sub.add_parser("cluster", help=translate("cli", "a FlowDesk cluster: status, or a demo on this machine"))
     actions = p.add_subparsers(dest="cluster_action", metavar="ACTION", required=True)
-    status = actions.add_parser("status", parents=[common], help="workers, queue depth and runs by status")
+    status = actions.add_parser("status", parents=[common], help=translate("cli", "workers, queue depth and runs by status"))
     add_cluster_options(status, broker_required=False)
-    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
     status.set_defaults(handler=handle_status)
-    demo = actions.add_parser("demo", parents=[common], help="embedded Valkey + PostgreSQL, serve and N workers "
-                              "on this machine, until Ctrl+C")
-    demo.add_argument("--workers", type=int, default=3, help="worker processes (default 3)")
-    demo.add_argument("--concurrency", type=int, default=2, help="runs at once per worker (default 2)")
+    demo = actions.add_parser("demo", parents=[common], help=translate("cli", "embedded Valkey + PostgreSQL, serve and N workers "
+                              "on this machine, until Ctrl+C"))
+    demo.add_argument("--workers", type=int, default=3, help=translate("cli", "worker processes (default 3)"))
+    demo.add_argument("--concurrency", type=int, default=2, help=translate("cli", "runs at once per worker (default 2)"))
     demo.add_argument("--port", type=int, default=int(os.environ.get("FLOWDESK_PORT", 8000)),
-                      help="serve's port (default 8000)")
+                      help=translate("cli", "serve's port (default 8000)"))
     demo.set_defaults(handler=handle_demo)
 
 

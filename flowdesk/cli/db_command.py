@@ -11,6 +11,7 @@ from flowdesk.core.store import DB_FILENAME, SCHEMA_VERSION, RunStore
 from flowdesk.core.store.database_url import DatabaseUrlError, check_url, redact
 from flowdesk.core.store.store_copy import BATCH_SIZE, copy_store
 from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.i18n.cli_text import translate
 
 _WHAT = {"run": "runs", "run_log": "logs", "job_state": "job states", "setting": "settings",
          "idempotency_key": "webhook delivery ids"}
@@ -18,15 +19,15 @@ _WHAT = {"run": "runs", "run_log": "logs", "job_state": "job states", "setting":
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``db`` command group."""
-    p = sub.add_parser("db", help="the run database: copy a workstation's history to a server")
+    p = sub.add_parser("db", help=translate("cli", "the run database: copy a workstation's history to a server"))
     actions = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     m = actions.add_parser("migrate-to",
-                           help="copy runs (with logs), job state and settings from the data dir's SQLite store "
-                                "into a PostgreSQL database (created or upgraded); safe to run again")
-    m.add_argument("url", metavar="URL", help="postgresql://user:password@host:5432/dbname")
-    m.add_argument("--data-dir", metavar="DIR", help="the workstation's data dir (default: $FLOWDESK_DATA_DIR, "
-                   "else the user data dir)")
-    m.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+                           help=translate("cli", "copy runs (with logs), job state and settings from the data dir's SQLite store "
+                                "into a PostgreSQL database (created or upgraded); safe to run again"))
+    m.add_argument("url", metavar="URL", help=translate("cli", "postgresql://user:password@host:5432/dbname"))
+    m.add_argument("--data-dir", metavar="DIR", help=translate("cli", "the workstation's data dir (default: $FLOWDESK_DATA_DIR, "
+                   "else the user data dir)"))
+    m.add_argument("-v", "--verbose", action="store_true", help=translate("cli", "log debug details to stderr"))
     m.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"runs per transaction (default {BATCH_SIZE})")
     m.set_defaults(handler=handle_migrate_to)
 

@@ -11,16 +11,17 @@ from flowdesk.cli.table_output import print_json
 from flowdesk.core.terminal_text import terminal_safe
 from flowdesk.core.workspace import resolve_data_dir
 from flowdesk.core.workspace_deps import DepsReport, InstallProgress, dependency_report, install_dependencies
+from flowdesk.i18n.cli_text import translate
 
 MARKS = {"ok": "✓", "missing": "✗", "conflict": "!"}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``deps`` sub-command (``deps`` lists, ``deps install`` installs)."""
-    p = sub.add_parser("deps", parents=[common], help="workspace requirements: what is missing; `deps install` "
-                       "installs it into the workspace's own environment")
-    p.add_argument("action", nargs="?", choices=["install"], help="install what is missing")
-    p.add_argument("--json", action="store_true", help="machine-readable output (the listing)")
+    p = sub.add_parser("deps", parents=[common], help=translate("cli", "workspace requirements: what is missing; `deps install` "
+                       "installs it into the workspace's own environment"))
+    p.add_argument("action", nargs="?", choices=["install"], help=translate("cli", "install what is missing"))
+    p.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output (the listing)"))
     p.set_defaults(handler=handle)
 
 
@@ -55,9 +56,9 @@ def print_report(report: DepsReport) -> None:
             print(f"  {MARKS[s.state]} {s.declared.text:<32} {detail}")
     missing = len(report.missing)
     if missing:
-        print(f"\n{missing} missing: run `flowdesk deps install`")
+        print("\n" + translate("cli", "%1 missing: run `flowdesk deps install`").replace("%1", str(missing)))
     elif report.key is not None and not report.problems():
-        print("\nEverything is installed.")
+        print("\n" + translate("cli", "Everything is installed."))
 
 
 def _progress_line(event: InstallProgress) -> None:
@@ -71,11 +72,11 @@ def handle(args: argparse.Namespace) -> int:
     if args.action == "install":
         result = asyncio.run(install_dependencies(workspace, data_dir, _progress_line))
         if result.installed:
-            print(f"Installed {', '.join(result.installed)}")
+            print(translate("cli", "Installed %1").replace("%1", ", ".join(result.installed)))
         if result.env is not None and not result.nothing_to_do:
             print(f"Lock: {result.env.lock_path}")
         for line in result.left_out:
-            print(f"not installed: {line}", file=sys.stderr)
+            print(translate("cli", "not installed: %1").replace("%1", line), file=sys.stderr)
     report = dependency_report(workspace, data_dir)
     if args.json:
         print_json(report.to_json())

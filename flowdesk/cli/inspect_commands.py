@@ -14,17 +14,18 @@ from flowdesk.core.workspace_check import check_workspace
 from flowdesk.core.workspace import resolve_data_dir
 from flowdesk.core.workspace_deps import dependency_report
 from flowdesk.core.workspace_inspection import apply_dependency_problems, inspect_entries
+from flowdesk.i18n.cli_text import translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``list`` and ``check`` sub-commands."""
-    p = sub.add_parser("list", parents=[common], help="workflows, tools and interfaces, broken ones with why")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--no-import", action="store_true", help="skip importing each workflow and tool in a worker")
+    p = sub.add_parser("list", parents=[common], help=translate("cli", "workflows, tools and interfaces, broken ones with why"))
+    p.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
+    p.add_argument("--no-import", action="store_true", help=translate("cli", "skip importing each workflow and tool in a worker"))
     p.set_defaults(handler=handle_list)
-    c = sub.add_parser("check", parents=[common], help="validate the workspace: exit 1 and one line per broken file")
-    c.add_argument("--json", action="store_true", help="machine-readable output")
-    c.add_argument("--no-import", action="store_true", help="skip importing each workflow and tool in a worker")
+    c = sub.add_parser("check", parents=[common], help=translate("cli", "validate the workspace: exit 1 and one line per broken file"))
+    c.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
+    c.add_argument("--no-import", action="store_true", help=translate("cli", "skip importing each workflow and tool in a worker"))
     c.set_defaults(handler=handle_check)
 
 
@@ -76,23 +77,23 @@ def handle_list(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     mark = lambda item: "✗" if item["error"] else "✓"  # noqa: E731
-    print(f"Workspace {registry.workspace.root}\n\nWorkflows")
+    print(translate("cli", "Workspace %1").replace("%1", str(registry.workspace.root)) + "\n\n" + translate("cli", "Workflows"))
     print_table(["", "name", "category", "triggers", "schedule", "active"],
                 [[mark(w), w["name"], w["category"] or "", ",".join(w["triggers"]), w["schedule"] or "",
                   "yes" if w["active"] else "no"] for w in data["workflows"]])
-    print("\nTools")
+    print("\n" + translate("cli", "Tools"))
     print_table(["", "name", "source", "actions"],
                 [[mark(t), t["name"], "built-in" if t["builtin"] else "workspace", ", ".join(t["actions"])]
                  for t in data["tools"]])
-    print("\nInterfaces")
+    print("\n" + translate("cli", "Interfaces"))
     print_table(["", "name", "route"], [["!" if i["warnings"] and not i["error"] else mark(i), i["name"], i["route"]]
                                         for i in data["interfaces"]])
     if data["broken"]:
-        print("\nBroken")
+        print("\n" + translate("cli", "Broken"))
         for b in data["broken"]:
             print(f"  {b['kind']} {b['name']}: {b['error']}")
     if data["warnings"]:
-        print("\nWarnings")
+        print("\n" + translate("cli", "Warnings"))
         for w in data["warnings"]:
             print(f"  {w['kind']} {w['name']}: {w['warning']}")
     return 0
@@ -116,6 +117,6 @@ def handle_check(args: argparse.Namespace) -> int:
         for line in errors:
             print(line)
         for line in warnings:
-            print(f"warning: {line}")
-        print(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+            print(translate("cli", "warning: %1").replace("%1", line))
+        print(translate("cli", "%1 error(s), %2 warning(s)").replace("%1", str(len(errors))).replace("%2", str(len(warnings))))
     return 1 if errors else 0

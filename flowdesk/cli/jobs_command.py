@@ -12,12 +12,13 @@ from flowdesk.core.instance_lock import InstanceLock
 from flowdesk.core.registry import Registry
 from flowdesk.core.store.records import iso
 from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.i18n.cli_text import translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``jobs`` sub-command."""
-    p = sub.add_parser("jobs", parents=[common], help="scheduled workflows with next_run / last_run")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("jobs", parents=[common], help=translate("cli", "scheduled workflows with next_run / last_run"))
+    p.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
     p.set_defaults(handler=handle)
 
 
@@ -58,10 +59,11 @@ def handle(args: argparse.Namespace) -> int:
          j["timezone"], short_time(datetime.fromisoformat(j["next_run"])) if j["next_run"] else "",
          short_time(datetime.fromisoformat(j["last_run"])) if j["last_run"] else "", j["last_status"] or ""]
         for j in jobs])
-    state = f"running (pid {holder.get('pid')}, {holder.get('url', '')})" if _alive(holder) else "not running"
-    print(f"\nScheduler: {state}{', paused' if paused else ''}")
+    state = (translate("cli", "running (pid %1, %2)").replace("%1", str(holder.get("pid")))
+             .replace("%2", str(holder.get("url", ""))) if _alive(holder) else translate("cli", "not running"))
+    print("\n" + translate("cli", "Scheduler: %1").replace("%1", state + (translate("cli", ", paused") if paused else "")))
     for line in errors:
-        print(f"error: {line}")
+        print(translate("cli", "error: %1").replace("%1", line))
     return 0
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from flowdesk import __version__
 from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.terminal_text import TerminalSafeStream
+from flowdesk.i18n.cli_text import translate
 
 # What ``flowdesk`` with no command accepts: the same workspace, data dir, port and host as ``serve``.
 APP_FLAGS = ("--workspace", "--data-dir", "--interface", "--port", "--host")
@@ -22,10 +23,10 @@ def add_app_arguments(parser: argparse.ArgumentParser, *, documented: bool) -> N
     def doc(text: str) -> str:
         return text if documented else argparse.SUPPRESS
 
-    parser.add_argument("--port", type=int, default=None, metavar="PORT", help=doc(
-        "with no command: the app's listener port for this launch (default $FLOWDESK_PORT, else Settings)"))
-    parser.add_argument("--host", default=None, metavar="HOST", help=doc(
-        "with no command: the app's listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)"))
+    parser.add_argument("--port", type=int, default=None, metavar="PORT", help=doc(translate(
+        "cli", "with no command: the app's listener port for this launch (default $FLOWDESK_PORT, else Settings)")))
+    parser.add_argument("--host", default=None, metavar="HOST", help=doc(translate(
+        "cli", "with no command: the app's listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)")))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,22 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
         worker_command,
     )
 
-    parser = argparse.ArgumentParser(prog="flowdesk", description="Local-first workflow automation. "
-                                     "With no command, opens the desktop app.")
+    parser = argparse.ArgumentParser(prog="flowdesk", description=translate("cli", "Local-first workflow automation. "
+                                     "With no command, opens the desktop app."))
     parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}")
     parser.add_argument("--workspace", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--interface", metavar="SLUG",
-                        help="with no command: open the app (or the running one) on this interface")
+                        help=translate("cli", "with no command: open the app (or the running one) on this interface"))
     add_app_arguments(parser, documented=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: $FLOWDESK_WORKSPACE, the "
-                        "current folder if it has private/, else ~/FlowDesk)")
-    common.add_argument("--data-dir", metavar="DIR", help="database, logs and API token (default: "
-                        "$FLOWDESK_DATA_DIR, else the user data dir)")
-    common.add_argument("--database", metavar="URL", help="run history database: postgresql://user:pass@host/db "
-                        "(default: $FLOWDESK_DATABASE_URL, else the data dir's SQLite file)")
-    common.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    common.add_argument("--workspace", metavar="DIR", help=translate("cli", "workspace folder (default: $FLOWDESK_WORKSPACE, the "
+                        "current folder if it has private/, else ~/FlowDesk)"))
+    common.add_argument("--data-dir", metavar="DIR", help=translate("cli", "database, logs and API token (default: "
+                        "$FLOWDESK_DATA_DIR, else the user data dir)"))
+    common.add_argument("--database", metavar="URL", help=translate("cli", "run history database: postgresql://user:pass@host/db "
+                        "(default: $FLOWDESK_DATABASE_URL, else the data dir's SQLite file)"))
+    common.add_argument("-v", "--verbose", action="store_true", help=translate("cli", "log debug details to stderr"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (run_command, inspect_commands, runs_command, new_command, serve_command, jobs_command,
                    tools_command, oauth_command, deps_command, open_command, worker_command,

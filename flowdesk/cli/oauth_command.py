@@ -32,6 +32,7 @@ from flowdesk.core.oauth.oauth_targets import OAuthTarget, build_target
 from flowdesk.core.oauth.token_store import TokenFileError
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry
+from flowdesk.i18n.cli_text import translate
 
 SEED_PORT = 8000  # "web" clients made for the seed platform registered http://localhost:8000/oauth/google/callback
 
@@ -54,26 +55,26 @@ def nested_common(common: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``oauth`` with its ``connect``, ``status`` and ``disconnect`` sub-commands."""
-    p = sub.add_parser("oauth", parents=[common], help="connect, check or disconnect Google accounts of tool profiles")
+    p = sub.add_parser("oauth", parents=[common], help=translate("cli", "connect, check or disconnect Google accounts of tool profiles"))
     actions = p.add_subparsers(dest="oauth_command", metavar="ACTION", required=True)
     common = nested_common(common)
-    c = actions.add_parser("connect", parents=[common], help="sign in with Google and write the profile's token file")
-    c.add_argument("tool", help="tool name or alias (google_calendar, calendar, drive, sheets...)")
-    c.add_argument("--profile", default="DEFAULT", help="profile name (default DEFAULT)")
-    c.add_argument("--no-browser", action="store_true", help="only print the URL to open")
-    c.add_argument("--port", type=int, default=None, help="callback port on 127.0.0.1 (default: 8000 for 'web' "
-                   "clients, as registered for the seed platform; a free port for 'installed' clients)")
-    c.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the sign-in (default 300)")
+    c = actions.add_parser("connect", parents=[common], help=translate("cli", "sign in with Google and write the profile's token file"))
+    c.add_argument("tool", help=translate("cli", "tool name or alias (google_calendar, calendar, drive, sheets...)"))
+    c.add_argument("--profile", default="DEFAULT", help=translate("cli", "profile name (default DEFAULT)"))
+    c.add_argument("--no-browser", action="store_true", help=translate("cli", "only print the URL to open"))
+    c.add_argument("--port", type=int, default=None, help=translate("cli", "callback port on 127.0.0.1 (default: 8000 for 'web' "
+                   "clients, as registered for the seed platform; a free port for 'installed' clients)"))
+    c.add_argument("--timeout", type=float, default=300.0, help=translate("cli", "seconds to wait for the sign-in (default 300)"))
     c.set_defaults(handler=handle_connect)
-    s = actions.add_parser("status", parents=[common], help="token state of every OAuth tool profile")
-    s.add_argument("tool", nargs="?", help="only this tool")
-    s.add_argument("--profile", help="only this profile")
-    s.add_argument("--check", action="store_true", help="also refresh each token at the provider to prove it works")
-    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s = actions.add_parser("status", parents=[common], help=translate("cli", "token state of every OAuth tool profile"))
+    s.add_argument("tool", nargs="?", help=translate("cli", "only this tool"))
+    s.add_argument("--profile", help=translate("cli", "only this profile"))
+    s.add_argument("--check", action="store_true", help=translate("cli", "also refresh each token at the provider to prove it works"))
+    s.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
     s.set_defaults(handler=handle_status)
-    d = actions.add_parser("disconnect", parents=[common], help="revoke the token at Google and delete the file")
-    d.add_argument("tool", help="tool name or alias")
-    d.add_argument("--profile", required=True, help="profile name")
+    d = actions.add_parser("disconnect", parents=[common], help=translate("cli", "revoke the token at Google and delete the file"))
+    d.add_argument("tool", help=translate("cli", "tool name or alias"))
+    d.add_argument("--profile", required=True, help=translate("cli", "profile name"))
     d.set_defaults(handler=handle_disconnect)
 
 
@@ -164,16 +165,18 @@ async def _connect(target: OAuthTarget, port: int, open_browser: bool, timeout: 
                     "or pass --port with a port your OAuth client allows") from None
             raise
         url, _ = start_connect(target, redirect_uri_for(bound), states)
-        print(f"Sign in to connect {target.label}; scopes: {', '.join(target.scopes)}")
+        print(translate("cli", "Sign in to connect %1; scopes: %2").replace("%1", target.label)
+              .replace("%2", ", ".join(target.scopes)))
         if target.shared_with:
-            print(f"The token is shared with {', '.join(target.shared_with)}.")
-        print(f"Open this URL if no browser opened:\n{url}", flush=True)
+            print(translate("cli", "The token is shared with %1.").replace("%1", ", ".join(target.shared_with)))
+        print(translate("cli", "Open this URL if no browser opened:") + f"\n{url}", flush=True)
         if open_browser:
             webbrowser.open(url)
         try:
             return await asyncio.wait_for(asyncio.shield(server.done), timeout)
         except asyncio.TimeoutError:
-            raise FlowDeskError(f"no answer from Google within {timeout:g} s; run the command again") from None
+            raise FlowDeskError(translate("cli", "no answer from Google within %1 s; run the command again")
+                                .replace("%1", f"{timeout:g}")) from None
     finally:
         await server.stop()
 
@@ -191,7 +194,8 @@ def handle_connect(args: argparse.Namespace) -> int:
     except OAuthError as exc:
         print(f"flowdesk: {target.label} not connected: {exc}", file=sys.stderr)
         return 1
-    print(f"Connected {result.tool} (profile {result.profile}); token written to {result.token_file}")
+    print(translate("cli", "Connected %1 (profile %2); token written to %3").replace("%1", result.tool)
+          .replace("%2", result.profile).replace("%3", str(result.token_file)))
     if result.missing_scopes:
         print(f"Warning: Google did not grant {', '.join(result.missing_scopes)}", file=sys.stderr)
     return 0
@@ -215,7 +219,7 @@ def handle_status(args: argparse.Namespace) -> int:
     if args.json:
         print_json(statuses)
     elif not statuses:
-        print("No OAuth tool in this workspace.")
+        print(translate("cli", "No OAuth tool in this workspace."))
     else:
         print_table(["tool", "profile", "state", "expires", "scopes", "reason"],
                     [[s["tool"], s["profile"], _state_word(s), s["expires_at"] or "", len(s["scopes"]),
@@ -231,10 +235,12 @@ def handle_disconnect(args: argparse.Namespace) -> int:
         raise FlowDeskError(f"{target.label} is not configured: set {', '.join(target.missing)}")
     result = disconnect(target)
     if not result.token_deleted:
-        print(f"{target.label} was not connected (no token file at {target.token_file})")
+        print(translate("cli", "%1 was not connected (no token file at %2)").replace("%1", target.label)
+              .replace("%2", str(target.token_file)))
         return 0
     revoked = "revoked at Google" if result.revoked else f"not revoked ({result.revoke_error or 'already invalid'})"
     print(f"Disconnected {target.label}: token file deleted, {revoked}")
     if target.shared_with:
-        print(f"The token was shared: {', '.join(target.shared_with)} must be connected again too.")
+        print(translate("cli", "The token was shared: %1 must be connected again too.")
+              .replace("%1", ", ".join(target.shared_with)))
     return 0

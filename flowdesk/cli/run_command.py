@@ -14,18 +14,19 @@ from flowdesk.cli.table_output import print_json
 from flowdesk.core.errors import FlowDeskError, InputValidationError
 from flowdesk.core.run_service import RunRequest
 from flowdesk.core.runtime import Runtime
+from flowdesk.i18n.cli_text import translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``run`` sub-command."""
-    p = sub.add_parser("run", parents=[common], help="run a workflow once and print the run record as JSON",
-                       description="Run a workflow once. Input comes from --data (a JSON object, or @file.json) "
-                       "and -p key=value pairs (repeat a key for a list); -p wins over --data.")
-    p.add_argument("name", help="workflow folder name (or its display name)")
-    p.add_argument("--data", metavar="JSON", help='input as a JSON object, e.g. \'{"name": "Ada"}\', or @path.json')
-    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="one input value")
-    p.add_argument("--no-log", action="store_true", help="leave the captured log out of the printed record")
-    p.add_argument("--force", action="store_true", help='run it even if its config.json says "active": false')
+    p = sub.add_parser("run", parents=[common], help=translate("cli", "run a workflow once and print the run record as JSON"),
+                       description=translate("cli", "Run a workflow once. Input comes from --data (a JSON object, or @file.json) "
+                       "and -p key=value pairs (repeat a key for a list); -p wins over --data."))
+    p.add_argument("name", help=translate("cli", "workflow folder name (or its display name)"))
+    p.add_argument("--data", metavar="JSON", help=translate("cli", 'input as a JSON object, e.g. \'{"name": "Ada"}\', or @path.json'))
+    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help=translate("cli", "one input value"))
+    p.add_argument("--no-log", action="store_true", help=translate("cli", "leave the captured log out of the printed record"))
+    p.add_argument("--force", action="store_true", help=translate("cli", 'run it even if its config.json says "active": false'))
     p.set_defaults(handler=handle)
 
 
@@ -37,9 +38,10 @@ def parse_data(value: str | None) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FlowDeskError(f"--data: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise FlowDeskError(translate("cli", "--data: invalid JSON at line %1 column %2: %3").replace("%1", str(exc.lineno))
+                            .replace("%2", str(exc.colno)).replace("%3", exc.msg)) from None
     if not isinstance(data, dict):
-        raise FlowDeskError("--data: must be a JSON object")
+        raise FlowDeskError(translate("cli", "--data: must be a JSON object"))
     return data
 
 
@@ -49,7 +51,7 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise FlowDeskError(f"-p {pair!r}: expected KEY=VALUE")
+            raise FlowDeskError(translate("cli", "-p %1: expected KEY=VALUE").replace("%1", repr(pair)))
         key = key.strip()
         if key in out:
             out[key] = [*out[key], value] if isinstance(out[key], list) else [out[key], value]
@@ -76,7 +78,7 @@ async def _run(args: argparse.Namespace, data: dict[str, Any], source: str) -> i
         try:
             record = await runtime.runs.run(RunRequest(args.name, data, trigger="manual", source=source))
         except InputValidationError as exc:
-            print(f"flowdesk: invalid input for workflow {args.name!r}:", file=sys.stderr)
+            print("flowdesk: " + translate("cli", "invalid input for workflow %1:").replace("%1", repr(args.name)), file=sys.stderr)
             for field, message in exc.errors.items():
                 print(f"  {field}: {message}", file=sys.stderr)
             return 2

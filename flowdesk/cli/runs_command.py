@@ -8,17 +8,18 @@ from flowdesk.cli.runtime_context import open_store_from
 from flowdesk.cli.table_output import print_json, print_table, short_time
 from flowdesk.core.errors import NotFound
 from flowdesk.core.store import STATUSES, TRIGGERS
+from flowdesk.i18n.cli_text import translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``runs`` sub-command."""
-    p = sub.add_parser("runs", parents=[common], help="run history (newest first)")
-    p.add_argument("name", nargs="?", help="only this workflow")
-    p.add_argument("--status", choices=STATUSES, help="only runs with this status")
-    p.add_argument("--trigger", choices=TRIGGERS, help="only runs started this way")
-    p.add_argument("--limit", type=int, default=20, help="how many (default 20)")
-    p.add_argument("--id", dest="run_id", help="show one run in full, with its log")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("runs", parents=[common], help=translate("cli", "run history (newest first)"))
+    p.add_argument("name", nargs="?", help=translate("cli", "only this workflow"))
+    p.add_argument("--status", choices=STATUSES, help=translate("cli", "only runs with this status"))
+    p.add_argument("--trigger", choices=TRIGGERS, help=translate("cli", "only runs started this way"))
+    p.add_argument("--limit", type=int, default=20, help=translate("cli", "how many (default 20)"))
+    p.add_argument("--id", dest="run_id", help=translate("cli", "show one run in full, with its log"))
+    p.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
     p.set_defaults(handler=handle)
 
 
@@ -37,7 +38,7 @@ def handle(args: argparse.Namespace) -> int:
             print_json([r.to_dict() for r in runs])
             return 0
         if not runs:
-            print("No runs yet." + (" Start one with: flowdesk run " + (args.name or "NAME")))
+            print(translate("cli", "No runs yet. Start one with: flowdesk run %1").replace("%1", args.name or "NAME"))
             return 0
         print_table(["id", "workflow", "trigger", "status", "started", "duration", "message"], [
             [r.id[:12], r.workflow, r.trigger, r.status, short_time(r.started_at or r.queued_at),

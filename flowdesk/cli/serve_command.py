@@ -18,18 +18,19 @@ from flowdesk.core.service import FlowDeskService
 from flowdesk.core.service_log import setup_service_logging
 from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.i18n.cli_text import translate
 
 log = logging.getLogger("flowdesk.serve")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``serve`` sub-command."""
-    p = sub.add_parser("serve", parents=[common], help="run the scheduler and the HTTP listener without a window")
+    p = sub.add_parser("serve", parents=[common], help=translate("cli", "run the scheduler and the HTTP listener without a window"))
     p.add_argument("--host", default=os.environ.get("FLOWDESK_HOST", DEFAULT_HOST), help=f"default {DEFAULT_HOST}")
     p.add_argument("--port", type=int, default=int(os.environ.get("FLOWDESK_PORT", DEFAULT_PORT)),
                    help=f"default {DEFAULT_PORT}; 0 picks a free port")
-    p.add_argument("--grace", type=float, default=10.0, help="seconds running runs get to finish on stop")
-    p.add_argument("--no-watch", action="store_true", help="do not reload when files under private/ change")
+    p.add_argument("--grace", type=float, default=10.0, help=translate("cli", "seconds running runs get to finish on stop"))
+    p.add_argument("--no-watch", action="store_true", help=translate("cli", "do not reload when files under private/ change"))
     add_cluster_options(p, broker_required=False)
     p.set_defaults(handler=handle)
 
@@ -59,10 +60,12 @@ async def serve(service: FlowDeskService) -> int:
     else:
         token_hint = str(service.token_file)
     reg = service.runtime.registry
-    print(f"FlowDesk listening on {service.url}  (workspace {service.runtime.workspace.root})", flush=True)
-    print(f"API token: {token_hint}  |  {len(reg.workflows)} workflows, "
-          f"{service.runtime.scheduler.job_count if service.runtime.scheduler else 0} schedules, "
-          f"{len(reg.broken_entries())} broken  |  Ctrl+C to stop", flush=True)
+    print(translate("cli", "FlowDesk listening on %1  (workspace %2)").replace("%1", str(service.url))
+          .replace("%2", str(service.runtime.workspace.root)), flush=True)
+    schedules = service.runtime.scheduler.job_count if service.runtime.scheduler else 0
+    print(translate("cli", "API token: %1  |  %2 workflows, %3 schedules, %4 broken  |  Ctrl+C to stop")
+          .replace("%1", token_hint).replace("%2", str(len(reg.workflows))).replace("%3", str(schedules))
+          .replace("%4", str(len(reg.broken_entries()))), flush=True)
     if service.cluster is not None:
         print(f"Cluster mode: runs go to the workers of {service.cluster.describe()}", flush=True)
     await stop.wait()

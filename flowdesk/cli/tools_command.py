@@ -12,19 +12,20 @@ from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.profiles import DEFAULT_PROFILE
 from flowdesk.core.tool_testing import origin_text, test_tool, tool_summary
 from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.i18n.cli_text import translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``tools`` (listing) and ``tools test``."""
-    p = sub.add_parser("tools", parents=[common], help="every tool: source, actions, each profile's status",
-                       description="List tools; `flowdesk tools test TOOL --profile P` checks one profile for real.")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("tools", parents=[common], help=translate("cli", "every tool: source, actions, each profile's status"),
+                       description=translate("cli", "List tools; `flowdesk tools test TOOL --profile P` checks one profile for real."))
+    p.add_argument("--json", action="store_true", help=translate("cli", "machine-readable output"))
     p.set_defaults(handler=handle_list)
     actions = p.add_subparsers(dest="tools_command", metavar="ACTION")
     t = actions.add_parser("test", parents=[nested_common(common)],
-                           help="build the tool with a profile and run authenticate()")
-    t.add_argument("tool", help="tool name or alias")
-    t.add_argument("--profile", default=DEFAULT_PROFILE, help="profile name (default DEFAULT)")
+                           help=translate("cli", "build the tool with a profile and run authenticate()"))
+    t.add_argument("tool", help=translate("cli", "tool name or alias"))
+    t.add_argument("--profile", default=DEFAULT_PROFILE, help=translate("cli", "profile name (default DEFAULT)"))
     t.set_defaults(handler=handle_test)
 
 
@@ -65,16 +66,16 @@ def handle_list(args: argparse.Namespace) -> int:
         return 0
     for t in tools:
         mark = "✗" if t["error"] else "✓"
-        state = "enabled" if t["enabled"] else "disabled"
+        state = translate("cli", "enabled") if t["enabled"] else translate("cli", "disabled")
         oauth = f"  OAuth {t['oauth']['provider']}" if t["oauth"] else ""
         print(f"{mark} {t['name']}  ({t['source']}, {state}){oauth}")
         if t["error"]:
-            print(f"    error: {t['error']}")
+            print("    " + translate("cli", "error: %1").replace("%1", str(t["error"])))
             continue
-        names = [f"{a} (in code)" if a in t["code_actions"] else a for a in t["actions"]]
-        print(f"    actions: {', '.join(names) or 'none'}")
+        names = [translate("cli", "%1 (in code)").replace("%1", a) if a in t["code_actions"] else a for a in t["actions"]]
+        print("    " + translate("cli", "actions: %1").replace("%1", ", ".join(names) or translate("cli", "none")))
         for warning in t["warnings"]:
-            print(f"    note: {warning}")
+            print("    " + translate("cli", "note: %1").replace("%1", warning))
         for p in t["profiles"]:
             print(f"    {p['profile']:<12} {_profile_line(p)}")
             origins = [f"{param} = {origin_text(o)}" for param, o in sorted(p["variables"].items())]

@@ -11,6 +11,7 @@ from typing import Any
 from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.workspace import resolve_data_dir
+from flowdesk.i18n.cli_text import translate
 
 log = logging.getLogger("flowdesk.worker")
 
@@ -19,8 +20,8 @@ def add_cluster_options(parser: argparse.ArgumentParser, *, broker_required: boo
     """``--broker URL`` (``--database`` is a common option of every command)."""
     parser.add_argument("--broker", metavar="URL", default=os.environ.get("FLOWDESK_BROKER_URL"),
                         required=broker_required and not os.environ.get("FLOWDESK_BROKER_URL"),
-                        help="Redis/Valkey URL of the cluster's broker, e.g. redis://host:6379/0 "
-                             "(default: $FLOWDESK_BROKER_URL)")
+                        help=translate("cli", "Redis/Valkey URL of the cluster's broker, e.g. redis://host:6379/0 "
+                             "(default: $FLOWDESK_BROKER_URL)"))
 
 
 def missing_cluster_libraries() -> str | None:
@@ -37,16 +38,16 @@ def missing_cluster_libraries() -> str | None:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``worker`` sub-command."""
-    p = sub.add_parser("worker", parents=[common], help="run queued runs of a FlowDesk cluster on this machine")
+    p = sub.add_parser("worker", parents=[common], help=translate("cli", "run queued runs of a FlowDesk cluster on this machine"))
     add_cluster_options(p, broker_required=True)
     p.add_argument("--concurrency", type=int, default=int(os.environ.get("FLOWDESK_WORKER_CONCURRENCY", 4)),
-                   help="runs at once on this worker (default 4)")
+                   help=translate("cli", "runs at once on this worker (default 4)"))
     p.add_argument("--name", default=os.environ.get("FLOWDESK_WORKER_NAME", ""),
-                   help="worker name shown by `flowdesk cluster status` (default <host>-<pid>)")
+                   help=translate("cli", "worker name shown by `flowdesk cluster status` (default <host>-<pid>)"))
     p.add_argument("--grace", type=float, default=10.0,
-                   help="seconds running runs get to finish on SIGTERM before they end interrupted (and retry)")
-    p.add_argument("--events", action="store_true", help="send Celery task events from the start (Flower "
-                   "turns them on by itself when it connects)")
+                   help=translate("cli", "seconds running runs get to finish on SIGTERM before they end interrupted (and retry)"))
+    p.add_argument("--events", action="store_true", help=translate("cli", "send Celery task events from the start (Flower "
+                   "turns them on by itself when it connects)"))
     p.set_defaults(handler=handle)
 
 
