@@ -102,6 +102,8 @@ class InterfacesView(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 900])
         self.header = ViewHeader(self.tr("Interfaces"), self.tr("HTML pages of the workspace, signed in to FlowDesk"))
+        self.search = self.header.add_search(self.tr("Search interfaces…"))
+        self.search.textChanged.connect(self._filter)
         body = QVBoxLayout()
         body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
         body.addWidget(splitter, 1)
@@ -137,6 +139,13 @@ class InterfacesView(QWidget):
             self.list.setCurrentRow(0)
         self.list_stack.setCurrentWidget(self.list if self.entries else self.empty)
         self._show_details()
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            haystack = f"{item.text()} {item.data(SLUG_ROLE)} {item.toolTip()}".lower()
+            self.list.setRowHidden(row, bool(needle) and needle not in haystack)
 
     def open_interfaces_folder(self) -> None:
         """The workspace's private/interfaces folder in the file manager (created when missing)."""

@@ -144,7 +144,7 @@ class OverviewView(QWidget):
         self.live.credentials_changed.connect(self.show_credentials)
         manager = theme_manager()
         if manager is not None:
-            manager.changed.connect(lambda _name: self._retint())
+            manager.changed.connect(self._on_theme_changed)  # a bound slot: gone with the view
         self._show_url()
 
     def refresh(self) -> None:
@@ -265,6 +265,9 @@ class OverviewView(QWidget):
         view = self._window_call("show_view", "workflows")
         if view is not None:
             view.ask_new_workflow()
+
+    def _on_theme_changed(self, _scheme: str) -> None:
+        self._retint()
 
     def _retint(self) -> None:
         self.chart.apply_palette()

@@ -41,5 +41,11 @@ def error_background(widget: QWidget | None = None) -> QColor:
 
 
 def status_html(status: str | None, widget: QWidget | None = None) -> str:
-    """A bold, coloured status word for rich-text labels."""
-    return f'<b style="color:{status_color(status, widget).name()}">{status or "—"}</b>'
+    """A status for rich-text labels: its glyph and its word, bold, in its colour (never the colour alone)."""
+    from flowdesk.gui.theme.icons import charmap, font_family
+    from flowdesk.gui.theme.status_look import status_look
+
+    look = status_look(status)
+    glyph = charmap().get(look.icon, "")
+    mark = f'<span style="font-family:\'{font_family()}\'">&#x{ord(glyph):x};</span> ' if glyph else ""
+    return f'<b style="color:{status_color(status, widget).name()}">{mark}{look.word}</b>'
