@@ -75,6 +75,7 @@ from PySide6.QtGui import (  # noqa: E402
 )
 from PySide6.QtNetwork import QLocalServer, QLocalSocket  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
     QApplication,

@@ -139,6 +139,32 @@ def all_messages(repo: Path = REPO) -> list[Message]:
     return messages + builtin_tool_messages(repo / "flowdesk" / "tools")
 
 
+def read_catalogue(ts: Path) -> dict[tuple[str, str], list[str] | None]:
+    """(context, source) -> its translation(s) (numerus forms), or None when unfinished, vanished or empty."""
+    import xml.etree.ElementTree as ET  # noqa: N817 - the usual spelling
+
+    out: dict[tuple[str, str], list[str] | None] = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            source = message.findtext("source") or ""
+            if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
+                out[(name, source)] = None
+                continue
+            forms = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
+            out[(name, source)] = forms if all(f.strip() for f in forms) else None
+    return out
+
+
+def fresh_messages(folder: Path, repo: Path = REPO) -> set[tuple[str, str]]:
+    """What the sources ask to translate today: a scratch extraction into ``folder`` (the catalogue untouched)."""
+    stub = write_stub(all_messages(repo), folder / "extra_strings.py")
+    scratch = folder / "scratch.ts"
+    update_catalogue(scratch, source_files(repo), stub, TRANSLATED[0])
+    return set(read_catalogue(scratch))
+
+
 def main() -> int:
     """Update every shipped catalogue from the sources, then compile it."""
     stub = write_stub(all_messages())

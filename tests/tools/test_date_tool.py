@@ -51,14 +51,30 @@ def error_of(result: dict[str, Any]) -> str:
     return result["error"]
 
 
+def _in_french(value: Any, french: dict) -> Any:
+    """``value`` with every doc string replaced by its French side (the seed's text), as the window shows it in French."""
+    if isinstance(value, dict):
+        return {k: _in_french(v, french) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_french(v, french) for v in value]
+    forms = french.get(("BuiltinTools", value)) if isinstance(value, str) else None
+    return forms[0] if forms else value
+
+
 def test_config_json_keeps_the_seed_content() -> None:
+    # The docs are English since issue 15; the seed's French is their translation (resources/i18n/flowdesk_fr.ts).
+    from flowdesk.i18n.catalog import ts_path
+    from flowdesk.i18n.extract import read_catalogue
+
     ours = json.loads(TOOL_CONFIG.read_text(encoding="utf-8"))
+    french = read_catalogue(ts_path("fr"))
+    assert ours["description"].startswith("Relative date calculation")
     if SEED_CONFIG.is_file():
         seed = json.loads(SEED_CONFIG.read_text(encoding="utf-8"))
         for key, value in seed.items():
             if key != "actions":
-                assert ours[key] == value, key
-        assert ours["actions"]["calculate_date"] == seed["actions"]["calculate_date"]
+                assert _in_french(ours[key], french) == value, key
+        assert _in_french(ours["actions"]["calculate_date"], french) == seed["actions"]["calculate_date"]
     assert ours["tool_name"] == "date"
     assert ours["display_name"] == "Date Calculator"
     assert ours["optional_params"] == {"default_format": "%d/%m/%Y", "timezone": "Europe/Paris", "locale": "fr_FR"}

@@ -6,6 +6,7 @@ from flowdesk.core.interface_login import login_url
 from flowdesk.core.registry import InterfaceEntry
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QApplication,
     QDesktopServices,
     QHBoxLayout,
@@ -28,9 +29,9 @@ from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.view_header import ViewHeader
 
-EMPTY_TEXT = ("No interface yet: add a folder under private/interfaces with src/index.html "
-              "(and a config.json for its name, icon and route).")
-NO_TAB_TEXT = "Double-click an interface (or select it and press Open) to use it here."
+EMPTY_TEXT = QT_TRANSLATE_NOOP("InterfacesView", "No interface yet: add a folder under private/interfaces with "
+                               "src/index.html (and a config.json for its name, icon and route).")
+NO_TAB_TEXT = QT_TRANSLATE_NOOP("InterfacesView", "Double-click an interface (or select it and press Open) to use it here.")
 SLUG_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -59,9 +60,9 @@ class InterfacesView(QWidget):
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_button = QPushButton("Open")
+        self.open_button = QPushButton(self.tr("Open"))
         self.open_button.clicked.connect(lambda: self.open_interface(self._selected()))
-        self.empty = EmptyState("app-window", self.tr("No interfaces yet"), EMPTY_TEXT)
+        self.empty = EmptyState("app-window", self.tr("No interfaces yet"), self.tr(EMPTY_TEXT))
         self.empty.add_action(self.tr("Open the interfaces folder"), self.open_interfaces_folder, "folder-open")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.list)
@@ -76,17 +77,18 @@ class InterfacesView(QWidget):
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.reload_button = QPushButton("Reload")
+        self.reload_button = QPushButton(self.tr("Reload"))
         self.reload_button.clicked.connect(self.reload_current)
-        self.browser_button = QPushButton("Open in browser")
-        self.browser_button.setToolTip("Open the current (or selected) interface in your web browser, signed in "
-                                       "with a one-time code: bookmarks work afterwards, the API token stays out")
+        self.browser_button = QPushButton(self.tr("Open in browser"))
+        self.browser_button.setToolTip(self.tr("Open the current (or selected) interface in your web browser, signed "
+                                               "in with a one-time code: bookmarks work afterwards, the API token "
+                                               "stays out"))
         self.browser_button.clicked.connect(self.open_current_in_browser)
         bar = QHBoxLayout()
         bar.addStretch(1)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.browser_button)
-        self.no_tab = QLabel(NO_TAB_TEXT)
+        self.no_tab = QLabel(self.tr(NO_TAB_TEXT))
         self.no_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tab_stack = QStackedWidget()
         self.tab_stack.addWidget(self.no_tab)
@@ -127,7 +129,7 @@ class InterfacesView(QWidget):
         self.list.clear()
         for slug, entry in self.entries.items():
             glyph = icon("warning", "danger") if entry.broken else icon(interface_icon(entry), "accent")
-            item = QListWidgetItem(glyph, entry.display_name + ("  (broken)" if entry.broken else ""))
+            item = QListWidgetItem(glyph, entry.display_name + ("  " + self.tr("(broken)") if entry.broken else ""))
             item.setData(SLUG_ROLE, slug)
             item.setToolTip(entry.error or self._description(entry) or entry.route)
             if entry.broken:
@@ -169,7 +171,7 @@ class InterfacesView(QWidget):
             self._update_buttons()
             return
         lines = [f"<b>{_esc(entry.display_name)}</b>", _esc(self._description(entry)),
-                 f"Route: <code>{_esc(entry.route)}/</code>"]
+                 self.tr("Route: %1").replace("%1", f"<code>{_esc(entry.route)}/</code>")]
         if entry.broken:
             colour = error_color(self).name()
             lines.append(f"<span style='color:{colour}'>{_esc(entry.error or '')}</span>")
@@ -206,7 +208,7 @@ class InterfacesView(QWidget):
         page = self.sender()
         index = self.tabs.indexOf(page) if isinstance(page, QWidget) else -1
         if index >= 0:
-            self.tabs.setTabToolTip(index, "" if ok else "The page did not load: is FlowDesk still listening?")
+            self.tabs.setTabToolTip(index, "" if ok else self.tr("The page did not load: is FlowDesk still listening?"))
 
     def close_tab(self, index: int) -> None:
         """Close a tab and free its web page."""
