@@ -103,6 +103,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMenuBar,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,

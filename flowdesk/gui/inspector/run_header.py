@@ -33,6 +33,7 @@ class RunHeader(QWidget):
         self.workflow.setObjectName("linkButton")
         self.workflow.setIcon(icon("flow-arrow"))
         self.workflow.setToolTip(self.tr("Open the workflow"))
+        self.workflow.setAccessibleName(self.tr("Open the workflow"))
         self.workflow.clicked.connect(lambda: self.record and self.workflow_requested.emit(self.record.workflow))
         self.run_id = QLabel()
         self.run_id.setFont(monospace_font())
