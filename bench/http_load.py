@@ -121,3 +121,15 @@ async def get_json(session: aiohttp.ClientSession, url: str, headers: dict[str, 
     async with session.get(url, headers=headers) as resp:
         resp.raise_for_status()
         return await resp.json()
+
+
+async def wait_drained(base: str, timeout: float = 120.0) -> float:
+    """Poll /health until nothing is queued or running; returns the seconds waited."""
+    start = time.perf_counter()
+    async with client_session(1) as session:
+        while time.perf_counter() - start < timeout:
+            health = await get_json(session, f"{base}/health")
+            if health["runs_queued"] == 0 and health["runs_running"] == 0:
+                return time.perf_counter() - start
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"runs still queued or running after {timeout:.0f} s")

@@ -19,7 +19,7 @@ import aiohttp
 
 from bench_workspace import add_workflow, new_workspace
 from benchmarks_md import Target, table
-from http_load import client_session, get_json
+from http_load import client_session, wait_drained
 from latency_stats import ms, per_second, percentile
 from serve_process import flowdesk_serve
 
@@ -81,18 +81,6 @@ class Sender:
                 self.accepted[i] = json.loads(raw)["run_id"]
 
 
-async def drained(base: str, timeout: float = 600.0) -> float:
-    """Seconds until /health shows nothing queued or running."""
-    start = time.perf_counter()
-    async with client_session(1) as session:
-        while time.perf_counter() - start < timeout:
-            health = await get_json(session, f"{base}/health")
-            if health["runs_queued"] == 0 and health["runs_running"] == 0:
-                return time.perf_counter() - start
-            await asyncio.sleep(0.05)
-    raise RuntimeError(f"runs still queued or running after {timeout:.0f} s")
-
-
 def ledger_counts(ledger: Path) -> Counter[int]:
     """How many times each delivery number reached the end of its run."""
     return Counter(int(x) for x in ledger.read_text().split()) if ledger.exists() else Counter()
@@ -114,7 +102,7 @@ async def burst_phase(tmp: Path, total: int = 20_000, concurrency: int = 32) -> 
         sender = Sender(f"{fd.url}/api/webhooks/ledger", ledger, total, concurrency)
         t0 = time.perf_counter()
         await sender.run()
-        await drained(fd.url)
+        await wait_drained(fd.url, timeout=600)
         done_after = time.perf_counter() - t0
     counts = ledger_counts(ledger)
     records = run_rows(tmp / "data")
@@ -165,7 +153,7 @@ async def crash_phase(tmp: Path, total: int = 5_000, concurrency: int = 32) -> t
     with flowdesk_serve(ws.root, data, token, tmp / "serve2.log") as second:
         t0 = time.perf_counter()
         second.start()
-        await drained(second.url)
+        await wait_drained(second.url, timeout=600)
         recovery = time.perf_counter() - t0
     counts = ledger_counts(ledger)
     records = run_rows(data)

@@ -38,7 +38,7 @@ from pathlib import Path
 from bench_workspace import add_workflow, new_workspace, scheduled_config, webhook_config
 from benchmarks_md import (OtherLoad, Target, command_line, facts_block, load_average, machine_facts, table,
                            targets_table, write_section)
-from http_load import LoadResult, client_session, get_json, post_load
+from http_load import LoadResult, client_session, get_json, post_load, wait_drained
 from intake_phases import burst_phase, crash_phase
 from latency_stats import ms, per_second, percentile, ratio
 from run_records import check_accepted, read_runs
@@ -59,18 +59,6 @@ async def load_series(url: str, requests: int, concurrency: int, usage: ProcessT
         usage.sample()
     main, total = usage.cpu_seconds()
     return result, main, total
-
-
-async def wait_drained(base: str, timeout: float = 120.0) -> float:
-    """Poll /health until nothing is queued or running; returns the seconds waited."""
-    start = time.perf_counter()
-    async with client_session(1) as session:
-        while time.perf_counter() - start < timeout:
-            health = await get_json(session, f"{base}/health")
-            if health["runs_queued"] == 0 and health["runs_running"] == 0:
-                return time.perf_counter() - start
-            await asyncio.sleep(0.05)
-    raise RuntimeError(f"runs still queued or running after {timeout:.0f} s")
 
 
 def row(server: str, mode: str, conc: int, res: LoadResult, good: int, ceiling: float | None,
