@@ -32,6 +32,7 @@ bench: $(STAMP)
 # A PNG of every view of the app (offscreen) into docs/screenshots/, shown in the README.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_daily_screenshots.py
 
 # resources/i18n/*.ts from the sources (new strings added, vanished ones dropped), then the .qm the app loads.
 # The .ts is committed; the .qm is built (here, by the bundle build, or by the app from source when missing).

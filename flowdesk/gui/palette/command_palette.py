@@ -145,6 +145,9 @@ class CommandPalette(QDialog):
 
     def popup(self) -> None:
         """Show over the host window with every item, the search box focused."""
+        colours = theme_state.palette()  # a popup has no window frame: draw its edge from the theme
+        self.setStyleSheet(f"#commandPalette {{ background: {colours.surface}; border: 1px solid {colours.border_strong};"
+                           f" border-radius: 8px; }}")
         self.steps = [(self._source(), self.tr("Search workflows, tools, runs and commands…"))]
         self._enter_step()
         window = self.parentWidget()
