@@ -45,7 +45,7 @@ class LiveStats(QObject):
         self._timer.timeout.connect(self._read)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
-        self._tick.timeout.connect(self.request)
+        self._tick.timeout.connect(self._on_tick)
         self._credentials_timer = QTimer(self)
         self._credentials_timer.setInterval(CREDENTIALS_MS)
         self._credentials_timer.timeout.connect(self.refresh_credentials)
@@ -73,6 +73,12 @@ class LiveStats(QObject):
         """Read the Overview's data too (while it is shown)."""
         self.overview_wanted = wanted
         if wanted:
+            self.request()
+
+    def _on_tick(self) -> None:
+        # Only relative times move without run events: nothing to refresh while the window is hidden (tray).
+        window = self.parent()
+        if window is None or not hasattr(window, "isVisible") or window.isVisible():
             self.request()
 
     def _on_run_event(self, event: Any) -> None:
