@@ -83,7 +83,7 @@ QPushButton:hover, QToolButton[variant]:hover {{ background: {hover}; }}
 QPushButton:pressed {{ background: {p.surface_alt}; }}
 QPushButton:disabled {{ color: {p.text_muted}; border-color: {p.border}; background: {p.window}; }}
 QPushButton:focus {{ border-color: {p.accent}; }}
-QTableView QPushButton, QTreeView QPushButton {{ padding: 1px 8px; min-height: 0; }}
+QTableView QPushButton, QTreeView QPushButton {{ padding: 0px 8px; min-height: 0; min-width: 40px; }}
 QPushButton[variant="primary"] {{ background: {p.accent_fill}; color: {p.on_accent}; border-color: {p.accent_fill}; font-weight: 600; }}
 QPushButton[variant="primary"]:hover {{ background: {mix(p.on_accent, p.accent_fill, 0.12)}; }}
 QPushButton[variant="primary"]:disabled {{ background: {mix(p.accent_fill, p.surface, 0.45)}; color: {p.on_accent}; }}
