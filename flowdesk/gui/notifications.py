@@ -5,14 +5,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.app_settings import load_app_settings
-from flowdesk.core.run_reading import RunEnding, run_ending
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.notification_policy import Notice, NotificationPolicy
 from flowdesk.gui.qt import QCoreApplication, QObject, QSystemTrayIcon, QTimer, Signal
-from flowdesk.gui.widgets.reconnect_offer import reconnect_target
+
+if TYPE_CHECKING:
+    from flowdesk.core.run_reading import RunEnding
+
+# run_reading (the store) and reconnect_offer (OAuth, the listener's routes) load on the first run event,
+# not at import: the app imports this module before its first paint, and they cost ~0.9 s there.
 
 FAILED = ("error", "timeout")
 CREDENTIAL_KINDS = ("reconnect", "expired")  # CredentialIssue kinds worth interrupting the user for
@@ -65,7 +69,12 @@ class Notifier(QObject):
             return
         run_id = event.run_id
         # Read on the core loop, after the run service has recorded the end (it runs there first).
-        self.bridge.submit(lambda rt: run_ending(rt.store, run_id), self.run_ended, lambda _exc: None)
+        def read(rt: Any) -> RunEnding | None:
+            from flowdesk.core.run_reading import run_ending
+
+            return run_ending(rt.store, run_id)
+
+        self.bridge.submit(read, self.run_ended, lambda _exc: None)
 
     def run_ended(self, ending: RunEnding | None) -> None:
         """A recorded run ended: maybe notify (failures, successes asked for, credential problems once)."""
@@ -76,6 +85,8 @@ class Notifier(QObject):
         if ending.trigger == "manual" and self.window_active():
             return  # started from the window the user is looking at: its result is on screen
         text = (ending.error or ending.message) if ending.status in FAILED else ending.message
+        from flowdesk.gui.widgets.reconnect_offer import reconnect_target
+
         target = reconnect_target(" ".join(t for t in (ending.message, ending.error) if t))
         if ending.status in FAILED and target is not None:
             self._raise(self.policy.credential_problem(target[0], target[1], text or ""))
