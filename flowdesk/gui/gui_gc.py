@@ -4,7 +4,7 @@ The collector runs on whichever thread happens to allocate when a threshold is c
 exists, that can be the core thread, and a collected cycle holding a widget (a view and a lambda connected
 to one of its signals) then deletes the widget off the GUI thread: a segfault, seen as "Garbage-collecting"
 on the flowdesk-core thread. So once a second thread starts, automatic collection is switched off and a
-timer on the GUI thread collects instead (young generations every 2 s, everything every 10 minutes: the
+timer on the GUI thread collects instead (young generations every 5 s, everything every 10 minutes: the
 window hidden in the tray must stay near 0 % CPU).
 """
 
@@ -14,8 +14,8 @@ import gc
 
 from flowdesk.gui.qt import QCoreApplication, QTimer
 
-YOUNG_MS = 2000
-FULL_EVERY = 300  # ticks
+YOUNG_MS = 5000
+FULL_EVERY = 120  # ticks
 
 _timer: list[QTimer] = []
 

@@ -20,6 +20,7 @@ SEEN_SETTING = "gui.failures_seen_at"  # store setting: when the user last looke
 MIN_INTERVAL_MS = 1000
 TICK_MS = 30_000  # relative times ("in 12 min") and the day's boundary move without run events
 CREDENTIALS_MS = 60_000
+CREDENTIALS_HIDDEN_EVERY = 5  # ticks of CREDENTIALS_MS: every 5 minutes while the window is in the tray
 _RUN_KINDS = {"queued", "started", "finished"}
 
 
@@ -48,7 +49,8 @@ class LiveStats(QObject):
         self._tick.timeout.connect(self._on_tick)
         self._credentials_timer = QTimer(self)
         self._credentials_timer.setInterval(CREDENTIALS_MS)
-        self._credentials_timer.timeout.connect(self.refresh_credentials)
+        self._credentials_timer.timeout.connect(self._on_credentials_tick)
+        self._credentials_ticks = 0
         bridge.run_event.connect(self._on_run_event)
         bridge.reloaded.connect(lambda _report: (self.request(), self.refresh_credentials()))
         bridge.started.connect(lambda _url: self.start())
@@ -74,6 +76,14 @@ class LiveStats(QObject):
         self.overview_wanted = wanted
         if wanted:
             self.request()
+
+    def _on_credentials_tick(self) -> None:
+        # Reading every tool's profiles and tokens is the costliest idle work: rarer while nobody looks.
+        self._credentials_ticks += 1
+        window = self.parent()
+        hidden = window is not None and hasattr(window, "isVisible") and not window.isVisible()
+        if not hidden or self._credentials_ticks % CREDENTIALS_HIDDEN_EVERY == 0:
+            self.refresh_credentials()
 
     def _on_tick(self) -> None:
         # Only relative times move without run events: nothing to refresh while the window is hidden (tray).

@@ -117,7 +117,7 @@ class SchedulerView(QWidget):
         # Relative times ("in 3 min") go stale; a slow tick keeps them honest.
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
-        self._tick.timeout.connect(self.refresh)
+        self._tick.timeout.connect(lambda: self.isVisible() and self.refresh())  # hidden: nothing to keep honest
         self._tick.start()
         bridge.run_event.connect(self._on_run_event)
         bridge.reloaded.connect(lambda _report: self._debounce.start())
