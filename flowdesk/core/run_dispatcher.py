@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from flowdesk.core.engine import RunEvent, RunOutcome, RunSpec
-from flowdesk.core.errors import FlowDeskError, QueueFull
+from flowdesk.core.errors import FlowDeskError, QueueFull, StoreUnavailable
+from flowdesk.core.outcome_retry import OutcomeRetry
 from flowdesk.core.run_queue import FairRunQueue, Lane, QueueItem
 from flowdesk.core.store import new_run_id
 from flowdesk.core.store.records import utc_now
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RETRIED_STATUSES = ("error", "timeout", "interrupted")
+STORE_WAIT = 1.0  # seconds before dispatching again when the database (PostgreSQL) did not answer
 
 
 class RunDispatcher:
@@ -40,6 +42,7 @@ class RunDispatcher:
         self._pumping = False
         self._again = False
         self._timer: asyncio.TimerHandle | None = None
+        self.outcomes = OutcomeRetry(service)  # ends recorded now, or once the database is back
 
     def start(self) -> None:
         """Bind to the running loop and start what is queued."""
@@ -53,6 +56,7 @@ class RunDispatcher:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self.outcomes.stop()
 
     def wake(self) -> None:
         """Start what can start now; a wake during a pump (a run ended at once) makes it go round again."""
@@ -67,6 +71,11 @@ class RunDispatcher:
             while self._again:
                 self._again = False
                 self._pump()
+        except StoreUnavailable as exc:  # reading queued runs back failed: they wait in the store meanwhile
+            log.warning("cannot start queued runs while the run database is down (%s); trying again in %g s",
+                        exc, STORE_WAIT)
+            if self._loop is not None and self.accepting:
+                self._loop.call_later(STORE_WAIT, self.wake)
         finally:
             self._pumping = False
 
@@ -93,11 +102,16 @@ class RunDispatcher:
             self._timer = self._loop.call_later(delay + 0.001, self.wake)
 
     def _launch(self, item: QueueItem) -> None:
-        spec_or_end = self._spec(item)
+        try:
+            spec_or_end = self._spec(item)
+        except StoreUnavailable:  # its input could not be read: it stays queued and is tried again shortly
+            item.not_before = utc_now() + timedelta(seconds=STORE_WAIT)
+            self.queue.add(item)
+            raise
         if not isinstance(spec_or_end, RunSpec):
             status, reason = spec_or_end
             outcome = RunOutcome.without_run(item.run_id, status, reason)  # type: ignore[arg-type]
-            self.service.settle(item, outcome, None)
+            self.outcomes.settle(item, outcome, None)
             self.service.announce(RunEvent(item.run_id, "finished", outcome))  # the engine never saw it
             return
         try:
@@ -117,6 +131,8 @@ class RunDispatcher:
         if prepared is None:
             try:
                 prepared = self.service.prepare_queued(item)
+            except StoreUnavailable:
+                raise  # not this run's fault: it starts once the database answers
             except FlowDeskError as exc:
                 return "error", f"cannot start this queued run: {exc}"
             if prepared is None:
@@ -139,7 +155,7 @@ class RunDispatcher:
             log.exception("run %s ended without an outcome", item.run_id)
             outcome = RunOutcome.without_run(item.run_id, "error", f"engine error: {exc}")
         try:
-            self.service.settle(item, outcome, self.retry_plan(item, outcome.status))
+            self.outcomes.settle(item, outcome, self.retry_plan(item, outcome.status))
         finally:
             self.wake()
 

@@ -224,6 +224,10 @@ class RunService(RunPreparer):
             output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
             log_truncated=getattr(outcome, "log_truncated", False), retry=retry,
         )
+        return self.settled(item, record, retry)
+
+    def settled(self, item: QueueItem, record: RunRecord, retry: RetryPlan | None) -> RunRecord:
+        """After a run's end is committed: its retry takes its place in the queue, its waiters get the record."""
         if retry is not None:
             self.queue.add(QueueItem(retry.run_id, item.workflow, item.trigger,
                                      (item.key[0], to_micros(retry.queued_at), retry.run_id), item.attempt + 1,

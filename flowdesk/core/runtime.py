@@ -92,7 +92,10 @@ class Runtime:
 
     def _on_engine_event(self, event: RunEvent) -> None:
         if event.kind == "started":
-            self.store.mark_running(event.run_id, event.payload)
+            try:
+                self.store.mark_running(event.run_id, event.payload)
+            except StoreUnavailable as exc:  # PostgreSQL down: its outcome brings started_at when it is recorded
+                log.warning("run %s started but could not be marked running: %s", event.run_id, exc)
         elif event.kind == "queued":
             return  # announced by the run service when the run was committed, not again at dispatch
         self._publish(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flowdesk.core.service_settings import RuntimeSettings
+from tests.conftest import FIXTURES, copy_workspace
 from tests.core.listener.conftest import TOKEN, Api, ServiceThread
 from tests.pg_server import EmbeddedPostgres
 
@@ -63,3 +65,44 @@ def test_a_webhook_gets_503_while_postgresql_is_down_and_202_once_it_is_back(
 def test_the_suite_switch_puts_the_service_on_postgresql(service: ServiceThread) -> None:
     dialect = service.service.runtime.store.dialect.name
     assert dialect == ("postgresql" if os.environ.get("FLOWDESK_TEST_DATABASE") == "postgresql" else "sqlite")
+
+
+def test_a_run_ending_while_postgresql_is_down_is_recorded_once_when_it_is_back(
+        own_pg_server: EmbeddedPostgres, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    ws = copy_workspace(FIXTURES / "queue_workspace", tmp_path / "queue_ws")  # burst: sleeps, notes its end, retries 1
+    monkeypatch.setenv("FLOWDESK_DATABASE_URL", own_pg_server.create_database("flowdesk"))
+    monkeypatch.setenv("FLOWDESK_API_TOKEN", TOKEN)
+    svc = ServiceThread(ws, data_dir, RuntimeSettings(max_workers=2, warm_workers=1), watch=False, scheduler=False)
+    svc.start()
+    try:
+        api, ledger = Api(svc.url), tmp_path / "ledger"
+        accepted = api("POST", "/api/webhooks/burst", auth=False, json={"i": 7, "ledger": str(ledger), "seconds": 3})
+        assert accepted.status_code == 202
+        run_id = accepted.json()["run_id"]
+        deadline = time.monotonic() + 30
+        while api("GET", f"/api/runs/{run_id}").json()["status"] != "running":
+            assert time.monotonic() < deadline, "the run did not start"
+            time.sleep(0.05)
+
+        caplog.set_level(logging.WARNING, logger="flowdesk")
+        own_pg_server.stop()
+        deadline = time.monotonic() + 30
+        while not ledger.exists():  # the run ends while the database is down
+            assert time.monotonic() < deadline, "the run did not end"
+            time.sleep(0.05)
+        time.sleep(3)  # several attempts to record it fail meanwhile
+        refused = api("POST", "/api/webhooks/burst", auth=False, json={"i": 8, "ledger": str(ledger)})
+        assert refused.status_code == 503 and refused.headers["Retry-After"]
+
+        own_pg_server.start()
+        run = finished(api, run_id, timeout=60)
+        assert run["status"] == "success" and run["output"] == {"status": "success", "message": "delivery 7"}, run
+        time.sleep(2)  # a late second recording or a retry would show by now
+        assert ledger.read_text() == "7\n"  # ran once, not again after the outage
+        runs = api("GET", "/api/runs?workflow=burst").json()
+        assert [r["id"] for r in runs] == [run_id]  # no retry queued, no second row
+        waits = [r for r in caplog.records if "cannot record" in r.getMessage()]
+        assert len(waits) == 1, [r.getMessage() for r in caplog.records]  # logged once, not once per attempt
+    finally:
+        svc.stop()
