@@ -182,9 +182,12 @@ class SettingsDialog(QDialog):
         notifier = getattr(self.parent(), "notifier", None)
         if notifier is not None:
             notifier.reload_settings()  # notifications on/off apply at once
-        inspector = getattr(self.parent(), "inspector_window", None)
-        if inspector is not None:
-            inspector.inspector.editor_command = settings.editor_command
+        parent = self.parent()
+        if parent is not None:  # every inspector: the window's, the Runs view's pane, an open run form's
+            from flowdesk.gui.inspector.run_inspector import RunInspector
+
+            for inspector in parent.findChildren(RunInspector):
+                inspector.editor_command = settings.editor_command
 
         def apply(rt: Runtime) -> None:
             rt.settings.retention_days = settings.retention_days

@@ -48,6 +48,7 @@ class DailyUseHooks:
             editor = load_app_settings(self.bridge.data_dir).editor_command
             self.inspector_window = InspectorWindow(self.bridge, self, editor_command=editor)
             self.inspector_window.workflow_requested.connect(self.show_workflow)
+            self.inspector_window.inspector.tools_requested.connect(self.open_tools_view)
         return self.inspector_window.open_run(run_id)
 
     def show_workflow(self: Any, slug: str) -> None:
@@ -59,6 +60,11 @@ class DailyUseHooks:
         if getattr(view, "loaded", False):
             view.select(slug)
         view.refresh(select=slug)  # the rows are rebuilt on the core thread: selected again once they are in
+
+    def open_tools_view(self: Any) -> None:
+        """Tools & credentials, window in front (a re-run form found a tool profile to set up)."""
+        self.bring_forward()
+        self.show_view("tools")
 
     def fix_credential(self: Any, tool: str, profile: str) -> None:
         """Tools & credentials on ``tool`` (a credential notification was clicked)."""

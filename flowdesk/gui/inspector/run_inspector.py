@@ -16,6 +16,7 @@ from flowdesk.core.run_service import RunRequest
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.inspector.error_view import ErrorView
 from flowdesk.gui.inspector.json_view import JsonView
+from flowdesk.gui.inspector.live_logs import LiveLogs
 from flowdesk.gui.inspector.log_view import LogView
 from flowdesk.gui.inspector.run_header import RunHeader
 from flowdesk.gui.inspector.run_loading import LoadedRun, load_run, run_as_json
@@ -28,28 +29,37 @@ from flowdesk.gui.qt import (
     QPushButton,
     QShortcut,
     QTabWidget,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.widgets.copy_button import copy_text
-from flowdesk.gui.widgets.run_detail import LiveLogs
+
+STALE_MS = 150  # how long the previous run stays on screen while the next one is read
 
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
+    from flowdesk.core.store import RunRecord
     from flowdesk.gui.widgets.run_form import RunForm
 
 
 class RunInspector(QWidget):
-    """Shows one run at a time (``show_run``); follows it live until it ends."""
+    """Shows one run at a time (``show_run``); follows it live until it ends.
+
+    The same widget serves the inspector window, the Runs view's right pane (``compact``: icon-only buttons,
+    no margins, a button opening the window) and the run form's result page (``actions=False``: no buttons).
+    """
 
     workflow_requested = Signal(str)  # open this workflow in the window
     loaded = Signal(object)  # LoadedRun, each time a run is (re)loaded
     run_started = Signal(str)  # a re-run was submitted (and is now shown)
+    tools_requested = Signal()  # a re-run form asked for Tools & credentials
+    window_requested = Signal(str)  # compact only: open this run in the inspector window
 
     def __init__(self, bridge: CoreBridge, parent: QWidget | None = None, *, live: LiveLogs | None = None,
-                 editor_command: str | None = None) -> None:
+                 editor_command: str | None = None, actions: bool = True, compact: bool = False) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.live = live or LiveLogs(bridge, self)
@@ -58,6 +68,11 @@ class RunInspector(QWidget):
         self.run_id: str | None = None
         self.run_form: RunForm | None = None
         self._generation = 0
+        # Another run is being read: what is shown stays a moment (no flicker on quick reads), then goes.
+        self._stale = QTimer(self)
+        self._stale.setSingleShot(True)
+        self._stale.setInterval(STALE_MS)
+        self._stale.timeout.connect(self._reading)
         self.header = RunHeader()
         self.header.workflow_requested.connect(self.workflow_requested)
         self.progress = QProgressBar()
@@ -87,20 +102,36 @@ class RunInspector(QWidget):
             "next": self._button("caret-right", self.tr("Next run"), self.show_next,
                                  self.tr("The next run of this workflow (Alt+Right)")),
         }
-        QShortcut(QKeySequence("Alt+Left"), self, self.show_previous)
-        QShortcut(QKeySequence("Alt+Right"), self, self.show_next)
-        actions = QHBoxLayout()
+        if compact:
+            self.buttons["window"] = self._button(
+                "arrow-square-out", self.tr("Open in the inspector window"),
+                lambda: self.run_id and self.window_requested.emit(self.run_id),
+                self.tr("Open this run in the run inspector window (or double-click / Enter in the list)"))
+            for button in self.buttons.values():
+                button.setAccessibleName(button.text())
+                button.setText("")  # a narrow pane: the words move to the tooltip and the screen reader
+        if actions:
+            QShortcut(QKeySequence("Alt+Left"), self, self.show_previous)
+            QShortcut(QKeySequence("Alt+Right"), self, self.show_next)
+        row = QHBoxLayout()
         for key in ("rerun", "edit", "workflow", "copy"):
-            actions.addWidget(self.buttons[key])
-        actions.addStretch(1)
-        actions.addWidget(self.buttons["previous"])
-        actions.addWidget(self.buttons["next"])
+            row.addWidget(self.buttons[key])
+        row.addStretch(1)
+        for key in ("previous", "next", "window"):
+            if key in self.buttons:
+                row.addWidget(self.buttons[key])
+        self.action_bar = QWidget()
+        self.action_bar.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.action_bar.setVisible(actions)
         layout = QVBoxLayout(self)
+        if compact:
+            layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.progress)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
-        layout.addLayout(actions)
+        layout.addWidget(self.action_bar)
         self.live.appended.connect(self._on_log)
         self.live.started.connect(self._on_started)
         self.live.finished.connect(self._on_finished)
@@ -114,9 +145,15 @@ class RunInspector(QWidget):
 
     # -- showing -----------------------------------------------------------------------------
 
+    @property
+    def record(self) -> RunRecord | None:
+        """The run shown (its latest reading), None before the first load."""
+        return self.current.record if self.current is not None else None
+
     def clear(self) -> None:
         """Show nothing."""
         self._generation += 1
+        self._stale.stop()
         self.current, self.run_id = None, None
         self.header.set_record(None)
         self.notice.setText(self.tr("Select a run to inspect it."))
@@ -125,8 +162,20 @@ class RunInspector(QWidget):
         self.input_view.set_document(None)
         self.error_view.set_error("", [])
         self.log_view.set_text("")
+        self.progress.hide()
         for button in self.buttons.values():
             button.setEnabled(False)
+
+    def show_pending(self, text: str) -> None:
+        """Nothing to read yet (a run being submitted): ``text`` and the busy bar."""
+        self.clear()
+        self.notice.setText(text)
+        self.progress.show()
+
+    def _reading(self) -> None:
+        generation, run_id = self._generation, self.run_id
+        self.show_pending(self.tr("Reading the run…"))
+        self._generation, self.run_id = generation, run_id  # the read under way still lands
 
     def show_run(self, run_id: str | None) -> None:
         """Load a run in the background and show it; while it runs, its log grows live."""
@@ -137,6 +186,10 @@ class RunInspector(QWidget):
         generation = self._generation
         self.run_id = run_id
         self.progress.show()
+        if self.current is not None and self.current.record.id != run_id:
+            for button in self.buttons.values():
+                button.setEnabled(False)  # they would act on the run still shown, not the one asked for
+            self._stale.start()
         root = self.bridge.runtime.workspace.root
         self.bridge.submit(lambda rt: asyncio.to_thread(load_run, rt.store, run_id, root),
                            lambda loaded: self._on_loaded(loaded, generation),
@@ -145,15 +198,18 @@ class RunInspector(QWidget):
     def _on_load_failed(self, exc: BaseException, generation: int) -> None:
         if generation != self._generation:
             return
-        self.progress.hide()
+        self._stale.stop()
+        self.progress.setVisible(self.current is not None and not self.current.record.finished)
         self.notice.setText(self.tr("Could not read the run: %1").replace("%1", str(exc)))
         self.notice.show()
 
     def _on_loaded(self, loaded: LoadedRun | None, generation: int) -> None:
         if generation != self._generation:
             return  # the user moved on to another run meanwhile
-        self.progress.hide()
+        self._stale.stop()
         if loaded is None:
+            if self.current is not None and self.current.record.id != self.run_id:
+                self._reading()  # not the previous run's content under the new run's notice
             self.notice.setText(self.tr("Waiting for the run to be recorded…"))
             self.notice.show()
             return
@@ -172,8 +228,10 @@ class RunInspector(QWidget):
         else:
             self.log_view.set_text(record.log or "", loaded.log_lines)
         self.log_view.set_live(live)
-        for key in ("rerun", "edit", "workflow", "copy"):
-            self.buttons[key].setEnabled(True)
+        self.progress.setVisible(live)  # busy while the run goes on, not only while reading it
+        for key in ("rerun", "edit", "workflow", "copy", "window"):
+            if key in self.buttons:
+                self.buttons[key].setEnabled(True)
         self.buttons["previous"].setEnabled(loaded.previous_id is not None)
         self.buttons["next"].setEnabled(loaded.next_id is not None)
         if not same:
@@ -186,7 +244,8 @@ class RunInspector(QWidget):
         self.loaded.emit(loaded)
 
     def _on_log(self, run_id: str, text: str) -> None:
-        if run_id == self.run_id and self.current is not None and not self.current.record.finished:
+        current = self.current
+        if run_id == self.run_id and current is not None and current.record.id == run_id and not current.record.finished:
             self.log_view.append_text(text)
 
     def _on_started(self, run_id: str) -> None:
@@ -260,6 +319,7 @@ class RunInspector(QWidget):
             return None
         self.run_form = RunForm(self.bridge, record.workflow, self, values=record.input, parent_run_id=record.id)
         self.run_form.run_submitted.connect(self._rerun_submitted)
+        self.run_form.open_tools_requested.connect(self.tools_requested)
         self.run_form.open()
         return self.run_form
 

@@ -1,16 +1,17 @@
-"""The Runs view: the whole history, loaded lazily as you scroll, with filters, search, the selected run's detail
-(live log) and re-runs."""
+"""The Runs view: the whole history, loaded lazily as you scroll, with filters, search, and the selected run in the
+run inspector (read in the background, followed live, re-runs, previous/next)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flowdesk.core.app_settings import load_app_settings
 from flowdesk.core.engine import RunEvent
-from flowdesk.core.input_validation import MASK
-from flowdesk.core.run_service import RunRequest, input_fields
-from flowdesk.core.store import RunRecord
 from flowdesk.core.store.run_pages import workflow_names
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.inspector.live_logs import LiveLogs
+from flowdesk.gui.inspector.run_inspector import RunInspector
+from flowdesk.gui.inspector.run_loading import LoadedRun
 from flowdesk.gui.models import run_table_model
 from flowdesk.gui.models.run_table_model import DURATION, MESSAGE, RUN_ID_ROLE, STATUS, TRIGGER, WORKFLOW, RunTableModel
 from flowdesk.gui.qt import (
@@ -29,17 +30,14 @@ from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
 from flowdesk.gui.widgets.chips import ChipDelegate
 from flowdesk.gui.widgets.column_fit import fit_columns
 from flowdesk.gui.widgets.empty_state import EmptyState
-from flowdesk.gui.widgets.run_detail import LiveLogs, RunDetail
 from flowdesk.gui.widgets.run_filters import RunFilterBar
-from flowdesk.gui.widgets.run_form import RunForm
-from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.view_header import ViewHeader
 
 PAGE = run_table_model.PAGE
 REFRESH_MS = 1000  # run events are folded into at most one refresh a second
 # Fixed widths of the short columns; Message takes the rest, so the table never scrolls sideways.
 COLUMN_WIDTHS = {0: 132, 1: 150, 2: 108, 3: 78, 4: 70}
-DETAIL_WIDTH = 380
+DETAIL_WIDTH = 560  # the inspector's header (chips, times, run id) needs about this much
 
 
 class RunsView(QWidget):
@@ -51,16 +49,11 @@ class RunsView(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.live = LiveLogs(bridge, self)
-        self.run_form: RunForm | None = None
         self._select_next: str | None = None
         self.total = 0
         self.header = ViewHeader(self.tr("Runs"))
         self.search = self.header.add_search(self.tr("Search messages and errors…"))
         self.filters = RunFilterBar()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.hide()
         self.model = RunTableModel(self, bridge.submit, PAGE)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -83,19 +76,20 @@ class RunsView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list_stack, 1)
         left_layout.addWidget(self.count_label)
-        self.detail = RunDetail(bridge, live=self.live)
+        # The selected run, in the same inspector as the inspector window (issue 15), read off the GUI thread.
+        self.detail = RunInspector(bridge, live=self.live, compact=True,
+                                   editor_command=load_app_settings(bridge.data_dir).editor_command)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([800, DETAIL_WIDTH])
-        self.detail.setMinimumWidth(300)
+        self.splitter.setSizes([640, DETAIL_WIDTH])
+        self.detail.setMinimumWidth(360)
         body = QVBoxLayout()
         body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
         body.addWidget(self.filters)
-        body.addWidget(self.message)
         body.addWidget(self.splitter, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,11 +108,13 @@ class RunsView(QWidget):
         self.filters.changed.connect(self.refresh)
         self.model.loaded.connect(self._on_loaded)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        self.detail.rerun_requested.connect(self.rerun)
-        self.detail.rerun_edit_requested.connect(self.rerun_with_form)
-        # Issue 15: Enter / double-click on a run, or the detail's Inspect…, opens the run inspector.
+        self.detail.run_started.connect(self.select_run)  # a re-run from the pane: its row is selected once listed
+        self.detail.loaded.connect(self._on_detail_loaded)
+        self.detail.workflow_requested.connect(self.open_workflow)
+        self.detail.tools_requested.connect(self.open_tools)
+        # Enter / double-click on a run, or the pane's window button, opens the run in the inspector window.
         self.table.activated.connect(lambda index: self.inspect(index.data(RUN_ID_ROLE)))
-        self.detail.inspect_requested.connect(self.inspect)
+        self.detail.window_requested.connect(self.inspect)
         self.live.finished.connect(lambda _run_id: self._soon())
         bridge.run_event.connect(self._on_run_event)
         bridge.stopped.connect(self._refresh_timer.stop)
@@ -128,6 +124,12 @@ class RunsView(QWidget):
         window = self.window()
         if run_id and hasattr(window, "open_run"):
             window.open_run(run_id)
+
+    def open_workflow(self, slug: str) -> None:
+        """The pane's "Open workflow": the Workflows view on it."""
+        window = self.window()
+        if hasattr(window, "show_workflow"):
+            window.show_workflow(slug)
 
     # -- listing -----------------------------------------------------------------------------
 
@@ -230,6 +232,16 @@ class RunsView(QWidget):
         if run_id is not None and run_id != self.detail.run_id:
             self.detail.show_run(run_id)
 
+    def _on_detail_loaded(self, loaded: LoadedRun) -> None:
+        """The pane moved by itself (previous/next, a re-run): the list's selection follows, or lets go."""
+        run_id = loaded.record.id
+        if run_id != self.selected_run_id() and self._select_next is None:
+            row = self.model.row_of(run_id)
+            if row >= 0:
+                self.table.setCurrentIndex(self.model.index(row, 0))
+            else:
+                self.table.selectionModel().clear()  # a run not listed (filtered out, not yet loaded)
+
     def _on_run_event(self, event: RunEvent) -> None:
         if event.kind in ("queued", "started", "finished"):
             self._soon()
@@ -241,44 +253,10 @@ class RunsView(QWidget):
         self.search.blockSignals(False)
         self.filters.set_filters(workflow=slug)
 
-    # -- re-runs -----------------------------------------------------------------------------
-
-    def _has_masked_password(self, record: RunRecord) -> bool:
-        entry = self.bridge.runtime.registry.workflows.get(record.workflow)
-        if entry is None or entry.config is None:
-            return False
-        return any(f.type == "password" and record.input.get(f.name) == MASK for f in input_fields(entry))
-
-    def rerun(self, record: RunRecord) -> None:
-        """Run again with the recorded inputs (a recorded password is masked: the form asks for it)."""
-        if self._has_masked_password(record):
-            self.rerun_with_form(record)
-            return
-        request = RunRequest(record.workflow, dict(record.input), trigger="manual", parent_run_id=record.id)
-        self.show_message("")
-        self.bridge.submit(lambda rt: rt.runs.submit(rt.runs.prepare(request))[0], self.select_run,
-                           lambda exc: self.show_message(self.tr("Could not re-run %1: %2").replace("%1", record.workflow)
-                                                         .replace("%2", str(exc)), True))
-
-    def rerun_with_form(self, record: RunRecord) -> RunForm | None:
-        """The run form pre-filled with the recorded inputs; the new run is linked to this one."""
-        if record.workflow not in self.bridge.runtime.registry.workflows:
-            self.show_message(self.tr("Workflow %1 no longer exists.").replace("%1", record.workflow), True)
-            return None
-        self.run_form = RunForm(self.bridge, record.workflow, self, values=record.input, parent_run_id=record.id)
-        self.run_form.run_submitted.connect(self.select_run)
-        self.run_form.open_tools_requested.connect(self.open_tools)
-        self.run_form.open()
-        return self.run_form
+    # -- links out -----------------------------------------------------------------------------
 
     def open_tools(self) -> None:
         """Switch to the Tools view (a re-run was skipped or failed for a tool profile)."""
         window = self.window()
         if hasattr(window, "show_view"):
             window.show_view("tools")
-
-    def show_message(self, text: str, error: bool = False) -> None:
-        """A line above the table (errors in red); empty text hides it."""
-        self.message.setStyleSheet(f"color: {error_color(self).name()};" if error else "")
-        self.message.setText(text)
-        self.message.setVisible(bool(text))

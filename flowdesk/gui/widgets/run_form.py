@@ -6,11 +6,13 @@ import html
 import re
 from typing import Any
 
+from flowdesk.core.app_settings import load_app_settings
 from flowdesk.core.errors import InputValidationError
 from flowdesk.core.input_validation import MASK, validate_inputs
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.store import RunRecord
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.inspector.run_inspector import RunInspector
 from flowdesk.gui.qt import (
     QDialog,
     QFormLayout,
@@ -26,7 +28,6 @@ from flowdesk.gui.qt import (
 )
 from flowdesk.gui.widgets.input_widgets import FieldEditor, make_editor
 from flowdesk.gui.widgets.reconnect_offer import ReconnectOffer, reconnect_target
-from flowdesk.gui.widgets.run_detail import RunDetail
 from flowdesk.gui.widgets.status_colors import error_color
 
 # A failed run whose text says this is most likely a credentials problem the Tools view can fix.
@@ -139,7 +140,9 @@ class RunForm(QDialog):
         self.notice.setTextFormat(Qt.TextFormat.RichText)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice.hide()
-        self.detail = RunDetail(self.bridge, page, actions=False)
+        # The run inspector without its buttons (this dialog has its own): header, trees, error links, live log.
+        self.detail = RunInspector(self.bridge, page, actions=False,
+                                   editor_command=load_app_settings(self.bridge.data_dir).editor_command)
         layout.addWidget(self.notice)
         layout.addWidget(self.detail, 1)
         return page
@@ -209,9 +212,7 @@ class RunForm(QDialog):
         self.record, self.run_id = None, None
         self.pages.setCurrentIndex(1)
         self.notice.hide()
-        self.detail.clear()
-        self.detail.header.setText("<i>" + self.tr("Starting…") + "</i>")
-        self.detail.progress.show()
+        self.detail.show_pending(self.tr("Starting…"))
         self.run_button.setEnabled(False)
         self.back_button.hide()
         self.connect_button.hide()

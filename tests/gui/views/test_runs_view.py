@@ -1,4 +1,5 @@
-"""RunsView: runs appear by themselves, filters, lazy pages, detail with output and log, live log, re-runs, empty states."""
+"""RunsView: runs appear by themselves, filters, lazy pages, the selected run in the inspector pane (output, log,
+live log, re-runs, previous/next), a 10 MB output without blocking, quick selections, empty states."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flowdesk.core.run_service import RunRequest
 from flowdesk.gui.views import runs_view
 from flowdesk.gui.views.runs_view import RunsView
 from tests.gui.conftest import call_core
+from tests.gui.inspector.inspector_reading import json_text, wait_shown
 
 
 def add_workflow(qtbot, bridge, slug: str, body: str, schema: list | None = None) -> None:  # noqa: ANN001
@@ -60,11 +62,13 @@ def test_a_run_appears_and_its_detail_shows_output_and_log(qtbot, bridge) -> Non
                     and view.model.runs[0].status == "success", timeout=5000)
     view.select_run(record.id)
     assert view.detail.run_id == record.id
-    assert '"Quarterly review"' in view.detail.output_view.toPlainText()
-    assert "INFO workflows.input_showcase.main: received" in view.detail.log_text()
-    assert view.detail.times["duration"].text().endswith("s")
-    assert view.detail.input_view.toPlainText().startswith("{")
-    assert "success" in view.detail.header.text() and "manual" in view.detail.header.text()
+    wait_shown(qtbot, view.detail, record.id)
+    assert '"Quarterly review"' in json_text(qtbot, view.detail.output_view)
+    assert "INFO workflows.input_showcase.main: received" in view.detail.log_view.shown_text()
+    took = view.detail.header.times["finished"][1].text()
+    assert took.startswith("took") and took.endswith("s")
+    assert json_text(qtbot, view.detail.input_view).startswith("{")
+    assert [chip.text for chip in view.detail.header.chips.chips] == ["success", "manual"]
 
 
 def test_filters_and_newest_first(qtbot, bridge) -> None:
@@ -137,13 +141,13 @@ def test_live_log_streams_before_the_run_ends(qtbot, bridge) -> None:
     view = make_view(qtbot, bridge)
     run_id = start_run(qtbot, bridge, "slow")
     view.select_run(run_id)
-    qtbot.waitUntil(lambda: "first line" in view.detail.log_text(), timeout=10000)
+    qtbot.waitUntil(lambda: "first line" in view.detail.log_view.shown_text(), timeout=10000)
     assert bridge.runtime.store.get(run_id).status in ("queued", "running")
-    assert "second line" not in view.detail.log_text()
-    assert view.detail.progress.isVisible()
+    assert "second line" not in view.detail.log_view.shown_text()
+    assert view.detail.progress.isVisible() and view.detail.log_view.follow.isEnabled()
     qtbot.waitUntil(lambda: view.detail.record is not None and view.detail.record.status == "success", timeout=10000)
-    assert "second line" in view.detail.log_text()
-    assert '"ok": true' in view.detail.output_view.toPlainText()
+    assert "second line" in view.detail.log_view.shown_text()
+    assert '"ok": true' in json_text(qtbot, view.detail.output_view)
     assert not view.detail.progress.isVisible()
     qtbot.waitUntil(lambda: view.model.runs and view.model.runs[0].status == "success", timeout=5000)
 
@@ -152,13 +156,16 @@ def test_rerun_with_same_inputs_links_to_the_original(qtbot, bridge) -> None:
     original = run_now(qtbot, bridge, "next_dates", {"days": 3})
     view = make_view(qtbot, bridge)
     view.select_run(original.id)
-    view.detail.rerun_button.click()
+    wait_shown(qtbot, view.detail, original.id)
+    view.detail.buttons["rerun"].click()
     qtbot.waitUntil(lambda: len(view.model.runs) == 2, timeout=5000)
     child = bridge.runtime.store.list_runs(workflow="next_dates")[0]
     assert child.id != original.id and child.parent_run_id == original.id
     assert child.trigger == "manual" and child.input["days"] == 3
     qtbot.waitUntil(lambda: view.detail.run_id == child.id, timeout=5000)
-    assert "re-run of" in view.detail.header.text()
+    wait_shown(qtbot, view.detail, child.id, finished=False)
+    assert view.detail.header.lineage.text() == f"after {original.id[:12]}"
+    qtbot.waitUntil(lambda: view.selected_run_id() == child.id, timeout=5000)  # the list follows the pane
 
 
 def test_rerun_of_a_run_with_a_password_asks_for_it_again(qtbot, bridge) -> None:
@@ -166,8 +173,9 @@ def test_rerun_of_a_run_with_a_password_asks_for_it_again(qtbot, bridge) -> None
     assert original.input["api_key"] == MASK
     view = make_view(qtbot, bridge)
     view.select_run(original.id)
-    view.detail.rerun_button.click()  # same inputs are impossible: the form opens instead
-    form = view.run_form
+    wait_shown(qtbot, view.detail, original.id)
+    view.detail.buttons["rerun"].click()  # same inputs are impossible: the form opens instead
+    form = view.detail.run_form
     assert form is not None and form.isVisible()
     assert form.values()["attendees"] == 99 and form.values()["api_key"] == ""
     form.editors["api_key"].set_value("another-secret")
@@ -182,8 +190,9 @@ def test_rerun_with_edited_inputs(qtbot, bridge) -> None:
     original = run_now(qtbot, bridge, "next_dates", {"days": 3})
     view = make_view(qtbot, bridge)
     view.select_run(original.id)
-    view.detail.rerun_edit_button.click()
-    form = view.run_form
+    wait_shown(qtbot, view.detail, original.id)
+    view.detail.buttons["edit"].click()
+    form = view.detail.run_form
     assert form is not None and form.values()["days"] == 3
     form.editors["days"].set_value(10)
     with qtbot.waitSignal(form.run_done, timeout=30000) as done:

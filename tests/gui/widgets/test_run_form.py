@@ -11,6 +11,7 @@ from flowdesk.gui.qt import Qt
 from flowdesk.gui.widgets.input_widgets import MultiSelectEditor
 from flowdesk.gui.widgets.run_form import RunForm
 from tests.gui.conftest import call_core
+from tests.gui.inspector.inspector_reading import json_text, wait_shown
 
 # Every field is invalid as first filled in below (a checkbox can never be invalid: true or false).
 STRICT_SCHEMA = [
@@ -81,10 +82,12 @@ def test_valid_input_runs_and_shows_the_result(qtbot, bridge) -> None:
     assert record.status == "success"
     assert form.pages.currentIndex() == 1
     assert record.input["api_key"] == MASK
-    output = form.detail.output_view.toPlainText()
+    wait_shown(qtbot, form.detail, record.id)
+    output = json_text(qtbot, form.detail.output_view)
     assert '"Quarterly review"' in output and "s3cret-value" not in output
-    assert "received 13 inputs" in form.detail.log_text()
-    assert "Quarterly review: 12 attendees in room b" in form.detail.message.text()
+    assert "received 13 inputs" in form.detail.log_view.shown_text()
+    assert "Quarterly review: 12 attendees in room b" in form.detail.header.message.text()
+    assert form.detail.action_bar.isHidden()  # the dialog has its own buttons
     assert form.tools_button.isHidden()
 
 
