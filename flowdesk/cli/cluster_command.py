@@ -11,7 +11,7 @@ from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.cli.table_output import print_table, short_time
 from flowdesk.cli.worker_command import add_cluster_options, missing_cluster_libraries
 from flowdesk.core.workspace import resolve_data_dir
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import status_word, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -48,16 +48,22 @@ def handle_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status.to_dict(), indent=2))
         return 0 if status.alive_workers else 1
-    print(f"Workers ({len(status.alive_workers)} alive of {len(status.workers)}):")
-    print_table(["name", "host", "concurrency", "running", "last heartbeat", "state"],
-                [[w.name, w.host, w.concurrency, w.running, short_time(w.last_heartbeat), "alive" if w.alive else "silent"]
+    print(translate("cli", "Workers (%1 alive of %2):").replace("%1", str(len(status.alive_workers)))
+          .replace("%2", str(len(status.workers))))
+    alive, silent = translate("cli", "alive"), translate("cli", "silent")
+    print_table([translate("cli", "name"), translate("cli", "host"), translate("cli", "concurrency"),
+                 translate("cli", "running"), translate("cli", "last heartbeat"), translate("cli", "state")],
+                [[w.name, w.host, w.concurrency, w.running, short_time(w.last_heartbeat), alive if w.alive else silent]
                  for w in status.workers])
-    print(f"\nQueue: {status.queued} queued run(s) in the store, {status.parked} waiting for max_instances")
+    print("\n" + translate("cli", "Queue: %1 queued run(s) in the store, %2 waiting for max_instances")
+          .replace("%1", str(status.queued)).replace("%2", str(status.parked)))
     if status.broker_queues is not None:
-        print("Broker: " + ", ".join(f"{name} {length}" for name, length in status.broker_queues.items()))
+        print(translate("cli", "Broker: %1").replace(
+            "%1", ", ".join(f"{name} {length}" for name, length in status.broker_queues.items())))
     elif status.broker_error:
-        print(f"Broker: unreachable ({status.broker_error})")
-    print("\nRuns by status: " + (", ".join(f"{k} {v}" for k, v in status.runs_by_status.items()) or "none"))
+        print(translate("cli", "Broker: unreachable (%1)").replace("%1", status.broker_error))
+    by_status = ", ".join(f"{status_word(k)} {v}" for k, v in status.runs_by_status.items())
+    print("\n" + translate("cli", "Runs by status: %1").replace("%1", by_status or translate("cli", "none")))
     return 0 if status.alive_workers else 1
 
 
@@ -69,7 +75,7 @@ def handle_demo(args: argparse.Namespace) -> int:
     from flowdesk.core.cluster.demo import ClusterDemo, DemoOptions
 
     if args.workers < 1 or args.concurrency < 1:
-        print("flowdesk: --workers and --concurrency must be at least 1", file=sys.stderr)
+        print("flowdesk: " + translate("cli", "--workers and --concurrency must be at least 1"), file=sys.stderr)
         return 2
     folder = resolve_data_dir(args.data_dir) / "cluster-demo"
     options = DemoOptions(workspace=workspace_from(args).root, folder=folder, workers=args.workers,

@@ -13,8 +13,13 @@ from flowdesk.core.store.store_copy import BATCH_SIZE, copy_store
 from flowdesk.core.workspace import resolve_data_dir
 from flowdesk.i18n.cli_text import translate
 
-_WHAT = {"run": "runs", "run_log": "logs", "job_state": "job states", "setting": "settings",
-         "idempotency_key": "webhook delivery ids"}
+
+
+def _what() -> dict[str, str]:
+    """Each copied table as the summary names it."""
+    return {"run": translate("cli", "runs"), "run_log": translate("cli", "logs"),
+            "job_state": translate("cli", "job states"), "setting": translate("cli", "settings"),
+            "idempotency_key": translate("cli", "webhook delivery ids")}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -28,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     m.add_argument("--data-dir", metavar="DIR", help=translate("cli", "the workstation's data dir (default: $FLOWDESK_DATA_DIR, "
                    "else the user data dir)"))
     m.add_argument("-v", "--verbose", action="store_true", help=translate("cli", "log debug details to stderr"))
-    m.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"runs per transaction (default {BATCH_SIZE})")
+    m.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=translate("cli", "runs per transaction (default %1)").replace("%1", str(BATCH_SIZE)))
     m.set_defaults(handler=handle_migrate_to)
 
 
@@ -36,11 +41,12 @@ def handle_migrate_to(args: argparse.Namespace) -> int:
     """Copy, printing progress and what was copied; a second run copies only what is new."""
     url = check_url(args.url, "flowdesk db migrate-to URL")
     if args.batch_size < 1:
-        raise DatabaseUrlError("--batch-size must be at least 1")
+        raise DatabaseUrlError(translate("cli", "--batch-size must be at least 1"))
     data_dir = resolve_data_dir(args.data_dir)
     path = data_dir / DB_FILENAME
     if not path.is_file():
-        raise DatabaseUrlError(f"{path}: no SQLite store to copy (choose the data dir with --data-dir)")
+        raise DatabaseUrlError(translate("cli", "%1: no SQLite store to copy (choose the data dir with --data-dir)")
+                               .replace("%1", str(path)))
     # Held while copying: a FlowDesk still writing runs here would leave the copy behind.
     lock = InstanceLock.for_data_dir(data_dir)
     lock.acquire({"command": "db migrate-to"})
@@ -52,8 +58,12 @@ def handle_migrate_to(args: argparse.Namespace) -> int:
 
 def _schema_line(label: str, before: int) -> str:
     if before == SCHEMA_VERSION:
-        return f"{label}: schema v{SCHEMA_VERSION}"
-    return f"{label}: schema v{before} -> v{SCHEMA_VERSION}" if before else f"{label}: created at schema v{SCHEMA_VERSION}"
+        line = translate("cli", "%1: schema v%2")
+    elif before:
+        line = translate("cli", "%1: schema v%3 -> v%2")
+    else:
+        line = translate("cli", "%1: created at schema v%2")
+    return line.replace("%1", label).replace("%2", str(SCHEMA_VERSION)).replace("%3", str(before))
 
 
 def _copy(path: Path, url: str) -> int:
@@ -62,24 +72,27 @@ def _copy(path: Path, url: str) -> int:
     try:
         target = RunStore(url, source="flowdesk db migrate-to URL")
         try:
-            print(f"Copying {path} into {redact(url)}", flush=True)
-            print(f"  {_schema_line('source', source.schema_before)}; {_schema_line('target', target.schema_before)}",
-                  flush=True)
+            print(translate("cli", "Copying %1 into %2").replace("%1", str(path)).replace("%2", redact(url)), flush=True)
+            source_line = _schema_line(translate("cli", "source"), source.schema_before)
+            target_line = _schema_line(translate("cli", "target"), target.schema_before)
+            print(f"  {source_line}; {target_line}", flush=True)
             last = [0.0]
 
             def progress(read: int, total: int, new: int) -> None:
                 now = time.monotonic()
                 if read == total or now - last[0] >= 1.0:  # a line a second at most, and the last one
                     last[0] = now
-                    print(f"  runs: {read}/{total} read, {new} new", flush=True)
+                    print("  " + translate("cli", "runs: %1/%2 read, %3 new").replace("%1", str(read))
+                          .replace("%2", str(total)).replace("%3", str(new)), flush=True)
 
             report = copy_store(source, target, progress)
         finally:
             target.close()
     finally:
         source.close()
-    for table, label in _WHAT.items():
+    for table, label in _what().items():
         read, copied = report.read.get(table, 0), report.copied.get(table, 0)
-        print(f"{label}: {copied} copied, {read - copied} already there")
-    print(f"done in {time.monotonic() - started:.1f} s")
+        print(translate("cli", "%1: %2 copied, %3 already there").replace("%1", label).replace("%2", str(copied))
+              .replace("%3", str(read - copied)))
+    print(translate("cli", "done in %1 s").replace("%1", f"{time.monotonic() - started:.1f}"))
     return 0

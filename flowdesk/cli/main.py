@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from flowdesk import __version__
 from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.terminal_text import TerminalSafeStream
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import error_line, translate
 
 # What ``flowdesk`` with no command accepts: the same workspace, data dir, port and host as ``serve``.
 APP_FLAGS = ("--workspace", "--data-dir", "--interface", "--port", "--host")
@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="flowdesk", description=translate("cli", "Local-first workflow automation. "
                                      "With no command, opens the desktop app."))
-    parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}",
+                        help=translate("cli", "show program's version number and exit"))
     parser.add_argument("--workspace", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--interface", metavar="SLUG",
@@ -143,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(argv: list[str]) -> int:
     """Parse a command line and run its handler; FlowDesk errors become one line on stderr and exit 1."""
+    from flowdesk.i18n.argparse_words import install_argparse_words
+
+    install_argparse_words()  # before the parser exists: its -h help is worded when it is built
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
@@ -154,7 +158,7 @@ def _run_command(argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except FlowDeskError as exc:
-        print(f"flowdesk: {exc}", file=sys.stderr)
+        print(f"flowdesk: {error_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -14,7 +14,7 @@ from flowdesk.cli.table_output import print_json
 from flowdesk.core.errors import FlowDeskError, InputValidationError
 from flowdesk.core.run_service import RunRequest
 from flowdesk.core.runtime import Runtime
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import shown, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -65,8 +65,8 @@ def inactive_refusal(runtime: Runtime, name: str) -> str | None:
     entry = runtime.registry.workflow(name)  # NotFound: reported as any other FlowDesk error
     if entry.config is None or entry.config.active:
         return None  # a broken workflow gets its own, more precise error from the run service
-    return (f"workflow {entry.slug!r} is inactive (\"active\": false in {entry.config_path}); "
-            f"run it anyway with: flowdesk run {entry.slug} --force")
+    return (translate("cli", 'workflow %1 is inactive ("active": false in %2); run it anyway with: flowdesk run %3 --force')
+            .replace("%1", repr(entry.slug)).replace("%2", str(entry.config_path)).replace("%3", entry.slug))
 
 
 async def _run(args: argparse.Namespace, data: dict[str, Any], source: str) -> int:
@@ -80,7 +80,7 @@ async def _run(args: argparse.Namespace, data: dict[str, Any], source: str) -> i
         except InputValidationError as exc:
             print("flowdesk: " + translate("cli", "invalid input for workflow %1:").replace("%1", repr(args.name)), file=sys.stderr)
             for field, message in exc.errors.items():
-                print(f"  {field}: {message}", file=sys.stderr)
+                print(f"  {field}: {shown(message)}", file=sys.stderr)
             return 2
     print_json(record.to_dict(include_log=not args.no_log))
     return 0 if record.status == "success" else 1

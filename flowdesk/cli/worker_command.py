@@ -32,8 +32,8 @@ def missing_cluster_libraries() -> str | None:
                if importlib.util.find_spec(name) is None]
     if not missing:
         return None
-    return (f"the cluster mode needs {', '.join(missing)}: pip install 'flowdesk[cluster]' "
-            "(the desktop bundle does not carry them)")
+    return translate("cli", "the cluster mode needs %1: pip install 'flowdesk[cluster]' "
+                     "(the desktop bundle does not carry them)").replace("%1", ", ".join(missing))
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -55,10 +55,10 @@ def _ready(process: Any) -> None:
     o = process.options
     from flowdesk.core.store.database_url import redact
 
-    database = redact(o.database_url) if o.database_url else f"SQLite in {o.data_dir}"
-    print(f"FlowDesk worker {process.name} ready: concurrency {o.concurrency}, broker "
-          f"{redact(o.settings.broker_url)}, database {database}, workspace {o.workspace.root}  |  Ctrl+C to stop",
-          flush=True)
+    database = redact(o.database_url) if o.database_url else translate("cli", "SQLite in %1").replace("%1", str(o.data_dir))
+    print(translate("cli", "FlowDesk worker %1 ready: concurrency %2, broker %3, database %4, workspace %5  |  Ctrl+C to stop")
+          .replace("%1", str(process.name)).replace("%2", str(o.concurrency)).replace("%3", redact(o.settings.broker_url))
+          .replace("%4", database).replace("%5", str(o.workspace.root)), flush=True)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -68,7 +68,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"flowdesk: {why}", file=sys.stderr)
         return 1
     if args.concurrency < 1:
-        print("flowdesk: --concurrency must be at least 1", file=sys.stderr)
+        print("flowdesk: " + translate("cli", "--concurrency must be at least 1"), file=sys.stderr)
         return 2
     from flowdesk.core.cluster.settings import ClusterSettings
     from flowdesk.core.cluster.worker_process import WorkerOptions, WorkerProcess

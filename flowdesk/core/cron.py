@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,7 @@ from croniter import croniter
 from croniter.croniter import CroniterError
 
 from flowdesk.core.errors import FlowDeskError
+from flowdesk.core.translatable import translatable
 
 MACROS = {
     "@yearly": "0 0 1 1 *",
@@ -30,14 +32,16 @@ class CronError(FlowDeskError):
 def normalize_cron(expression: str) -> str:
     """The 5-field form of ``expression`` (macros expanded); raises CronError with the reason."""
     if not isinstance(expression, str) or not expression.strip():
-        raise CronError("empty cron expression")
+        raise CronError(translatable("Cron", "empty cron expression"))
     expr = " ".join(expression.split())
     expr = MACROS.get(expr.lower(), expr)
     if expr.startswith("@"):
-        raise CronError(f"unknown macro {expression!r} (use one of {', '.join(MACROS)})")
+        raise CronError(translatable("Cron", "unknown macro {macro} (use one of {macros})", macro=repr(expression),
+                                     macros=", ".join(MACROS)))
     fields = expr.split(" ")
     if len(fields) != 5:
-        raise CronError(f"expected 5 fields ({' '.join(FIELD_NAMES)}), got {len(fields)}: {expression!r}")
+        raise CronError(translatable("Cron", "expected 5 fields ({fields}), got {count}: {expression}",
+                                     fields=" ".join(FIELD_NAMES), count=len(fields), expression=repr(expression)))
     try:
         croniter(expr)
     except (CroniterError, ValueError, KeyError) as exc:
@@ -64,17 +68,36 @@ def resolve_timezone(name: str | None) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CronError(f"unknown timezone {name!r} (use an IANA name such as Europe/Paris)") from None
+        raise CronError(translatable("Cron", "unknown timezone {name} (use an IANA name such as Europe/Paris)",
+                                     name=repr(name))) from None
 
 
-def describe_cron(expression: str) -> str:
-    """The expression in words (cron-descriptor), e.g. 'At 09:00 AM, Monday through Friday'."""
+# cron-descriptor words its sentences in the asked language but takes day and month names from the
+# process's C locale (calendar / strftime), which is English unless some library called setlocale.
+_FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre")
+_DESCRIPTOR_LOCALES = {"en": "en_US", "fr": "fr_FR"}
+
+
+def _french_names(text: str) -> str:
+    import calendar
+
+    names = dict(zip(calendar.day_name, _FRENCH_DAYS))
+    names.update(zip(list(calendar.month_name)[1:], _FRENCH_MONTHS))
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b")
+    return pattern.sub(lambda m: names[m.group(1)], text)
+
+
+def describe_cron(expression: str, language: str = "en") -> str:
+    """The expression in words (cron-descriptor), e.g. 'At 09:00, Monday through Friday'; ``language`` en or fr."""
     from cron_descriptor import Options, get_description
 
-    options = Options()
+    options = Options(locale_code=_DESCRIPTOR_LOCALES.get(language, "en_US"))
     options.use_24hour_time_format = True
     options.day_of_week_start_index_zero = True
-    return get_description(normalize_cron(expression), options)
+    words = get_description(normalize_cron(expression), options)
+    return _french_names(words) if language == "fr" else words
 
 
 DST_WINDOW = timedelta(hours=3)

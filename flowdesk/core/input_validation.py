@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from flowdesk.core.errors import InputValidationError
 from flowdesk.core.json_limits import JsonLimitError, data_too_deep, loads_limited, too_deep_message
+from flowdesk.core.translatable import Translatable, translatable
 
 if TYPE_CHECKING:
     from flowdesk.core.config.input_field import InputField
@@ -36,9 +37,9 @@ def validate_inputs(fields: Iterable[InputField], raw: Mapping[str, Any] | None,
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        raise InputValidationError({"data": "must be a JSON object"})
+        raise InputValidationError({"data": _msg("must be a JSON object")})
     out: dict[str, Any] = dict(raw)
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {}  # Translatable values: the window and the CLI show them in their language
     for field in fields:
         present = field.name in raw
         value = raw.get(field.name)
@@ -50,7 +51,7 @@ def validate_inputs(fields: Iterable[InputField], raw: Mapping[str, Any] | None,
             if field.default is not None:
                 out[field.name] = copy.deepcopy(field.default)
             elif field.required:
-                errors[field.name] = "is required"
+                errors[field.name] = _msg("is required")
             elif field.type == "checkbox":
                 out[field.name] = False
             elif present:
@@ -59,7 +60,7 @@ def validate_inputs(fields: Iterable[InputField], raw: Mapping[str, Any] | None,
         try:
             out[field.name] = coerce_value(field, value)
         except ValueError as exc:
-            errors[field.name] = str(exc)
+            errors[field.name] = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
     if errors:
         raise InputValidationError(errors)
     return out
@@ -68,7 +69,7 @@ def validate_inputs(fields: Iterable[InputField], raw: Mapping[str, Any] | None,
 def coerce_value(field: InputField, value: Any) -> Any:
     """One non-empty value converted to the field's type; raises ValueError(user message)."""
     if field.type != "json" and field.type != "multiselect" and isinstance(value, (list, dict)):
-        raise ValueError("must be a single value")
+        raise ValueError(_msg("must be a single value"))
     return _COERCERS[field.type](field, value)
 
 
@@ -110,21 +111,26 @@ def _fmt(n: float) -> str:
     return str(int(n)) if isinstance(n, float) and n.is_integer() else str(n)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _msg(template: str, **arguments: object) -> Translatable:
+    """A message of the run form, translatable by the window and the CLI."""
+    return translatable("InputValidation", template, **arguments)
 
 
 def _check_length(field: InputField, text: str) -> str:
     if field.min is not None and len(text) < field.min:
-        raise ValueError(f"must be at least {_plural(field.min, 'character')}")
+        raise ValueError(translatable("InputValidation", "must be at least {count} character", count=field.min)
+                         if field.min == 1 else
+                         translatable("InputValidation", "must be at least {count} characters", count=field.min))
     if field.max is not None and len(text) > field.max:
-        raise ValueError(f"must be at most {_plural(field.max, 'character')}")
+        raise ValueError(translatable("InputValidation", "must be at most {count} character", count=field.max)
+                         if field.max == 1 else
+                         translatable("InputValidation", "must be at most {count} characters", count=field.max))
     return text
 
 
 def _as_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError("must be text")
+        raise ValueError(_msg("must be text"))
     return value if isinstance(value, str) else str(value)
 
 
@@ -138,7 +144,7 @@ def _email(field: InputField, value: Any) -> str:
     ok = (text.count("@") == 1 and local and "." in domain and not domain.startswith(".")
           and not domain.endswith(".") and ".." not in domain and not any(c.isspace() for c in text))
     if not ok:
-        raise ValueError("not a valid email address")
+        raise ValueError(_msg("not a valid email address"))
     return _check_length(field, text)
 
 
@@ -150,11 +156,11 @@ def _url(field: InputField, value: Any) -> str:
     except ValueError:
         host = None
     if any(c.isspace() for c in text) or not host or parts.scheme.lower() not in _URL_SCHEMES:
-        raise ValueError("not a valid URL (it must start with http://, https:// or ftp:// and name a host)")
+        raise ValueError(_msg("not a valid URL (it must start with http://, https:// or ftp:// and name a host)"))
     return _check_length(field, text)
 
 
-def _parse_number(value: Any, message: str) -> int | float:
+def _parse_number(value: Any, message: Translatable) -> int | float:
     if isinstance(value, bool):
         raise ValueError(message)
     if isinstance(value, (int, float)):
@@ -177,21 +183,21 @@ def _parse_number(value: Any, message: str) -> int | float:
 
 def _check_range(field: InputField, number: int | float) -> int | float:
     if field.min is not None and number < field.min:
-        raise ValueError(f"must be at least {_fmt(field.min)}")
+        raise ValueError(_msg("must be at least {bound}", bound=_fmt(field.min)))
     if field.max is not None and number > field.max:
-        raise ValueError(f"must be at most {_fmt(field.max)}")
+        raise ValueError(_msg("must be at most {bound}", bound=_fmt(field.max)))
     return number
 
 
 def _number(field: InputField, value: Any) -> int | float:
-    return _check_range(field, _parse_number(value, "must be a number"))
+    return _check_range(field, _parse_number(value, _msg("must be a number")))
 
 
 def _integer(field: InputField, value: Any) -> int:
-    number = _parse_number(value, "must be a whole number")
+    number = _parse_number(value, _msg("must be a whole number"))
     if isinstance(number, float):
         if not number.is_integer():
-            raise ValueError("must be a whole number")
+            raise ValueError(_msg("must be a whole number"))
         number = int(number)
     return int(_check_range(field, number))
 
@@ -207,7 +213,7 @@ def _checkbox(field: InputField, value: Any) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise ValueError("must be true or false")
+    raise ValueError(_msg("must be true or false"))
 
 
 def _option_key(value: Any) -> str:
@@ -226,7 +232,7 @@ def _match_option(field: InputField, value: Any) -> Any:
         for option_value in field.option_values:
             if _option_key(option_value) == key:
                 return option_value
-    raise ValueError(f"choose one of: {', '.join(_option_key(v) for v in field.option_values)}")
+    raise ValueError(_msg("choose one of: {choices}", choices=", ".join(_option_key(v) for v in field.option_values)))
 
 
 def _select(field: InputField, value: Any) -> Any:
@@ -244,18 +250,22 @@ def _multiselect(field: InputField, value: Any) -> list[Any]:
             if isinstance(part, str) and not part.strip():
                 continue
             if isinstance(part, (list, dict)):
-                raise ValueError("must be a list of choices")
+                raise ValueError(_msg("must be a list of choices"))
             try:
                 matched = _match_option(field, part)
             except ValueError:
-                raise ValueError(f"'{part}' is not one of the choices: "
-                                 f"{', '.join(_option_key(v) for v in field.option_values)}") from None
+                raise ValueError(_msg("'{value}' is not one of the choices: {choices}", value=part,
+                                      choices=", ".join(_option_key(v) for v in field.option_values))) from None
             if matched not in chosen:
                 chosen.append(matched)
     if field.min is not None and len(chosen) < field.min:
-        raise ValueError(f"choose at least {_plural(field.min, 'option')}")
+        raise ValueError(translatable("InputValidation", "choose at least {count} option", count=field.min)
+                         if field.min == 1 else
+                         translatable("InputValidation", "choose at least {count} options", count=field.min))
     if field.max is not None and len(chosen) > field.max:
-        raise ValueError(f"choose at most {_plural(field.max, 'option')}")
+        raise ValueError(translatable("InputValidation", "choose at most {count} option", count=field.max)
+                         if field.max == 1 else
+                         translatable("InputValidation", "choose at most {count} options", count=field.max))
     return chosen
 
 
@@ -276,11 +286,11 @@ def _date(field: InputField, value: Any) -> str:
                 raise ValueError
             parsed = date.fromisoformat(text)
         except ValueError:
-            raise ValueError("must be a date like 2024-12-31") from None
+            raise ValueError(_msg("must be a date like 2024-12-31")) from None
     if field.min is not None and parsed < date.fromisoformat(field.min):
-        raise ValueError(f"must be on or after {field.min}")
+        raise ValueError(_msg("must be on or after {bound}", bound=field.min))
     if field.max is not None and parsed > date.fromisoformat(field.max):
-        raise ValueError(f"must be on or before {field.max}")
+        raise ValueError(_msg("must be on or before {bound}", bound=field.max))
     return parsed.isoformat()
 
 
@@ -291,11 +301,11 @@ def _datetime(field: InputField, value: Any) -> str:
         try:
             parsed = datetime.fromisoformat(value.strip() if isinstance(value, str) else "")
         except ValueError:
-            raise ValueError("must be a date and time like 2024-12-31T09:30") from None
-    for bound, too_far, word in ((field.min, lambda a, b: a < b, "after"),
-                                 (field.max, lambda a, b: a > b, "before")):
+            raise ValueError(_msg("must be a date and time like 2024-12-31T09:30")) from None
+    for bound, too_far, template in ((field.min, lambda a, b: a < b, "must be on or after {bound}"),
+                                     (field.max, lambda a, b: a > b, "must be on or before {bound}")):
         if bound is not None and too_far(*_comparable(parsed, datetime.fromisoformat(bound))):
-            raise ValueError(f"must be on or {word} {bound}")
+            raise ValueError(_msg(template, bound=bound))
     return parsed.isoformat()
 
 
@@ -306,15 +316,16 @@ def _json(field: InputField, value: Any) -> Any:
         try:
             return loads_limited(value)
         except JsonLimitError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(exc.args[0] if exc.args else str(exc)) from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+            raise ValueError(_msg("not valid JSON ({reason} at line {line} column {column})", reason=exc.msg, line=exc.lineno,
+                                   column=exc.colno)) from None
     if data_too_deep(value):
         raise ValueError(too_deep_message())
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
-        raise ValueError("must be JSON data (object, list, text, number or true/false)") from None
+        raise ValueError(_msg("must be JSON data (object, list, text, number or true/false)")) from None
     return value
 
 

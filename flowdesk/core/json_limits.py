@@ -8,6 +8,8 @@ import sys
 from itertools import accumulate
 from typing import Any
 
+from flowdesk.core.translatable import translatable
+
 MAX_DEPTH = 100  # nesting levels of [] and {}; real payloads stay far below, recursive code is safe far above
 _QUOTED = re.compile(rb'"[^"]*"')
 _BRACKETS_AND_QUOTES = b'[]{}"'
@@ -75,7 +77,7 @@ def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
 
 def too_deep_message(limit: int = MAX_DEPTH) -> str:
     """The one wording every refusal of deep nesting uses."""
-    return f"JSON nested deeper than {limit} levels"
+    return translatable("InputValidation", "JSON nested deeper than {limit} levels", limit=limit)
 
 
 def loads_limited(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
@@ -96,5 +98,6 @@ def loads_limited(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
         raise JsonLimitError(too_deep_message(max_depth)) from None
     except ValueError as exc:
         if "integer string conversion" in str(exc):  # Python's int max-str-digits guard
-            raise JsonLimitError(f"number too long (more than {sys.get_int_max_str_digits()} digits)") from None
+            raise JsonLimitError(translatable("InputValidation", "number too long (more than {digits} digits)",
+                                              digits=sys.get_int_max_str_digits())) from None
         raise

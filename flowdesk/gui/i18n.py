@@ -7,12 +7,15 @@ their texts when they are built).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flowdesk.i18n.catalog import compile_qm
+from flowdesk.i18n.core_messages import localized
 from flowdesk.i18n.language import SOURCE_LANGUAGE, effective_language
 from flowdesk.gui.qt import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 _installed: list[QTranslator] = []  # kept referenced: Qt does not own installed translators
+_language: list[str] = [SOURCE_LANGUAGE]  # the language installed last
 
 
 def system_language() -> str:
@@ -24,6 +27,7 @@ def install_translations(app: QCoreApplication, setting: str | None = "system") 
     """Install the catalogue of the chosen language (replacing any installed before); returns that language."""
     remove_translations(app)
     language = effective_language(setting, system_language())
+    _language[0] = language
     if language != system_language():
         QLocale.setDefault(QLocale(language))  # an override: numbers and dates follow the chosen language too
     if language == SOURCE_LANGUAGE:
@@ -45,7 +49,24 @@ def remove_translations(app: QCoreApplication) -> None:
     """Back to the source language (English)."""
     while _installed:
         app.removeTranslator(_installed.pop())
+    _language[0] = SOURCE_LANGUAGE
     QLocale.setDefault(QLocale.system())
+
+
+def window_language() -> str:
+    """The language the window speaks (``en`` until a catalogue is installed)."""
+    return _language[0]
+
+
+def core_text(text: Any) -> Any:
+    """A message of the Qt-free core (input errors, cron, run errors…) in the window's language; other text as is."""
+    return localized(text, QCoreApplication.translate)
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception's message in the window's language when the core raised it with a translatable message."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return core_text(first) if isinstance(first, str) else str(exc)
 
 
 def tool_text(text: str | None) -> str:

@@ -71,3 +71,25 @@ def qm_file(language: str) -> Path | None:
     from flowdesk.i18n.catalog import compile_qm
 
     return compile_qm(language)
+
+
+def shown(text: Any) -> Any:
+    """A message of the Qt-free core (input errors, cron, run errors…) in the CLI's language; other text as is."""
+    from flowdesk.i18n.core_messages import localized
+
+    return localized(text, translate)
+
+
+def error_line(exc: BaseException) -> str:
+    """An exception's message in the CLI's language when the core raised it with a translatable message."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return shown(first) if isinstance(first, str) else str(exc)
+
+
+def status_word(status: str) -> str:
+    """A run status in the CLI's language, worded as the window does ("error" reads "échec"); English: as stored."""
+    if cli_language() == SOURCE_LANGUAGE:
+        return status
+    words = {"success": "success", "error": "failed", "running": "running", "queued": "queued",
+             "interrupted": "interrupted", "skipped": "skipped", "timeout": "timeout"}
+    return translate("RunStatus", words[status]) if status in words else status

@@ -5,6 +5,9 @@
 to a stub it reads as well (build/i18n/extra_strings.py, never committed): calls to a module's
 one-line helper (``def _tr(text): return QCoreApplication.translate("Time", text)``) and the
 built-in tools' descriptions and action docs from their config.json (context ``BuiltinTools``).
+The Qt-free core marks its user-facing messages with ``translatable("Ctx", "template {name}", ...)``
+or ``message_template("Ctx", "...")`` (flowdesk.core.translatable), found here by reading flowdesk/core;
+argparse's own words come from flowdesk.i18n.argparse_words (context ``argparse``).
 Then every .ts is updated (finished translations kept, vanished strings dropped) and compiled.
 """
 
@@ -22,6 +25,8 @@ from flowdesk.i18n.language import TRANSLATED
 
 REPO = I18N_DIR.parents[1]
 SOURCE_DIRS = ("flowdesk/gui", "flowdesk/cli")
+CORE_DIR = "flowdesk/core"
+CORE_MARKERS = frozenset({"translatable", "message_template"})
 TOOLS_DIR = REPO / "flowdesk" / "tools"
 STUB = REPO / "build" / "i18n" / "extra_strings.py"
 TOOL_CONTEXT = "BuiltinTools"
@@ -35,7 +40,7 @@ def _translate_context(call: ast.expr, parameter: str) -> str | None:
         return None
     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
     context, text = call.args[0], call.args[1]
-    if name == "translate" and isinstance(context, ast.Constant) and isinstance(context.value, str) \
+    if name in ("translate", "translatable") and isinstance(context, ast.Constant) and isinstance(context.value, str) \
             and isinstance(text, ast.Name) and text.id == parameter:
         return context.value
     return None
@@ -65,6 +70,25 @@ def helper_messages(path: Path) -> list[Message]:
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 out.append((helpers[node.func.id], first.value, len(node.args) > 2 or
                             any(k.arg == "n" for k in node.keywords)))
+    return out
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def core_messages(path: Path) -> list[Message]:
+    """The core's marked messages in ``path``: ``translatable``/``message_template`` calls with literal context and
+    template, and literal calls of the module's one-line helpers around ``translatable``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    out = list(helper_messages(path))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) < 2:
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        context, template = _literal(node.args[0]), _literal(node.args[1])
+        if name in CORE_MARKERS and context is not None and template is not None:
+            out.append((context, template, False))
     return out
 
 
@@ -136,6 +160,11 @@ def all_messages(repo: Path = REPO) -> list[Message]:
     messages: list[Message] = []
     for path in source_files(repo):
         messages += helper_messages(path)
+    for path in sorted((repo / CORE_DIR).rglob("*.py")):
+        messages += core_messages(path)
+    from flowdesk.i18n.argparse_words import ARGPARSE_CONTEXT, ARGPARSE_WORDS
+
+    messages += [(ARGPARSE_CONTEXT, text, False) for text in ARGPARSE_WORDS]
     return messages + builtin_tool_messages(repo / "flowdesk" / "tools")
 
 

@@ -2424,6 +2424,22 @@ API : %4</translation>
         <source>Cannot change: %1</source>
         <translation>Impossible de modifier : %1</translation>
     </message>
+    <message>
+        <source>paused</source>
+        <translation>en pause</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <source>(local)</source>
+        <translation>(heure locale)</translation>
+    </message>
 </context>
 <context>
     <name>SecretField</name>
@@ -3195,6 +3211,10 @@ API : %4</translation>
         <source>local time</source>
         <translation>heure locale</translation>
     </message>
+    <message>
+        <source>invalid: %1</source>
+        <translation>non valide : %1</translation>
+    </message>
 </context>
 <context>
     <name>WorkflowsView</name>
@@ -3716,6 +3736,400 @@ API : %4</translation>
     <message>
         <source>send Celery task events from the start (Flower turns them on by itself when it connects)</source>
         <translation>envoyer les événements de tâches Celery dès le départ (Flower les active lui-même quand il se connecte)</translation>
+    </message>
+    <message>
+        <source>Workers (%1 alive of %2):</source>
+        <translation>Workers (%1 en vie sur %2) :</translation>
+    </message>
+    <message>
+        <source>alive</source>
+        <translation>en vie</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>muet</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>nom</translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation>hôte</translation>
+    </message>
+    <message>
+        <source>concurrency</source>
+        <translation>simultanéité</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>last heartbeat</source>
+        <translation>dernier signe de vie</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>état</translation>
+    </message>
+    <message>
+        <source>Queue: %1 queued run(s) in the store, %2 waiting for max_instances</source>
+        <translation>File : %1 exécution(s) en attente dans la base, %2 en attente de max_instances</translation>
+    </message>
+    <message>
+        <source>Broker: %1</source>
+        <translation>Broker : %1</translation>
+    </message>
+    <message>
+        <source>Broker: unreachable (%1)</source>
+        <translation>Broker : injoignable (%1)</translation>
+    </message>
+    <message>
+        <source>Runs by status: %1</source>
+        <translation>Exécutions par statut : %1</translation>
+    </message>
+    <message>
+        <source>--workers and --concurrency must be at least 1</source>
+        <translation>--workers et --concurrency doivent valoir au moins 1</translation>
+    </message>
+    <message>
+        <source>runs</source>
+        <translation>exécutions</translation>
+    </message>
+    <message>
+        <source>logs</source>
+        <translation>journaux</translation>
+    </message>
+    <message>
+        <source>job states</source>
+        <translation>états des tâches planifiées</translation>
+    </message>
+    <message>
+        <source>settings</source>
+        <translation>réglages</translation>
+    </message>
+    <message>
+        <source>webhook delivery ids</source>
+        <translation>identifiants de livraison des webhooks</translation>
+    </message>
+    <message>
+        <source>runs per transaction (default %1)</source>
+        <translation>exécutions par transaction (défaut %1)</translation>
+    </message>
+    <message>
+        <source>--batch-size must be at least 1</source>
+        <translation>--batch-size doit valoir au moins 1</translation>
+    </message>
+    <message>
+        <source>%1: no SQLite store to copy (choose the data dir with --data-dir)</source>
+        <translation>%1 : aucune base SQLite à copier (choisissez le dossier de données avec --data-dir)</translation>
+    </message>
+    <message>
+        <source>%1: schema v%2</source>
+        <translation>%1 : schéma v%2</translation>
+    </message>
+    <message>
+        <source>%1: schema v%3 -&gt; v%2</source>
+        <translation>%1 : schéma v%3 -&gt; v%2</translation>
+    </message>
+    <message>
+        <source>%1: created at schema v%2</source>
+        <translation>%1 : créée au schéma v%2</translation>
+    </message>
+    <message>
+        <source>Copying %1 into %2</source>
+        <translation>Copie de %1 vers %2</translation>
+    </message>
+    <message>
+        <source>runs: %1/%2 read, %3 new</source>
+        <translation>exécutions : %1/%2 lues, %3 nouvelles</translation>
+    </message>
+    <message>
+        <source>%1: %2 copied, %3 already there</source>
+        <translation>%1 : %2 copié(s), %3 déjà présent(s)</translation>
+    </message>
+    <message>
+        <source>done in %1 s</source>
+        <translation>terminé en %1 s</translation>
+    </message>
+    <message>
+        <source>show program&apos;s version number and exit</source>
+        <translation>afficher le numéro de version du programme et quitter</translation>
+    </message>
+    <message>
+        <source>workflow %1 is inactive (&quot;active&quot;: false in %2); run it anyway with: flowdesk run %3 --force</source>
+        <translation>le workflow %1 est désactivé (&quot;active&quot;: false dans %2) ; lancez-le quand même avec : flowdesk run %3 --force</translation>
+    </message>
+    <message>
+        <source>the cluster mode needs %1: pip install &apos;flowdesk[cluster]&apos; (the desktop bundle does not carry them)</source>
+        <translation>le mode cluster a besoin de %1 : pip install &apos;flowdesk[cluster]&apos; (le paquet de bureau ne les contient pas)</translation>
+    </message>
+    <message>
+        <source>SQLite in %1</source>
+        <translation>SQLite dans %1</translation>
+    </message>
+    <message>
+        <source>FlowDesk worker %1 ready: concurrency %2, broker %3, database %4, workspace %5  |  Ctrl+C to stop</source>
+        <translation>Worker FlowDesk %1 prêt : simultanéité %2, broker %3, base %4, espace de travail %5  |  Ctrl+C pour arrêter</translation>
+    </message>
+    <message>
+        <source>--concurrency must be at least 1</source>
+        <translation>--concurrency doit valoir au moins 1</translation>
+    </message>
+    <message>
+        <source>source</source>
+        <translation>source</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>cible</translation>
+    </message>
+</context>
+<context>
+    <name>Cron</name>
+    <message>
+        <source>empty cron expression</source>
+        <translation>expression cron vide</translation>
+    </message>
+    <message>
+        <source>unknown macro {macro} (use one of {macros})</source>
+        <translation>macro inconnue {macro} (utilisez l&apos;une de {macros})</translation>
+    </message>
+    <message>
+        <source>expected 5 fields ({fields}), got {count}: {expression}</source>
+        <translation>5 champs attendus ({fields}), {count} reçus : {expression}</translation>
+    </message>
+    <message>
+        <source>unknown timezone {name} (use an IANA name such as Europe/Paris)</source>
+        <translation>fuseau horaire inconnu {name} (utilisez un nom IANA comme Europe/Paris)</translation>
+    </message>
+</context>
+<context>
+    <name>InputValidation</name>
+    <message>
+        <source>must be a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>doit valoir true ou false</translation>
+    </message>
+    <message>
+        <source>choose one of: {choices}</source>
+        <translation>choisissez parmi : {choices}</translation>
+    </message>
+    <message>
+        <source>must be a single value</source>
+        <translation>doit être une seule valeur</translation>
+    </message>
+    <message>
+        <source>must be text</source>
+        <translation>doit être du texte</translation>
+    </message>
+    <message>
+        <source>not a valid email address</source>
+        <translation>adresse e-mail non valide</translation>
+    </message>
+    <message>
+        <source>not a valid URL (it must start with http://, https:// or ftp:// and name a host)</source>
+        <translation>URL non valide (elle doit commencer par http://, https:// ou ftp:// et nommer un hôte)</translation>
+    </message>
+    <message>
+        <source>must be at least {bound}</source>
+        <translation>doit valoir au moins {bound}</translation>
+    </message>
+    <message>
+        <source>must be at most {bound}</source>
+        <translation>doit valoir au plus {bound}</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>doit être un nombre</translation>
+    </message>
+    <message>
+        <source>must be on or after {bound}</source>
+        <translation>doit être le {bound} ou après</translation>
+    </message>
+    <message>
+        <source>must be on or before {bound}</source>
+        <translation>doit être le {bound} ou avant</translation>
+    </message>
+    <message>
+        <source>must be a JSON object</source>
+        <translation>doit être un objet JSON</translation>
+    </message>
+    <message>
+        <source>must be JSON data (object, list, text, number or true/false)</source>
+        <translation>doit être une donnée JSON (objet, liste, texte, nombre ou true/false)</translation>
+    </message>
+    <message>
+        <source>is required</source>
+        <translation>est obligatoire</translation>
+    </message>
+    <message>
+        <source>must be a list of choices</source>
+        <translation>doit être une liste de choix</translation>
+    </message>
+    <message>
+        <source>must be a date like 2024-12-31</source>
+        <translation>doit être une date comme 2024-12-31</translation>
+    </message>
+    <message>
+        <source>must be a date and time like 2024-12-31T09:30</source>
+        <translation>doit être une date et une heure comme 2024-12-31T09:30</translation>
+    </message>
+    <message>
+        <source>not valid JSON ({reason} at line {line} column {column})</source>
+        <translation>JSON non valide ({reason} à la ligne {line}, colonne {column})</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not one of the choices: {choices}</source>
+        <translation>« {value} » ne fait pas partie des choix : {choices}</translation>
+    </message>
+    <message>
+        <source>must be at least {count} character</source>
+        <translation>doit contenir au moins {count} caractère</translation>
+    </message>
+    <message>
+        <source>must be at least {count} characters</source>
+        <translation>doit contenir au moins {count} caractères</translation>
+    </message>
+    <message>
+        <source>must be at most {count} character</source>
+        <translation>doit contenir au plus {count} caractère</translation>
+    </message>
+    <message>
+        <source>must be at most {count} characters</source>
+        <translation>doit contenir au plus {count} caractères</translation>
+    </message>
+    <message>
+        <source>choose at least {count} option</source>
+        <translation>choisissez au moins {count} option</translation>
+    </message>
+    <message>
+        <source>choose at least {count} options</source>
+        <translation>choisissez au moins {count} options</translation>
+    </message>
+    <message>
+        <source>choose at most {count} option</source>
+        <translation>choisissez au plus {count} option</translation>
+    </message>
+    <message>
+        <source>choose at most {count} options</source>
+        <translation>choisissez au plus {count} options</translation>
+    </message>
+    <message>
+        <source>JSON nested deeper than {limit} levels</source>
+        <translation>JSON imbriqué sur plus de {limit} niveaux</translation>
+    </message>
+    <message>
+        <source>number too long (more than {digits} digits)</source>
+        <translation>nombre trop long (plus de {digits} chiffres)</translation>
+    </message>
+</context>
+<context>
+    <name>Scheduler</name>
+    <message>
+        <source>{path}: schedule: {reason}</source>
+        <translation>{path} : schedule : {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>argparse</name>
+    <message>
+        <source>usage: </source>
+        <translation>utilisation : </translation>
+    </message>
+    <message>
+        <source>positional arguments</source>
+        <translation>arguments positionnels </translation>
+    </message>
+    <message>
+        <source>options</source>
+        <translation>options </translation>
+    </message>
+    <message>
+        <source>subcommands</source>
+        <translation>sous-commandes </translation>
+    </message>
+    <message>
+        <source>show this help message and exit</source>
+        <translation>afficher ce message d&apos;aide et quitter</translation>
+    </message>
+    <message>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>argument %(argument_name)s : %(message)s</translation>
+    </message>
+    <message>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s : erreur : %(message)s
+</translation>
+    </message>
+    <message>
+        <source>the following arguments are required: %s</source>
+        <translation>les arguments suivants sont obligatoires : %s</translation>
+    </message>
+    <message>
+        <source>one of the arguments %s is required</source>
+        <translation>l&apos;un des arguments %s est obligatoire</translation>
+    </message>
+    <message>
+        <source>unrecognized arguments: %s</source>
+        <translation>arguments non reconnus : %s</translation>
+    </message>
+    <message>
+        <source>not allowed with argument %s</source>
+        <translation>non autorisé avec l&apos;argument %s</translation>
+    </message>
+    <message>
+        <source>ignored explicit argument %r</source>
+        <translation>argument explicite ignoré : %r</translation>
+    </message>
+    <message>
+        <source>expected one argument</source>
+        <translation>un argument attendu</translation>
+    </message>
+    <message>
+        <source>expected at most one argument</source>
+        <translation>au plus un argument attendu</translation>
+    </message>
+    <message>
+        <source>expected at least one argument</source>
+        <translation>au moins un argument attendu</translation>
+    </message>
+    <message>
+        <source>expected %s argument</source>
+        <translation>%s argument attendu</translation>
+    </message>
+    <message>
+        <source>expected %s arguments</source>
+        <translation>%s arguments attendus</translation>
+    </message>
+    <message>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>option ambiguë : %(option)s peut correspondre à %(matches)s</translation>
+    </message>
+    <message>
+        <source>unexpected option string: %s</source>
+        <translation>option inattendue : %s</translation>
+    </message>
+    <message>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>valeur %(type)s non valide : %(value)r</translation>
+    </message>
+    <message>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>choix non valide : %(value)r (choisissez parmi %(choices)s)</translation>
+    </message>
+    <message>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation>commande inconnue %(parser_name)r (choix : %(choices)s)</translation>
+    </message>
+    <message>
+        <source>can&apos;t open &apos;%(filename)s&apos;: %(error)s</source>
+        <translation>impossible d&apos;ouvrir « %(filename)s » : %(error)s</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
+from flowdesk.core.translatable import translatable
 from flowdesk.core.errors import FlowDeskError, QueueFull
 from flowdesk.core.run_service import PreparedRun, RunRequest
 from flowdesk.core.scheduler.clock_watch import ClockWatch
@@ -130,7 +131,8 @@ class WorkflowScheduler:
             try:
                 out[slug] = CronSchedule.parse(config.schedule, config.timezone)
             except CronError as exc:
-                self.errors[slug] = f"{entry.config_path}: schedule: {exc}"
+                self.errors[slug] = translatable("Scheduler", "{path}: schedule: {reason}", path=str(entry.config_path),
+                                                 reason=exc.args[0] if len(exc.args) == 1 else str(exc))
                 log.warning("%s", self.errors[slug])
         return out
 

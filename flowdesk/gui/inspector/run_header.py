@@ -24,9 +24,10 @@ class RunHeader(QWidget):
 
     workflow_requested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, short_id: bool = False) -> None:
         super().__init__(parent)
         self.record: RunRecord | None = None
+        self.short_id = short_id  # a narrow pane: the id's first 12 characters (the copy button copies it whole)
         self.chips = ChipRow()
         self.workflow = QPushButton()
         self.workflow.setFlat(True)
@@ -83,6 +84,7 @@ class RunHeader(QWidget):
             self.workflow.setText("")
             self.chips.set_chips([])
             self.run_id.clear()
+            self.run_id.setToolTip("")
             self.lineage.clear()
             self.message.clear()
             for value, extra in self.times.values():
@@ -93,7 +95,8 @@ class RunHeader(QWidget):
         self.workflow.setText(record.workflow)
         trigger = Chip(record.trigger, TRIGGER_ICONS.get(record.trigger))
         self.chips.set_chips([status_chip(record.status), trigger])
-        self.run_id.setText(record.id)
+        self.run_id.setText(record.id[:12] + "…" if self.short_id else record.id)
+        self.run_id.setToolTip(record.id)
         lineage = []
         if record.attempt > 1:
             lineage.append(self.tr("attempt %1").replace("%1", str(record.attempt)))

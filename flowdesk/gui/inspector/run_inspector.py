@@ -73,7 +73,7 @@ class RunInspector(QWidget):
         self._stale.setSingleShot(True)
         self._stale.setInterval(STALE_MS)
         self._stale.timeout.connect(self._reading)
-        self.header = RunHeader()
+        self.header = RunHeader(short_id=compact)
         self.header.workflow_requested.connect(self.workflow_requested)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -214,6 +214,8 @@ class RunInspector(QWidget):
             self.notice.show()
             return
         same = self.current is not None and self.current.record.id == loaded.record.id
+        # A run watched live that just ended shows its result, as it would when opened now.
+        ended = same and not self.current.record.finished and loaded.record.finished
         self.current = loaded
         record = loaded.record
         self.header.set_record(record)
@@ -234,7 +236,7 @@ class RunInspector(QWidget):
                 self.buttons[key].setEnabled(True)
         self.buttons["previous"].setEnabled(loaded.previous_id is not None)
         self.buttons["next"].setEnabled(loaded.next_id is not None)
-        if not same:
+        if not same or ended:
             if record.error and record.finished and record.status != "success":
                 self.tabs.setCurrentWidget(self.error_view)
             elif live:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
 from flowdesk.core.store.overview_queries import RunBar, recent_runs
 from flowdesk.gui.models.list_table_model import ListTableModel
+from flowdesk.gui.i18n import error_text, window_language
 from flowdesk.gui.qt import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.theme.status_look import TRIGGER_ICONS
 from flowdesk.gui.time_text import exact, relative
@@ -66,9 +67,9 @@ def short_time(moment: datetime | None) -> str:
 def schedule_words(expression: str) -> str:
     """The cron expression in words, or why it is invalid."""
     try:
-        return describe_cron(expression)
+        return describe_cron(expression, window_language())
     except CronError as exc:
-        return f"invalid: {exc}"
+        return _tr("invalid: %1").replace("%1", error_text(exc))
     except Exception:  # noqa: BLE001 - cron-descriptor gives up on some valid expressions
         return expression
 

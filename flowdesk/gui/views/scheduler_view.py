@@ -8,8 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flowdesk.core.runtime import Runtime
+from flowdesk.core.cron import describe_cron
 from flowdesk.core.scheduler import ScheduledJob
+from flowdesk.i18n.language import SOURCE_LANGUAGE
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.i18n import core_text, window_language
+from flowdesk.gui.theme.status_look import status_look
 from flowdesk.gui.time_text import relative
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
@@ -67,6 +71,16 @@ def format_when(when: datetime | None, tz_name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         local = when.astimezone()
     return f"{local:%a %d %b %H:%M} · {relative(when)}"
+
+
+def _words(expression: str, english: str) -> str:
+    """The schedule in words in the window's language (the scheduler words it in English, for the HTTP API)."""
+    if window_language() == SOURCE_LANGUAGE:
+        return english
+    try:
+        return describe_cron(expression, window_language())
+    except Exception:  # noqa: BLE001 - cron-descriptor cannot word every valid expression
+        return english
 
 
 class SchedulerView(QWidget):
@@ -161,7 +175,7 @@ class SchedulerView(QWidget):
         self.stack.setCurrentWidget(self.table if state.jobs else self.empty)
         self._fill(state.jobs)
         if state.errors:
-            self.errors.setText(self.tr("Not scheduled:") + "\n" + "\n".join(f"• {e}" for e in state.errors.values()))
+            self.errors.setText(self.tr("Not scheduled:") + "\n" + "\n".join(f"• {core_text(e)}" for e in state.errors.values()))
             self.errors.setStyleSheet(f"color: {error_color(self).name()}")
         else:
             self.errors.setText("")
@@ -170,10 +184,10 @@ class SchedulerView(QWidget):
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
             cells = [
-                job.display_name, job.cron_expression, job.description, job.timezone,
-                "paused" if job.paused else format_when(job.next_run, job.timezone),
-                format_when(job.last_run, job.timezone), job.last_status or "—",
-                "yes" if job.workflow_active else "no",
+                job.display_name, job.cron_expression, _words(job.cron_expression, job.description), job.timezone,
+                self.tr("paused") if job.paused else format_when(job.next_run, job.timezone),
+                format_when(job.last_run, job.timezone), status_look(job.last_status).word if job.last_status else "—",
+                self.tr("yes") if job.workflow_active else self.tr("no"),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -181,10 +195,10 @@ class SchedulerView(QWidget):
                 self.table.setItem(row, col, item)
             self.table.item(row, 0).setToolTip(job.workflow)
             self.table.item(row, 1).setToolTip(f"{job.cron_expression} ({job.timezone})")
-            self.table.item(row, 2).setToolTip(job.description)
+            self.table.item(row, 2).setToolTip(cells[2])
             if job.next_run is not None:
                 self.table.item(row, 4).setToolTip(exact(job.next_run, job.timezone) + "\n"
-                                                   + job.next_run.astimezone().strftime("%Y-%m-%d %H:%M %Z (local)"))
+                                                   + job.next_run.astimezone().strftime("%Y-%m-%d %H:%M %Z ") + self.tr("(local)"))
             if job.last_run is not None:
                 self.table.item(row, 5).setToolTip(exact(job.last_run, job.timezone))
             if job.last_status:

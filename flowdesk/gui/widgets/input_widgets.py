@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flowdesk.core.config import InputField
+from flowdesk.gui.i18n import core_text
 from flowdesk.gui.qt import (
     QCheckBox,
     QComboBox,
@@ -106,7 +107,7 @@ class FieldEditor(QWidget):
             colour = error_color(self).name()
             self.frame.setStyleSheet(f"QFrame#fieldFrame {{ border: 1px solid {colour}; border-radius: 3px; }}")
             self.error_label.setStyleSheet(f"color: {colour};")
-            self.error_label.setText(message)
+            self.error_label.setText(core_text(message))  # the core wrote it in English
             self.error_label.show()
         else:
             self.frame.setStyleSheet("")

@@ -12,6 +12,7 @@ from flowdesk.core.input_validation import MASK, validate_inputs
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.store import RunRecord
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.i18n import error_text
 from flowdesk.gui.inspector.run_inspector import RunInspector
 from flowdesk.gui.qt import (
     QDialog,
@@ -233,7 +234,7 @@ class RunForm(QDialog):
             self.show_errors(exc.errors)
             return
         self.detail.progress.hide()
-        self._notice("<b>" + self.tr("The run could not start:") + f"</b> {html.escape(str(exc))}")
+        self._notice("<b>" + self.tr("The run could not start:") + f"</b> {html.escape(error_text(exc))}")
         self.back_button.show()
         self.run_button.setEnabled(True)
 

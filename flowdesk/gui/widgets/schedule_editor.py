@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron, local_timezone, resolve_timezone
+from flowdesk.gui.i18n import error_text, window_language
 from flowdesk.gui.qt import (
     QComboBox,
     QCompleter,
@@ -87,15 +88,15 @@ class ScheduleEditor(QWidget):
         try:
             tz = resolve_timezone(tz_name)
         except CronError as exc:
-            self.error, field = str(exc), self.timezone_combo
+            self.error, field = error_text(exc), self.timezone_combo
             tz = None
         if expression and tz is not None:
             try:
                 schedule = CronSchedule.parse(expression, tz)
                 self.next_times = schedule.next_times(NEXT_COUNT)
-                words = describe_cron(expression)
+                words = describe_cron(expression, window_language())
             except CronError as exc:
-                self.error, field = str(exc), self.schedule_edit
+                self.error, field = error_text(exc), self.schedule_edit
             except Exception:  # noqa: BLE001 - cron-descriptor cannot word every valid expression
                 words = expression
         self._mark(field)

@@ -74,6 +74,7 @@ def test_a_run_appears_and_its_detail_shows_output_and_log(qtbot, bridge) -> Non
     assert took.startswith("took") and took.endswith("s")
     assert json_text(qtbot, view.detail.input_view).startswith("{")
     assert [chip.text for chip in view.detail.header.chips.chips] == ["success", "manual"]
+    assert view.detail.header.run_id.text() == record.id[:12] + "…" and view.detail.header.run_id.toolTip() == record.id
 
 
 def test_filters_and_newest_first(qtbot, bridge) -> None:
@@ -150,8 +151,10 @@ def test_live_log_streams_before_the_run_ends(qtbot, bridge) -> None:
     assert bridge.runtime.store.get(run_id).status in ("queued", "running")
     assert "second line" not in view.detail.log_view.shown_text()
     assert view.detail.progress.isVisible() and view.detail.log_view.follow.isEnabled()
+    assert view.detail.tabs.currentWidget() is view.detail.log_view
     qtbot.waitUntil(lambda: view.detail.record is not None and view.detail.record.status == "success", timeout=10000)
     assert "second line" in view.detail.log_view.shown_text()
+    assert view.detail.tabs.currentWidget() is view.detail.output_view  # the run ended: its result shows
     assert '"ok": true' in json_text(qtbot, view.detail.output_view)
     assert not view.detail.progress.isVisible()
     qtbot.waitUntil(lambda: view.model.runs and view.model.runs[0].status == "success", timeout=5000)
