@@ -62,7 +62,7 @@ def seed_history(store: RunStore, workflows: Sequence[str], count: int, days: in
                      None, None, None, os.getpid()))
         ids.append(run_id)
     with store.db.atomic("IMMEDIATE"):
-        store.db.cursor().executemany(_INSERT, rows)
+        store.db.cursor().executemany(store.sql(_INSERT), rows)  # ? or %s: SQLite or PostgreSQL
     return ids
 
 

@@ -3115,6 +3115,65 @@ API : %4</translation>
     </message>
 </context>
 <context>
+    <name>WorkersPanel</name>
+    <message>
+        <source>Workers</source>
+        <translation>Workers</translation>
+    </message>
+    <message>
+        <source>No worker is online: runs wait in the queue. Start one on a machine that has this workspace (passwords show as ***):</source>
+        <translation>Aucun worker en ligne : les exécutions attendent dans la file. Démarrez-en un sur une machine qui a cet espace de travail (les mots de passe sont remplacés par ***) :</translation>
+    </message>
+    <message>
+        <source>Copy the command that starts a worker</source>
+        <translation>Copier la commande qui démarre un worker</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>en ligne</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>en retard</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>perdu</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>il y a %1 s</translation>
+    </message>
+    <message>
+        <source>%1 queued</source>
+        <translation>%1 en attente</translation>
+    </message>
+    <message>
+        <source>Runs waiting for a worker; %1 of them wait for their workflow&apos;s max_instances. The workers still beating can run %2 at once.</source>
+        <translation>Exécutions qui attendent un worker ; %1 d&apos;entre elles attendent le max_instances de leur workflow. Les workers qui battent encore peuvent en exécuter %2 à la fois.</translation>
+    </message>
+    <message>
+        <source>Host: %1</source>
+        <translation>Hôte : %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 running</source>
+        <translation>%1 sur %2 en cours</translation>
+    </message>
+    <message>
+        <source>Runs going now, out of its concurrency (the runs it takes at once)</source>
+        <translation>Exécutions en cours, sur sa concurrence (les exécutions qu&apos;il prend à la fois)</translation>
+    </message>
+    <message>
+        <source>Last heartbeat: %1</source>
+        <translation>Dernier battement : %1</translation>
+    </message>
+    <message>
+        <source>Cannot read the workers</source>
+        <translation>Impossible de lire les workers</translation>
+    </message>
+</context>
+<context>
     <name>WorkflowDetail</name>
     <message>
         <source>Run…</source>

@@ -26,6 +26,7 @@ from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.theme_manager import theme_manager
 from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_XL
 from flowdesk.gui.time_text import exact, in_zone, relative, short_duration
+from flowdesk.gui.views.overview_workers import WorkersPanel
 from flowdesk.gui.widgets.chips import ChipRow, status_chip
 from flowdesk.gui.widgets.kpi_tile import KpiTile
 from flowdesk.gui.widgets.list_card import CardRow, ListCard, icon_label
@@ -113,6 +114,8 @@ class OverviewView(QWidget):
         left.setSpacing(SPACE_LG)
         right.setSpacing(SPACE_LG)
         left.addWidget(chart_card, 3)
+        self.workers_panel = WorkersPanel(bridge, self)  # hidden unless the window is connected to a cluster
+        left.addWidget(self.workers_panel)
         left.addWidget(self.failures_card, 2)
         right.addWidget(self.next_card)
         right.addWidget(self.credentials_card, 1)
