@@ -33,6 +33,7 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_screenshots.py
 	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_daily_screenshots.py
+	QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python docs/make_cluster_screenshot.py
 
 # resources/i18n/*.ts from the sources (new strings added, vanished ones dropped), then the .qm the app loads.
 # The .ts is committed; the .qm is built (here, by the bundle build, or by the app from source when missing).
