@@ -65,3 +65,15 @@ class UrlCatcher:
 
         return _Catcher()
 
+
+
+@pytest.fixture()
+def french_window(qtbot) -> Iterator[None]:  # noqa: ANN001
+    """The window speaks French for this test (FlowDesk's catalogue and Qt's own installed), English after."""
+    from flowdesk.gui.i18n import install_translations, remove_translations
+    from flowdesk.gui.qt import QApplication
+
+    app = QApplication.instance()
+    assert install_translations(app, "fr") == "fr"
+    yield
+    remove_translations(app)

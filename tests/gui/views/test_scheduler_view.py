@@ -43,3 +43,14 @@ def test_empty_state(qtbot, bridge) -> None:
     view._on_state(SchedulerState(available=True))
     assert view.stack.currentWidget() is view.empty
     assert EMPTY_TEXT in view.empty.text() and "Open the workflows" in view.empty.text()
+
+
+def test_schedule_words_and_states_in_french(qtbot, bridge, french_window) -> None:
+    view = SchedulerView(bridge)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.table.rowCount() >= 3, timeout=10000)
+    row = next(r for r in range(view.table.rowCount())
+               if view.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "next_dates")
+    assert view.table.item(row, 2).text() == "À 08:00, de lundi à vendredi"
+    assert view.table.item(row, 7).text() == "oui"  # the workflow is active
+    assert bridge.runtime.scheduler.jobs()[0].description.startswith("At ")  # the HTTP API's words stay English

@@ -206,3 +206,8 @@ def test_open_the_examples_fills_an_empty_workspace(qtbot, bridge) -> None:
         examples[0].click()
     assert {"next_dates", "input_showcase"} <= set(shown_slugs(view))
     assert view.pages.currentIndex() == 0 and "Added the examples" in view.message.text()
+
+
+def test_schedule_in_words_follows_the_window_language(qtbot, bridge, french_window) -> None:
+    view = make_view(qtbot, bridge)
+    assert cell(view, "next_dates", SCHEDULE) == "À 08:00, de lundi à vendredi"  # config: 0 8 * * 1-5

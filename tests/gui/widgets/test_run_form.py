@@ -172,3 +172,20 @@ def test_rerun_form_is_prefilled_but_asks_for_passwords_again(qtbot, bridge) -> 
     with qtbot.waitSignal(form.run_done, timeout=30000) as done:
         form.run()
     assert bridge.runtime.store.get(done.args[0].id).parent_run_id == "a" * 32
+
+
+def test_input_errors_show_in_french_when_the_window_speaks_french(qtbot, bridge, french_window) -> None:
+    write_workflow(bridge, qtbot, "strict_form", STRICT_SCHEMA, ECHO)
+    form = make_form(qtbot, bridge, "strict_form")
+    form.editors["title"].set_value("ab")
+    form.editors["contact"].set_value("nope")
+    form.editors["tags"].set_value(["x"])
+    form.editors["extra"].set_value("{bad")
+    assert form.run() is False
+    shown = {name: editor.error_label.text() for name, editor in form.editors.items() if editor.error_label.isVisible()}
+    assert shown["title"] == "doit contenir au moins 3 caractères"
+    assert shown["contact"] == "adresse e-mail non valide"
+    assert shown["notes"] == "est obligatoire"
+    assert shown["tags"] == "choisissez au moins 2 options"
+    assert shown["extra"].startswith("JSON non valide (") and "à la ligne 1, colonne 2)" in shown["extra"]
+    assert form.errors()["title"] == "must be at least 3 characters"  # the core's message itself stays English

@@ -1,0 +1,62 @@
+"""The printed lines of ``cluster status`` and ``db migrate-to`` in French when the CLI speaks French; English unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from flowdesk.core.store import DB_FILENAME, RunStore, new_run_id
+from tests.conftest import CliResult
+
+FRENCH = {"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr"}
+ENGLISH = {"LANG": "en_US.UTF-8", "LANGUAGE": "en"}
+
+
+@pytest.fixture()
+def history(data_dir: Path) -> Path:
+    """A workstation store with two successful runs and a failed one."""
+    store = RunStore(data_dir / DB_FILENAME)
+    now = datetime.now(timezone.utc)
+    for status in ("success", "success", "error"):
+        run_id = new_run_id()
+        store.create(run_id, "digest", "manual", {})
+        store.finish(run_id, status, now, started_at=now, message="done", error="boom" if status == "error" else None)
+    store.close()
+    return data_dir
+
+
+def test_cluster_status_in_french(flowdesk_cli: Callable[..., CliResult], history: Path, tmp_path: Path) -> None:
+    shown = flowdesk_cli("cluster", "status", "--workspace", str(tmp_path), env=FRENCH)
+    assert shown.code == 1, shown.err  # no worker alive
+    lines = shown.out.splitlines()
+    assert lines[0] == "Workers (0 en vie sur 0) :"
+    assert lines[1].split() == ["nom", "hôte", "simultanéité", "en", "cours", "dernier", "signe", "de", "vie", "état"]
+    assert "File : 0 exécution(s) en attente dans la base, 0 en attente de max_instances" in lines
+    assert lines[-1] == "Exécutions par statut : échec 1, succès 2"
+
+
+def test_cluster_status_in_english_is_unchanged(flowdesk_cli: Callable[..., CliResult], history: Path,
+                                                tmp_path: Path) -> None:
+    shown = flowdesk_cli("cluster", "status", "--workspace", str(tmp_path), env=ENGLISH)
+    lines = shown.out.splitlines()
+    assert lines[0] == "Workers (0 alive of 0):"
+    assert lines[1].split() == ["name", "host", "concurrency", "running", "last", "heartbeat", "state"]
+    assert "Queue: 0 queued run(s) in the store, 0 waiting for max_instances" in lines
+    assert lines[-1] == "Runs by status: error 1, success 2"
+
+
+def test_db_migrate_to_in_french(flowdesk_cli: Callable[..., CliResult], history: Path, pg_url: str) -> None:
+    copied = flowdesk_cli("db", "migrate-to", pg_url, timeout=120, env=FRENCH)
+    assert copied.code == 0, copied.err
+    lines = copied.out.splitlines()
+    assert lines[0].startswith("Copie de ") and " vers postgresql://" in lines[0]
+    assert lines[1].startswith("  source : schéma v") and "; cible : créée au schéma v" in lines[1]
+    assert "  exécutions : 3/3 lues, 3 nouvelles" in lines
+    assert "exécutions : 3 copié(s), 0 déjà présent(s)" in lines
+    assert lines[-1].startswith("terminé en ") and lines[-1].endswith(" s")
+    again = flowdesk_cli("db", "migrate-to", pg_url, timeout=120, env=ENGLISH)
+    assert "runs: 0 copied, 3 already there" in again.out.splitlines()
+    assert again.out.splitlines()[1].startswith("  source: schema v") and "; target: schema v" in again.out
