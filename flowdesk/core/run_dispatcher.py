@@ -43,6 +43,7 @@ class RunDispatcher:
         self._again = False
         self._timer: asyncio.TimerHandle | None = None
         self.outcomes = OutcomeRetry(service)  # ends recorded now, or once the database is back
+        self._store_down = False
 
     def start(self) -> None:
         """Bind to the running loop and start what is queued."""
@@ -71,9 +72,12 @@ class RunDispatcher:
             while self._again:
                 self._again = False
                 self._pump()
+            self._store_down = False
         except StoreUnavailable as exc:  # reading queued runs back failed: they wait in the store meanwhile
-            log.warning("cannot start queued runs while the run database is down (%s); trying again in %g s",
-                        exc, STORE_WAIT)
+            if not self._store_down:  # once per outage, not once a second
+                log.warning("cannot start queued runs while the run database is down (%s); trying again every %g s",
+                            exc, STORE_WAIT)
+            self._store_down = True
             if self._loop is not None and self.accepting:
                 self._loop.call_later(STORE_WAIT, self.wake)
         finally:

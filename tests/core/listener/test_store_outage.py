@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -67,42 +68,76 @@ def test_the_suite_switch_puts_the_service_on_postgresql(service: ServiceThread)
     assert dialect == ("postgresql" if os.environ.get("FLOWDESK_TEST_DATABASE") == "postgresql" else "sqlite")
 
 
-def test_a_run_ending_while_postgresql_is_down_is_recorded_once_when_it_is_back(
-        own_pg_server: EmbeddedPostgres, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    ws = copy_workspace(FIXTURES / "queue_workspace", tmp_path / "queue_ws")  # burst: sleeps, notes its end, retries 1
+@pytest.fixture()
+def queue_ws(tmp_path: Path) -> Path:
+    # burst: sleeps, notes its end in a ledger, retries 1; flaky: fails once, then succeeds (retries 1)
+    return copy_workspace(FIXTURES / "queue_workspace", tmp_path / "queue_ws")
+
+
+@pytest.fixture()
+def queue_service(own_pg_server: EmbeddedPostgres, queue_ws: Path, data_dir: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[ServiceThread]:
     monkeypatch.setenv("FLOWDESK_DATABASE_URL", own_pg_server.create_database("flowdesk"))
     monkeypatch.setenv("FLOWDESK_API_TOKEN", TOKEN)
-    svc = ServiceThread(ws, data_dir, RuntimeSettings(max_workers=2, warm_workers=1), watch=False, scheduler=False)
+    svc = ServiceThread(queue_ws, data_dir, RuntimeSettings(max_workers=2, warm_workers=1), watch=False,
+                        scheduler=False)
     svc.start()
     try:
-        api, ledger = Api(svc.url), tmp_path / "ledger"
-        accepted = api("POST", "/api/webhooks/burst", auth=False, json={"i": 7, "ledger": str(ledger), "seconds": 3})
-        assert accepted.status_code == 202
-        run_id = accepted.json()["run_id"]
-        deadline = time.monotonic() + 30
-        while api("GET", f"/api/runs/{run_id}").json()["status"] != "running":
-            assert time.monotonic() < deadline, "the run did not start"
-            time.sleep(0.05)
-
-        caplog.set_level(logging.WARNING, logger="flowdesk")
-        own_pg_server.stop()
-        deadline = time.monotonic() + 30
-        while not ledger.exists():  # the run ends while the database is down
-            assert time.monotonic() < deadline, "the run did not end"
-            time.sleep(0.05)
-        time.sleep(3)  # several attempts to record it fail meanwhile
-        refused = api("POST", "/api/webhooks/burst", auth=False, json={"i": 8, "ledger": str(ledger)})
-        assert refused.status_code == 503 and refused.headers["Retry-After"]
-
-        own_pg_server.start()
-        run = finished(api, run_id, timeout=60)
-        assert run["status"] == "success" and run["output"] == {"status": "success", "message": "delivery 7"}, run
-        time.sleep(2)  # a late second recording or a retry would show by now
-        assert ledger.read_text() == "7\n"  # ran once, not again after the outage
-        runs = api("GET", "/api/runs?workflow=burst").json()
-        assert [r["id"] for r in runs] == [run_id]  # no retry queued, no second row
-        waits = [r for r in caplog.records if "cannot record" in r.getMessage()]
-        assert len(waits) == 1, [r.getMessage() for r in caplog.records]  # logged once, not once per attempt
+        yield svc
     finally:
         svc.stop()
+
+
+def test_a_run_ending_while_postgresql_is_down_is_recorded_once_when_it_is_back(
+        own_pg_server: EmbeddedPostgres, queue_service: ServiceThread, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    api, ledger = Api(queue_service.url), tmp_path / "ledger"
+    accepted = api("POST", "/api/webhooks/burst", auth=False, json={"i": 7, "ledger": str(ledger), "seconds": 3})
+    assert accepted.status_code == 202
+    run_id = accepted.json()["run_id"]
+    deadline = time.monotonic() + 30
+    while api("GET", f"/api/runs/{run_id}").json()["status"] != "running":
+        assert time.monotonic() < deadline, "the run did not start"
+        time.sleep(0.05)
+
+    caplog.set_level(logging.WARNING, logger="flowdesk")
+    own_pg_server.stop()
+    deadline = time.monotonic() + 30
+    while not ledger.exists():  # the run ends while the database is down
+        assert time.monotonic() < deadline, "the run did not end"
+        time.sleep(0.05)
+    time.sleep(3)  # several attempts to record it fail meanwhile
+    refused = api("POST", "/api/webhooks/burst", auth=False, json={"i": 8, "ledger": str(ledger)})
+    assert refused.status_code == 503 and refused.headers["Retry-After"]
+
+    own_pg_server.start()
+    run = finished(api, run_id, timeout=60)
+    assert run["status"] == "success" and run["output"] == {"status": "success", "message": "delivery 7"}, run
+    time.sleep(2)  # a late second recording or a retry would show by now
+    assert ledger.read_text() == "7\n"  # ran once, not again after the outage
+    runs = api("GET", "/api/runs?workflow=burst").json()
+    assert [r["id"] for r in runs] == [run_id]  # no retry queued, no second row
+    waits = [r for r in caplog.records if "cannot record" in r.getMessage()]
+    assert len(waits) == 1, [r.getMessage() for r in caplog.records]  # logged once, not once per attempt
+
+
+def test_a_retry_due_while_postgresql_is_down_waits_for_it_instead_of_failing(
+        own_pg_server: EmbeddedPostgres, queue_service: ServiceThread, queue_ws: Path, tmp_path: Path) -> None:
+    config = queue_ws / "private" / "workflows" / "flaky" / "config.json"
+    config.write_text(config.read_text().replace('"retries": 1', '"retries": 1, "retry_delay": 3'))
+    queue_service.call(asyncio.to_thread(queue_service.service.runtime.reload))
+    api = Api(queue_service.url)
+    first = api("POST", "/api/workflows/execute/flaky", json={"marker": str(tmp_path / "marker")})
+    assert first.json()["status"] == "error"  # its retry waits 3 s, its input read back from the store then
+    own_pg_server.stop()
+    time.sleep(5)  # the retry comes due while the database is down
+    own_pg_server.start()
+    deadline = time.monotonic() + 60
+    while True:
+        runs = api("GET", "/api/runs?workflow=flaky").json()
+        if len(runs) == 2 and all(r["status"] not in ("queued", "running") for r in runs):
+            break
+        assert time.monotonic() < deadline, runs
+        time.sleep(0.1)
+    assert sorted((r["status"], r["message"]) for r in runs) == [
+        ("error", "RuntimeError: first attempt fails on purpose"), ("success", "second attempt")], runs
