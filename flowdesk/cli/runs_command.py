@@ -8,7 +8,7 @@ from flowdesk.cli.runtime_context import open_store_from
 from flowdesk.cli.table_output import print_json, print_table, short_time
 from flowdesk.core.errors import NotFound
 from flowdesk.core.store import STATUSES, TRIGGERS
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import run_line, status_word, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -30,7 +30,7 @@ def handle(args: argparse.Namespace) -> int:
         if args.run_id:
             record = store.get(args.run_id, include_log=True)
             if record is None:
-                raise NotFound(f"run {args.run_id!r} not found")
+                raise NotFound(translate("cli", "run %1 not found").replace("%1", repr(args.run_id)))
             print_json(record.to_dict(include_log=True))
             return 0
         runs = store.list_runs(workflow=args.name, status=args.status, trigger=args.trigger, limit=args.limit)
@@ -40,9 +40,12 @@ def handle(args: argparse.Namespace) -> int:
         if not runs:
             print(translate("cli", "No runs yet. Start one with: flowdesk run %1").replace("%1", args.name or "NAME"))
             return 0
-        print_table(["id", "workflow", "trigger", "status", "started", "duration", "message"], [
-            [r.id[:12], r.workflow, r.trigger, r.status, short_time(r.started_at or r.queued_at),
-             f"{r.duration:.2f}s" if r.duration is not None else "", (r.message or r.error or "")[:60].replace("\n", " ")]
+        print_table([translate("cli", "id"), translate("cli", "workflow"), translate("cli", "trigger"),
+                     translate("cli", "status"), translate("cli", "started"), translate("cli", "duration"),
+                     translate("cli", "message")], [
+            [r.id[:12], r.workflow, r.trigger, status_word(r.status), short_time(r.started_at or r.queued_at),
+             f"{r.duration:.2f}s" if r.duration is not None else "",
+             run_line(r.message or r.error or "")[:60].replace("\n", " ")]
             for r in runs])
         return 0
     finally:

@@ -13,6 +13,7 @@ from flowdesk.core.input_validation import mask_secrets, validate_inputs
 from flowdesk.core.profiles import ProfileResolver, resolve_input_profile
 from flowdesk.core.registry import Registry, WorkflowEntry
 from flowdesk.core.secret_masking import mask_json
+from flowdesk.core.run_messages import TOOL_BROKEN, TOOL_DISABLED, TOOL_MISSING
 
 # How each trigger is allowed by the workflow's ``triggers`` list; cli/gui runs are the owner's own click.
 TRIGGER_REQUIRES = {"api": "manual", "manual": "manual", "webhook": "webhook", "schedule": "schedule", "catchup": "schedule"}
@@ -123,10 +124,10 @@ class RunPreparer:
                 prepared.skip_reason = prepared.skip_reason or str(exc)
                 continue
             if tool.broken or tool.config is None:
-                prepared.skip_reason = prepared.skip_reason or f"tool {name!r} is broken: {tool.error}"
+                prepared.skip_reason = prepared.skip_reason or TOOL_BROKEN(tool=repr(name), reason=tool.error)
                 continue
             if tool.slug in disabled or not tool.config.enabled:
-                prepared.skip_reason = prepared.skip_reason or f"tool {name!r} is disabled"
+                prepared.skip_reason = prepared.skip_reason or TOOL_DISABLED(tool=repr(name))
                 continue
             cfg = tool.config
             if profile.upper().startswith("INPUT_"):
@@ -140,7 +141,8 @@ class RunPreparer:
             prepared.secrets.extend(resolved.secrets)
             if not resolved.available:
                 missing = ", ".join(resolved.missing)
-                prepared.skip_reason = prepared.skip_reason or f"tool {name!r} (profile {profile}) is missing {missing}"
+                prepared.skip_reason = prepared.skip_reason or TOOL_MISSING(tool=repr(name), profile=profile,
+                                                                             missing=missing)
                 continue
             blocked = self.tool_blocker(tool.slug, profile) if self.tool_blocker else None
             if blocked:

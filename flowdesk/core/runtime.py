@@ -24,6 +24,7 @@ from flowdesk.core.store import DB_FILENAME, DatabaseChoice, RunStore, apply_ret
 from flowdesk.core.workspace_check import apply_probe
 from flowdesk.core.workspace_inspection import inspect_in_background
 from flowdesk.core.workspace import Workspace
+from flowdesk.core.run_messages import FLOWDESK_STOPPED
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ class Runtime:
         if self.started and self.local_runs:
             # Queued runs stay queued: the next start runs them. Only runs that were running are cut short.
             try:
-                self.store.mark_interrupted("FlowDesk stopped before this run finished", statuses=("running",))
+                self.store.mark_interrupted(FLOWDESK_STOPPED(), statuses=("running",))
             except StoreUnavailable as exc:  # PostgreSQL down: the next start's recovery interrupts them instead
                 log.warning("could not mark running runs interrupted: %s", exc)
         self.started = False

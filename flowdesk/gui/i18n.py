@@ -63,6 +63,15 @@ def core_text(text: Any) -> Any:
     return localized(text, QCoreApplication.translate)
 
 
+def run_text(text: str | None) -> str:
+    """A run's stored error or message in the window's language when FlowDesk wrote it (timeout, worker died, stop…)."""
+    if not text or _language[0] == SOURCE_LANGUAGE:
+        return text or ""
+    from flowdesk.core.run_messages import recognise_run_text
+
+    return core_text(recognise_run_text(text))
+
+
 def error_text(exc: BaseException) -> str:
     """An exception's message in the window's language when the core raised it with a translatable message."""
     first = exc.args[0] if len(exc.args) == 1 else None

@@ -93,3 +93,12 @@ def status_word(status: str) -> str:
     words = {"success": "success", "error": "failed", "running": "running", "queued": "queued",
              "interrupted": "interrupted", "skipped": "skipped", "timeout": "timeout"}
     return translate("RunStatus", words[status]) if status in words else status
+
+
+def run_line(text: str) -> str:
+    """A run's stored error or message in the CLI's language when FlowDesk wrote it (timeout, worker died, stop…)."""
+    if not text or cli_language() == SOURCE_LANGUAGE:
+        return text
+    from flowdesk.core.run_messages import recognise_run_text
+
+    return shown(recognise_run_text(text))

@@ -3944,6 +3944,38 @@ API : %4</translation>
         <source>target</source>
         <translation>cible</translation>
     </message>
+    <message>
+        <source>run %1 not found</source>
+        <translation>exécution %1 introuvable</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>id</translation>
+    </message>
+    <message>
+        <source>workflow</source>
+        <translation>workflow</translation>
+    </message>
+    <message>
+        <source>trigger</source>
+        <translation>déclencheur</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>statut</translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation>début</translation>
+    </message>
+    <message>
+        <source>duration</source>
+        <translation>durée</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>message</translation>
+    </message>
 </context>
 <context>
     <name>Cron</name>
@@ -4189,6 +4221,97 @@ API : %4</translation>
     <message>
         <source>can&apos;t open &apos;%(filename)s&apos;: %(error)s</source>
         <translation>impossible d&apos;ouvrir « %(filename)s » : %(error)s</translation>
+    </message>
+</context>
+<context>
+    <name>RunMessages</name>
+    <message>
+        <source>timed out after {seconds} s</source>
+        <translation>délai dépassé après {seconds} s</translation>
+    </message>
+    <message>
+        <source>the engine stopped before this run started</source>
+        <translation>le moteur s&apos;est arrêté avant le début de cette exécution</translation>
+    </message>
+    <message>
+        <source>the engine stopped before this run finished</source>
+        <translation>le moteur s&apos;est arrêté avant la fin de cette exécution</translation>
+    </message>
+    <message>
+        <source>FlowDesk stopped before this run finished</source>
+        <translation>FlowDesk s&apos;est arrêté avant la fin de cette exécution</translation>
+    </message>
+    <message>
+        <source>this run&apos;s input was not kept by the FlowDesk that accepted it; run it again</source>
+        <translation>les données d&apos;entrée de cette exécution n&apos;ont pas été conservées par le FlowDesk qui l&apos;a acceptée ; relancez-la</translation>
+    </message>
+    <message>
+        <source>cannot start this queued run: {reason}</source>
+        <translation>impossible de démarrer cette exécution en file : {reason}</translation>
+    </message>
+    <message>
+        <source>engine error: {reason}</source>
+        <translation>erreur du moteur : {reason}</translation>
+    </message>
+    <message>
+        <source>worker error: {reason}</source>
+        <translation>erreur du worker : {reason}</translation>
+    </message>
+    <message>
+        <source>the run input or tool config cannot be sent to a worker: {reason}</source>
+        <translation>impossible d&apos;envoyer les données d&apos;entrée ou la configuration des outils à un worker : {reason}</translation>
+    </message>
+    <message>
+        <source>worker process closed its control channel during {during} and was killed</source>
+        <translation>le processus worker a fermé son canal de contrôle pendant {during} et a été tué</translation>
+    </message>
+    <message>
+        <source>worker process was lost during {during}</source>
+        <translation>le processus worker a été perdu pendant {during}</translation>
+    </message>
+    <message>
+        <source>worker process crashed (signal {signal})</source>
+        <translation>le processus worker a planté (signal {signal})</translation>
+    </message>
+    <message>
+        <source>worker process exited with code {code} during {during}</source>
+        <translation>le processus worker s&apos;est terminé avec le code {code} pendant {during}</translation>
+    </message>
+    <message>
+        <source>the run</source>
+        <translation>l&apos;exécution</translation>
+    </message>
+    <message>
+        <source>the import check</source>
+        <translation>la vérification de l&apos;import</translation>
+    </message>
+    <message>
+        <source>importing main.py timed out after {seconds} s</source>
+        <translation>l&apos;import de main.py a dépassé le délai de {seconds} s</translation>
+    </message>
+    <message>
+        <source>main.py defines no execute(data, tools) function</source>
+        <translation>main.py ne définit pas de fonction execute(data, tools)</translation>
+    </message>
+    <message>
+        <source>workflow {workflow} is not in worker {worker}&apos;s workspace (the run was accepted for revision {revision}); deploy the same workspace to every machine</source>
+        <translation>le workflow {workflow} n&apos;est pas dans l&apos;espace de travail du worker {worker} (l&apos;exécution a été acceptée pour la révision {revision}) ; déployez le même espace de travail sur chaque machine</translation>
+    </message>
+    <message>
+        <source>workspace revision mismatch: this run of {workflow} was accepted for revision {revision}, but worker {worker} has revision {theirs} (after reloading its workspace); deploy the same workspace to every machine</source>
+        <translation>révisions d&apos;espace de travail différentes : cette exécution de {workflow} a été acceptée pour la révision {revision}, mais le worker {worker} a la révision {theirs} (après avoir rechargé son espace de travail) ; déployez le même espace de travail sur chaque machine</translation>
+    </message>
+    <message>
+        <source>tool {tool} is broken: {reason}</source>
+        <translation>l&apos;outil {tool} est cassé : {reason}</translation>
+    </message>
+    <message>
+        <source>tool {tool} is disabled</source>
+        <translation>l&apos;outil {tool} est désactivé</translation>
+    </message>
+    <message>
+        <source>tool {tool} (profile {profile}) is missing {missing}</source>
+        <translation>il manque {missing} à l&apos;outil {tool} (profil {profile})</translation>
     </message>
 </context>
 </TS>

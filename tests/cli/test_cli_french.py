@@ -17,13 +17,16 @@ ENGLISH = {"LANG": "en_US.UTF-8", "LANGUAGE": "en"}
 
 @pytest.fixture()
 def history(data_dir: Path) -> Path:
-    """A workstation store with two successful runs and a failed one."""
+    """A workstation store with two successful runs, a failed one and one FlowDesk stopped at its timeout."""
     store = RunStore(data_dir / DB_FILENAME)
     now = datetime.now(timezone.utc)
     for status in ("success", "success", "error"):
         run_id = new_run_id()
         store.create(run_id, "digest", "manual", {})
         store.finish(run_id, status, now, started_at=now, message="done", error="boom" if status == "error" else None)
+    timed_out = new_run_id()
+    store.create(timed_out, "slow", "manual", {})
+    store.finish(timed_out, "timeout", now, started_at=now, message="timed out after 2 s", error="timed out after 2 s")
     store.close()
     return data_dir
 
@@ -35,7 +38,7 @@ def test_cluster_status_in_french(flowdesk_cli: Callable[..., CliResult], histor
     assert lines[0] == "Workers (0 en vie sur 0) :"
     assert lines[1].split() == ["nom", "hôte", "simultanéité", "en", "cours", "dernier", "signe", "de", "vie", "état"]
     assert "File : 0 exécution(s) en attente dans la base, 0 en attente de max_instances" in lines
-    assert lines[-1] == "Exécutions par statut : échec 1, succès 2"
+    assert lines[-1] == "Exécutions par statut : échec 1, succès 2, délai dépassé 1"
 
 
 def test_cluster_status_in_english_is_unchanged(flowdesk_cli: Callable[..., CliResult], history: Path,
@@ -45,7 +48,7 @@ def test_cluster_status_in_english_is_unchanged(flowdesk_cli: Callable[..., CliR
     assert lines[0] == "Workers (0 alive of 0):"
     assert lines[1].split() == ["name", "host", "concurrency", "running", "last", "heartbeat", "state"]
     assert "Queue: 0 queued run(s) in the store, 0 waiting for max_instances" in lines
-    assert lines[-1] == "Runs by status: error 1, success 2"
+    assert lines[-1] == "Runs by status: error 1, success 2, timeout 1"
 
 
 def test_db_migrate_to_in_french(flowdesk_cli: Callable[..., CliResult], history: Path, pg_url: str) -> None:
@@ -54,9 +57,22 @@ def test_db_migrate_to_in_french(flowdesk_cli: Callable[..., CliResult], history
     lines = copied.out.splitlines()
     assert lines[0].startswith("Copie de ") and " vers postgresql://" in lines[0]
     assert lines[1].startswith("  source : schéma v") and "; cible : créée au schéma v" in lines[1]
-    assert "  exécutions : 3/3 lues, 3 nouvelles" in lines
-    assert "exécutions : 3 copié(s), 0 déjà présent(s)" in lines
+    assert "  exécutions : 4/4 lues, 4 nouvelles" in lines
+    assert "exécutions : 4 copié(s), 0 déjà présent(s)" in lines
     assert lines[-1].startswith("terminé en ") and lines[-1].endswith(" s")
     again = flowdesk_cli("db", "migrate-to", pg_url, timeout=120, env=ENGLISH)
-    assert "runs: 0 copied, 3 already there" in again.out.splitlines()
+    assert "runs: 0 copied, 4 already there" in again.out.splitlines()
     assert again.out.splitlines()[1].startswith("  source: schema v") and "; target: schema v" in again.out
+
+
+def test_runs_table_in_french_with_flowdesk_own_words_translated(flowdesk_cli: Callable[..., CliResult],
+                                                                  history: Path) -> None:
+    shown = flowdesk_cli("runs", "slow", env=FRENCH)
+    header, _rule, row = shown.out.splitlines()
+    assert header.split() == ["id", "workflow", "déclencheur", "statut", "début", "durée", "message"]
+    assert row.split()[2:4] == ["manual", "délai"] and row.endswith("délai dépassé après 2 s")
+    english = flowdesk_cli("runs", "slow", env=ENGLISH).out.splitlines()
+    assert english[0].split() == ["id", "workflow", "trigger", "status", "started", "duration", "message"]
+    assert english[2].split()[3] == "timeout" and english[2].endswith("timed out after 2 s")
+    stored = flowdesk_cli("runs", "slow", "--json", env=FRENCH).json()
+    assert stored[0]["error"] == "timed out after 2 s" and stored[0]["status"] == "timeout"  # machine output: as stored

@@ -27,6 +27,13 @@ from flowdesk.core.run_preparation import RunPreparer
 from flowdesk.core.store import new_run_id
 from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import RetryPlan
+from flowdesk.core.run_messages import (
+    CANNOT_START_QUEUED,
+    INPUT_NOT_KEPT,
+    NOT_IN_WORKSPACE,
+    REVISION_MISMATCH,
+    WORKER_ERROR,
+)
 
 log = logging.getLogger(__name__)
 STORE_RETRY_INTERVAL = 1.0  # seconds between attempts to record an outcome while the database is down
@@ -101,7 +108,7 @@ class WorkerHost:
             outcome = self._run(run, revision)
         except Exception as exc:  # noqa: BLE001 - a bug here fails one run, never the worker
             log.exception("run %s failed inside the worker", run_id)
-            outcome = RunOutcome.without_run(run_id, "error", f"worker error: {exc}")
+            outcome = RunOutcome.without_run(run_id, "error", WORKER_ERROR(reason=str(exc)))
         self.record(run, outcome)
         self.executed += 1
         return outcome.status
@@ -127,23 +134,19 @@ class WorkerHost:
                 p.registry.reload()  # the copy may have been updated since we read it
             mine = self.revision_of(run.workflow, fresh=True)
             if mine == MISSING:
-                return RunOutcome.without_run(run.run_id, "error", (
-                    f"workflow {run.workflow!r} is not in worker {self.name}'s workspace (the run was accepted "
-                    f"for revision {revision}); deploy the same workspace to every machine"))
+                return RunOutcome.without_run(run.run_id, "error", NOT_IN_WORKSPACE(
+                    workflow=repr(run.workflow), worker=self.name, revision=revision))
             if mine != revision:
-                return RunOutcome.without_run(run.run_id, "error", (
-                    f"workspace revision mismatch: this run of {run.workflow!r} was accepted for revision {revision}, "
-                    f"but worker {self.name} has revision {mine} (after reloading its workspace); "
-                    "deploy the same workspace to every machine"))
+                return RunOutcome.without_run(run.run_id, "error", REVISION_MISMATCH(
+                    workflow=repr(run.workflow), revision=revision, worker=self.name, theirs=mine))
         data = run.payload
         if data is None:
-            return RunOutcome.without_run(run.run_id, "interrupted",
-                                          "this run's input was not kept by the FlowDesk that accepted it; run it again")
+            return RunOutcome.without_run(run.run_id, "interrupted", INPUT_NOT_KEPT())
         try:
             with self._registry_lock:
                 prepared = p.preparer.prepare_again(run.workflow, run.trigger, data)
         except FlowDeskError as exc:
-            return RunOutcome.without_run(run.run_id, "error", f"cannot start this queued run: {exc}")
+            return RunOutcome.without_run(run.run_id, "error", CANNOT_START_QUEUED(reason=str(exc)))
         if prepared.skip_reason:
             return RunOutcome.without_run(run.run_id, "skipped", prepared.skip_reason)  # type: ignore[arg-type]
         entry = prepared.entry

@@ -22,6 +22,13 @@ from flowdesk.core.engine.worker_handle import WorkerHandle, WorkerStartError
 from flowdesk.core.engine.worker_pool import WorkerPool
 from flowdesk.core.engine.worker_protocol import encode, sentinel
 from flowdesk.core.errors import QueueFull
+from flowdesk.core.run_messages import (
+    CANNOT_SEND,
+    ENGINE_ERROR,
+    ENGINE_STOPPED_BEFORE_END,
+    ENGINE_STOPPED_BEFORE_START,
+    IMPORT_TIMED_OUT,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +104,7 @@ class Engine:
             run = self._queue.popleft()
             interrupted.append(run.spec.run_id)
             self._finish(run, RunOutcome.without_run(run.spec.run_id, "interrupted",
-                                                     "the engine stopped before this run started"))
+                                                     ENGINE_STOPPED_BEFORE_START()))
         tasks = [r.task for r in self._running.values() if r.task is not None]
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=max(0.0, grace))
@@ -173,12 +180,12 @@ class Engine:
             outcome = await self._dispatch(run, masks, started_at)
         except asyncio.CancelledError:  # stop() ran out of grace
             outcome = interrupted_outcome(spec.run_id, started_at, run.capture,
-                                          "the engine stopped before this run finished")
+                                          ENGINE_STOPPED_BEFORE_END())
         except WorkerStartError as exc:
             outcome = RunOutcome.without_run(spec.run_id, "error", mask_text(str(exc), masks), started_at)
         except Exception as exc:  # noqa: BLE001 - an engine bug must fail one run, not the engine
             log.exception("run %s failed inside the engine", spec.run_id)
-            outcome = RunOutcome.without_run(spec.run_id, "error", f"engine error: {exc}", started_at)
+            outcome = RunOutcome.without_run(spec.run_id, "error", ENGINE_ERROR(reason=str(exc)), started_at)
         finally:
             if run.worker is not None:  # torn out mid-run: that worker is in an unknown state
                 self._pool.release(run.worker, retire=True)
@@ -197,7 +204,7 @@ class Engine:
                             "dir": str(Path(spec.workflow_dir).absolute()), "data": spec.data,
                             "tools": [t.to_message() for t in spec.tools]}, default=_json_default)
         except (TypeError, ValueError) as exc:
-            text = mask_text(f"the run input or tool config cannot be sent to a worker: {exc}", masks)
+            text = mask_text(CANNOT_SEND(reason=str(exc)), masks)
             return RunOutcome.without_run(spec.run_id, "error", text, started_at)
         timeout = spec.timeout if spec.timeout and spec.timeout > 0 else self.default_timeout
         version = code_version(spec.workflow_dir, self._tools_dir)
@@ -243,6 +250,6 @@ class Engine:
         if reply.kind == "result" and reply.message is not None:
             return ProbeResult.from_message(reply.message)
         if reply.kind == "timeout":
-            return ProbeResult(ok=False, error=f"importing main.py timed out after {self.probe_timeout:g} s")
+            return ProbeResult(ok=False, error=IMPORT_TIMED_OUT(seconds=f"{self.probe_timeout:g}"))
         return ProbeResult(ok=False, error=reply.describe_exit("the import check"))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flowdesk.core.engine.output_capture import OutputCapture
 from flowdesk.core.engine.run_spec import RunOutcome, RunStatus, utc_now
+from flowdesk.core.run_messages import TIMED_OUT
 from flowdesk.core.secret_masking import mask_json, mask_text
 from flowdesk.core.terminal_text import terminal_safe
 from flowdesk.core.engine.worker_handle import WorkerReply
@@ -14,7 +15,7 @@ from flowdesk.core.engine.worker_handle import WorkerReply
 
 def timeout_message(timeout: float) -> str:
     """'timed out after 2 s' (seconds printed without a useless '.0')."""
-    return f"timed out after {timeout:g} s"
+    return TIMED_OUT(seconds=f"{timeout:g}")
 
 
 def _make(run_id: str, status: RunStatus, started_at: datetime, *, result: dict[str, Any] | None,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from flowdesk.core.engine.run_spec import ProbeResult
 from flowdesk.core.engine.worker_handle import WorkerStartError
+from flowdesk.core.run_messages import IMPORT_TIMED_OUT
 
 if TYPE_CHECKING:
     from flowdesk.core.engine.engine import Engine
@@ -30,5 +31,5 @@ async def probe_tool(engine: Engine, entry: ToolEntry) -> ProbeResult:
     if reply.kind == "result" and reply.message is not None:
         return ProbeResult(ok=bool(reply.message.get("ok")), error=reply.message.get("error"), has_execute=True)
     if reply.kind == "timeout":
-        return ProbeResult(ok=False, error=f"importing main.py timed out after {engine.probe_timeout:g} s")
+        return ProbeResult(ok=False, error=IMPORT_TIMED_OUT(seconds=f"{engine.probe_timeout:g}"))
     return ProbeResult(ok=False, error=reply.describe_exit("the import check"))

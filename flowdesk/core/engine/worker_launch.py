@@ -14,6 +14,7 @@ from flowdesk.core.engine.worker_lifeline import lifeline_env, open_lifeline
 from flowdesk.core.private_files import user_umask
 from flowdesk.core.engine.worker_protocol import open_control_channel
 from flowdesk.core.workspace_deps.environments import DEPS_DIR_ENV, envs_dir
+from flowdesk.core.run_messages import CHANNEL_CLOSED, DURING_IMPORT_CHECK, DURING_RUN, WORKER_CRASHED, WORKER_EXITED, WORKER_LOST
 
 PIPE_SIZE = 1 << 20  # a bigger pipe means fewer stalls of a chatty workflow
 F_SETPIPE_SZ = 1031  # Linux fcntl
@@ -45,17 +46,18 @@ def worker_env(workspace_root: Path, extra: dict[str, str]) -> dict[str, str]:
 
 def exit_description(returncode: int | None, during: str = "the run", channel_lost: bool = False) -> str:
     """'worker process exited with code 3 during the run' / 'worker process crashed (signal SIGSEGV)'."""
+    during_words = {"the run": DURING_RUN(), "the import check": DURING_IMPORT_CHECK()}.get(during, during)
     if channel_lost:
-        return f"worker process closed its control channel during {during} and was killed"
+        return CHANNEL_CLOSED(during=during_words)
     if returncode is None:
-        return f"worker process was lost during {during}"
+        return WORKER_LOST(during=during_words)
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = str(-returncode)
-        return f"worker process crashed (signal {name})"
-    return f"worker process exited with code {returncode} during {during}"
+        return WORKER_CRASHED(signal=name)
+    return WORKER_EXITED(code=returncode, during=during_words)
 
 
 def launch_worker(workspace_root: Path, extra_env: dict[str, str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flowdesk.core.store import RunRecord
+from flowdesk.gui.i18n import run_text
 from flowdesk.gui.qt import QGridLayout, QHBoxLayout, QLabel, QPushButton, Qt, QTimer, QVBoxLayout, QWidget, Signal
 from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.status_look import TRIGGER_ICONS
@@ -103,7 +104,7 @@ class RunHeader(QWidget):
         if record.parent_run_id:
             lineage.append(self.tr("after %1").replace("%1", record.parent_run_id[:12]))
         self.lineage.setText(" · ".join(lineage))
-        self.message.setText(record.message or "")
+        self.message.setText(run_text(record.message))
         self.message.setVisible(bool(record.message))
         self._update_times()
         if record.finished:

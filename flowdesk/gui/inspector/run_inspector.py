@@ -14,6 +14,7 @@ from flowdesk.core.input_validation import MASK
 from flowdesk.core.run_preparation import input_fields
 from flowdesk.core.run_service import RunRequest
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.i18n import run_text
 from flowdesk.gui.inspector.error_view import ErrorView
 from flowdesk.gui.inspector.json_view import JsonView
 from flowdesk.gui.inspector.live_logs import LiveLogs
@@ -223,7 +224,7 @@ class RunInspector(QWidget):
         self.notice.setText(self.tr("The output is not valid JSON: %1").replace("%1", loaded.problem or ""))
         self.output_view.set_document(loaded.output, self.tr("This run returned no output."))
         self.input_view.set_document(loaded.input, self.tr("This run had no input."))
-        self.error_view.set_error(record.error or "", loaded.error_links)
+        self.error_view.set_error(run_text(record.error), loaded.error_links)
         live = not record.finished
         if live:
             self.log_view.set_text(self.live.text(record.id))
@@ -247,7 +248,8 @@ class RunInspector(QWidget):
 
     def _on_log(self, run_id: str, text: str) -> None:
         current = self.current
-        if run_id == self.run_id and current is not None and current.record.id == run_id and not current.record.finished:
+        if run_id == self.run_id and current is not None and current.record.id == run_id \
+                and not current.record.finished:
             self.log_view.append_text(text)
 
     def _on_started(self, run_id: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flowdesk.core.store import RunRecord
 from flowdesk.core.store.run_pages import run_page, runs_by_id, runs_newer_than
+from flowdesk.gui.i18n import run_text
 from flowdesk.gui.models.list_table_model import ListTableModel
 from flowdesk.gui.qt import QT_TRANSLATE_NOOP, QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.time_text import exact, short_duration
@@ -156,7 +157,7 @@ class RunTableModel(ListTableModel):
                 self._text_cache.clear()
             texts = (list_time(run.queued_at), run.workflow, run.status, run.trigger,
                      short_duration(run.duration) if run.duration is not None else "",
-                     _first_line(run.message or run.error or ""))
+                     _first_line(run_text(run.message or run.error or "")))
             self._text_cache[key] = texts
         return texts
 
@@ -175,7 +176,7 @@ class RunTableModel(ListTableModel):
             return status_color(run.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == MESSAGE and (run.error or run.message):
-                return (run.error or run.message or "")[:2000]
+                return run_text(run.error or run.message or "")[:2000]
             if col == QUEUED:
                 return exact(run.queued_at)
             if col == WORKFLOW:

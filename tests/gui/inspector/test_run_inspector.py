@@ -177,3 +177,16 @@ def test_a_live_run_streams_its_log_and_follows(qtbot, bridge) -> None:
     qtbot.waitUntil(lambda: inspector.current is not None and inspector.current.record.finished, timeout=30000)
     assert "tick 5" in inspector.log_view.shown_text() and not inspector.log_view.follow.isEnabled()
     assert inspector.header.chips.chips[0].text == "success"
+
+
+def test_a_run_flowdesk_ended_reads_in_french(qtbot, bridge, french_window) -> None:
+    add_workflow(qtbot, bridge, "slow_one", "import time\ndef execute(data, tools):\n    time.sleep(30)\n")
+    config = bridge.runtime.workspace.workflows_dir / "slow_one" / "config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "timeout": 1}))
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    record = run_now(qtbot, bridge, "slow_one")
+    assert record.status == "timeout" and record.error == "timed out after 1 s"  # stored (and served) in English
+    inspector = make_inspector(qtbot, bridge)
+    show(qtbot, inspector, record.id)
+    assert inspector.header.message.text() == "délai dépassé après 1 s"
+    assert "délai dépassé après 1 s" in inspector.error_view.toPlainText()
