@@ -13,7 +13,8 @@ DEFAULT_INTERVAL = 60.0
 
 @dataclass(frozen=True)
 class Notice:
-    """One notification: what it says and what a click opens (``("run", id)`` or ``("credential", tool, profile)``)."""
+    """One notification: what it says and what a click opens: ``("run", id)``, ``("runs", workflow, status)`` (the
+    Runs view filtered; status "failed" = error or timeout) or ``("credential", tool, profile)``."""
 
     key: str
     title: str
@@ -83,8 +84,9 @@ class NotificationPolicy:
                          else self.tr("%1 failed %2 more times")).replace("%1", workflow).replace("%2", str(window.count))
                 body = self.tr("in the last %1 s; the latest: %2").replace("%1", f"{self.interval:.0f}") \
                     .replace("%2", window.last_line or window.last_run[:12])
-                out.append(Notice(f"summary:{key}", title, body, ("run", window.last_run),
-                                  "info" if key.startswith("ok:") else "error"))
+                # The click lists them all (the Runs view filtered), not one of them picked arbitrarily.
+                target = ("runs", workflow, "success" if key.startswith("ok:") else "failed")
+                out.append(Notice(f"summary:{key}", title, body, target, "info" if key.startswith("ok:") else "error"))
                 # Failures keep coming: the summary opens the next quiet period.
                 self._windows[key] = _Window(now + self.interval)
         return out

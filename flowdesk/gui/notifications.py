@@ -1,5 +1,6 @@
-"""Desktop notifications that lead somewhere: a failed run (click: the inspector on it), a credential to fix
-(click: Tools & credentials on that tool), optionally a success; rate-limited by NotificationPolicy.
+"""Desktop notifications that lead somewhere: a failed run (click: the inspector on it), a summary of a workflow's
+repeated failures (click: the Runs view filtered to them), a credential to fix (click: Tools & credentials on that
+profile), optionally a success; rate-limited by NotificationPolicy. Which message a click is about: tray_messages.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flowdesk.core.app_settings import load_app_settings
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.notification_policy import Notice, NotificationPolicy
 from flowdesk.gui.qt import QCoreApplication, QObject, QSystemTrayIcon, QTimer, Signal
+from flowdesk.gui.tray_messages import ALL_RUNS, DISPLAY_MS, FAILURES, Target, TrayMessages
 
 if TYPE_CHECKING:
     from flowdesk.core.run_reading import RunEnding
@@ -30,17 +32,23 @@ def _policy_tr(text: str) -> str:
 
 
 class Notifier(QObject):
-    """Turns run endings and credential problems into tray messages; a click on the last one opens its target."""
+    """Turns run endings and credential problems into tray messages; a click opens what the message shown is about."""
 
     shown = Signal(object)  # Notice, each time one is raised
     run_requested = Signal(str)  # open the inspector on this run
+    runs_requested = Signal(str, str)  # the Runs view filtered: workflow ("" all), status ("failed", "success", "")
     credential_requested = Signal(str, str)  # open Tools & credentials on this tool (and profile)
 
     def __init__(self, bridge: CoreBridge, icon: QSystemTrayIcon | None = None, parent: QObject | None = None, *,
-                 interval: float = 60.0, window_active: Callable[[], bool] | None = None) -> None:
+                 interval: float = 60.0, window_active: Callable[[], bool] | None = None,
+                 display_ms: int = DISPLAY_MS) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.icon = icon
+        self.display_ms = display_ms
+        # Shared with the tray's own messages (a tray run's result): the last one shown is the one clicked.
+        self.messages = TrayMessages.of(icon) if icon is not None else TrayMessages(None, self)
+        self.messages.clicked.connect(self.open_target)
         self.policy = NotificationPolicy(interval, texts=_policy_tr)
         self.window_active = window_active or (lambda: False)
         self.last: Notice | None = None
@@ -51,8 +59,6 @@ class Notifier(QObject):
         self._flush.setSingleShot(True)
         self._flush.timeout.connect(self._on_flush)
         bridge.run_event.connect(self._on_run_event)
-        if icon is not None:
-            icon.messageClicked.connect(self.activate_last)
 
     def reload_settings(self) -> None:
         """Settings changed: on/off and the workflows notifying on success."""
@@ -108,8 +114,10 @@ class Notifier(QObject):
     def _raise(self, notice: Notice | None) -> None:
         if notice is not None:
             self.last = notice
-            if self.icon is not None and self.icon.isVisible() and QSystemTrayIcon.supportsMessages():
-                self.icon.showMessage(notice.title, notice.body or " ", _ICONS[notice.level], 10000)
+            # Once off screen, a click may be on an older entry of the system's list: the failures, not this run.
+            fallback = ALL_RUNS if notice.level == "info" else FAILURES
+            self.messages.show(notice.title, notice.body, _ICONS[notice.level], notice.target, fallback,
+                               self.display_ms)
             self.shown.emit(notice)
         self._schedule_flush()
 
@@ -124,24 +132,26 @@ class Notifier(QObject):
                 self._raise(notice)
         self._schedule_flush()
 
-    def activate_last(self) -> None:
-        """The user clicked the notification (Qt says which icon, not which message: the last one shown)."""
-        if self.last is not None:
-            self.activate(self.last)
-
     def activate(self, notice: Notice) -> None:
         """Open what ``notice`` is about."""
-        kind, *rest = notice.target
+        self.open_target(notice.target)
+
+    def open_target(self, target: Target) -> None:
+        """Open a click's target: a run, the Runs view filtered, or a credential's fix."""
+        kind, *rest = target or ("",)
         if kind == "run":
             self.run_requested.emit(rest[0])
+        elif kind == "runs":
+            self.runs_requested.emit(rest[0], rest[1])
         elif kind == "credential":
             self.credential_requested.emit(rest[0], rest[1])
 
 
 def install_notifier(bridge: CoreBridge, icon: QSystemTrayIcon | None, window: Any) -> Notifier:
-    """The app's notifier: clicks open the inspector or the credential's fix in ``window``."""
+    """The app's notifier: clicks open the inspector, the Runs view filtered, or the credential's fix in ``window``."""
     notifier = Notifier(bridge, icon, window, window_active=lambda: window.isVisible() and window.isActiveWindow())
     notifier.run_requested.connect(window.open_run)
+    notifier.runs_requested.connect(window.open_runs)
     notifier.credential_requested.connect(window.fix_credential)
     live = getattr(window, "live", None)
     if live is not None:

@@ -8,6 +8,7 @@ from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.icons import tray_icon
 from flowdesk.gui.qt import QAction, QMenu, QObject, QSystemTrayIcon, Signal
 from flowdesk.gui.theme.status_look import status_look
+from flowdesk.gui.tray_messages import TrayMessages
 
 
 class Tray(QObject):
@@ -38,6 +39,7 @@ class Tray(QObject):
         self.menu.addAction(self.quit_action)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
+        self.messages = TrayMessages.of(self.icon)  # shared with the notifier: a click opens what was last shown
         self.state = "idle"
         self._running: set[str] = set()
         bridge.run_event.connect(self._on_run_event)
@@ -94,13 +96,19 @@ class Tray(QObject):
 
         def done(record: object) -> None:
             status = getattr(record, "status", "?")
-            self.icon.showMessage(self.tr("%1: %2").replace("%1", slug).replace("%2", status_look(status).word), getattr(record, "message", "") or "",
-                                  QSystemTrayIcon.MessageIcon.Information if status == "success"
-                                  else QSystemTrayIcon.MessageIcon.Warning, 5000)
+            self.messages.show(self.tr("%1: %2").replace("%1", slug).replace("%2", status_look(status).word),
+                               getattr(record, "message", "") or "",
+                               QSystemTrayIcon.MessageIcon.Information if status == "success"
+                               else QSystemTrayIcon.MessageIcon.Warning,
+                               ("run", getattr(record, "id", "")), ("runs", slug, ""), 5000)
             if on_done:
                 on_done(record)
 
-        self.bridge.submit(go, done, lambda exc: self.icon.showMessage(slug, str(exc)))
+        def failed(exc: BaseException) -> None:
+            where = ("runs", slug, "")  # no run was made: the workflow's runs
+            self.messages.show(slug, str(exc), QSystemTrayIcon.MessageIcon.Warning, where, where)
+
+        self.bridge.submit(go, done, failed)
 
     def _toggle_pause(self, paused: bool) -> None:
         self.bridge.submit(lambda rt: rt.scheduler.pause() if paused else rt.scheduler.resume())

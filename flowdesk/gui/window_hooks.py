@@ -61,17 +61,24 @@ class DailyUseHooks:
             view.select(slug)
         view.refresh(select=slug)  # the rows are rebuilt on the core thread: selected again once they are in
 
+    def open_runs(self: Any, workflow: str = "", status: str = "") -> None:
+        """The Runs view filtered to ``workflow`` and ``status`` ("" for all; "failed": error or timeout), in front."""
+        self.bring_forward()
+        view = self.show_view("runs")
+        if view is not None and hasattr(view, "show_runs"):
+            view.show_runs(workflow or None, status or None)
+
     def open_tools_view(self: Any) -> None:
         """Tools & credentials, window in front (a re-run form found a tool profile to set up)."""
         self.bring_forward()
         self.show_view("tools")
 
     def fix_credential(self: Any, tool: str, profile: str) -> None:
-        """Tools & credentials on ``tool`` (a credential notification was clicked)."""
+        """Tools & credentials on ``tool`` with ``profile``'s fix focused (a credential notification was clicked)."""
         self.bring_forward()
         view = self.show_view("tools")
         if view is not None and hasattr(view, "select_tool"):
-            view.select_tool(tool)
+            view.select_tool(tool, profile)  # its Reconnect (or Edit…) button gets the focus
 
     def open_command_palette(self: Any) -> CommandPalette | None:
         """Ctrl+K / Ctrl+Shift+P."""

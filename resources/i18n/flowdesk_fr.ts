@@ -1930,77 +1930,6 @@ API : %4</translation>
     </message>
 </context>
 <context>
-    <name>RunDetail</name>
-    <message>
-        <source>Queued:</source>
-        <translation>Mise en file :</translation>
-    </message>
-    <message>
-        <source>Started:</source>
-        <translation>Début :</translation>
-    </message>
-    <message>
-        <source>Finished:</source>
-        <translation>Fin :</translation>
-    </message>
-    <message>
-        <source>Duration:</source>
-        <translation>Durée :</translation>
-    </message>
-    <message>
-        <source>Output</source>
-        <translation>Sortie</translation>
-    </message>
-    <message>
-        <source>Log</source>
-        <translation>Journal</translation>
-    </message>
-    <message>
-        <source>Input</source>
-        <translation>Entrée</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>Erreur</translation>
-    </message>
-    <message>
-        <source>Re-run</source>
-        <translation>Relancer</translation>
-    </message>
-    <message>
-        <source>Run again with the same inputs</source>
-        <translation>Relancer avec les mêmes entrées</translation>
-    </message>
-    <message>
-        <source>Re-run with edited inputs…</source>
-        <translation>Relancer avec des entrées modifiées…</translation>
-    </message>
-    <message>
-        <source>Inspect…</source>
-        <translation>Inspecter…</translation>
-    </message>
-    <message>
-        <source>Open this run in the run inspector (or double-click / Enter in the list)</source>
-        <translation>Ouvrir cette exécution dans l&apos;inspecteur (ou double-clic / Entrée dans la liste)</translation>
-    </message>
-    <message>
-        <source>Select a run to see its details.</source>
-        <translation>Sélectionnez une exécution pour voir ses détails.</translation>
-    </message>
-    <message>
-        <source>Waiting for the run to be recorded…</source>
-        <translation>En attente de l&apos;enregistrement de l&apos;exécution…</translation>
-    </message>
-    <message>
-        <source>re-run of %1</source>
-        <translation>relance de %1</translation>
-    </message>
-    <message>
-        <source>attempt %1</source>
-        <translation>tentative %1</translation>
-    </message>
-</context>
-<context>
     <name>RunFilterBar</name>
     <message>
         <source>All workflows</source>
@@ -2009,6 +1938,10 @@ API : %4</translation>
     <message>
         <source>All statuses</source>
         <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>failed or timed out</source>
+        <translation>échec ou délai dépassé</translation>
     </message>
     <message>
         <source>All triggers</source>
@@ -2208,8 +2141,20 @@ API : %4</translation>
         <translation>L&apos;exécution suivante de ce workflow (Alt+Droite)</translation>
     </message>
     <message>
+        <source>Open in the inspector window</source>
+        <translation>Ouvrir dans la fenêtre de l&apos;inspecteur</translation>
+    </message>
+    <message>
+        <source>Open this run in the run inspector window (or double-click / Enter in the list)</source>
+        <translation>Ouvrir cette exécution dans la fenêtre de l&apos;inspecteur d&apos;exécution (ou double-clic / Entrée dans la liste)</translation>
+    </message>
+    <message>
         <source>Select a run to inspect it.</source>
         <translation>Sélectionnez une exécution pour l&apos;inspecter.</translation>
+    </message>
+    <message>
+        <source>Reading the run…</source>
+        <translation>Lecture de l&apos;exécution…</translation>
     </message>
     <message>
         <source>Could not read the run: %1</source>

@@ -1,4 +1,5 @@
-"""Notifications: one per failed run that opens it, a summary instead of sixty, one per credential to fix."""
+"""Notifications: one per failed run that opens it, a summary instead of sixty that lists them, one per credential
+that opens its fix; a click opens what the message on screen is about, and nothing stale once it is gone."""
 
 from __future__ import annotations
 
@@ -72,12 +73,11 @@ def test_sixty_failures_in_a_minute_raise_at_most_two(qtbot, bridge) -> None:
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=30000)  # the first, then the summary when the period ends
     qtbot.wait(1000)
     assert len(shown) == 2
-    assert shown[1].title == "flaky failed 59 more times" and shown[1].target[0] == "run"
-    assert shown[1].target[1] in ids
+    assert shown[1].title == "flaky failed 59 more times" and shown[1].target == ("runs", "flaky", "failed")
 
 
 def test_a_credential_problem_notifies_once_per_profile_and_opens_the_fix(qtbot, bridge) -> None:
-    add_failing(qtbot, bridge, "calendar_sync", "token expired: reconnect google_calendar (profile WORK)")
+    add_failing(qtbot, bridge, "calendar_sync", "token expired: reconnect google_calendar (profile DEFAULT)")
     window = make_window(qtbot, bridge)
     icon = QSystemTrayIcon()
     notifier = install_notifier(bridge, icon, window)
@@ -86,10 +86,14 @@ def test_a_credential_problem_notifies_once_per_profile_and_opens_the_fix(qtbot,
     fail(qtbot, bridge, "calendar_sync", 3)
     qtbot.waitUntil(lambda: len(shown) >= 1, timeout=10000)
     qtbot.wait(500)
-    assert [n.target for n in shown] == [("credential", "google_calendar", "WORK")]
+    assert [n.target for n in shown] == [("credential", "google_calendar", "DEFAULT")]
     icon.messageClicked.emit()
     assert window.current_key() == "tools"
-    assert window.view("tools").selected_slug() == "google_calendar"
+    tools = window.view("tools")
+    qtbot.waitUntil(lambda: tools.selected_slug() == "google_calendar", timeout=10000)  # once the list is read
+    qtbot.waitUntil(lambda: tools.fix_button("DEFAULT") is not None and tools.fix_button("DEFAULT").hasFocus(),
+                    timeout=10000)
+    assert tools.fix_button("DEFAULT").text() in ("Connect", "Reconnect", "Edit…")
 
 
 def test_the_policy_counts_in_quiet_periods() -> None:
@@ -99,9 +103,96 @@ def test_the_policy_counts_in_quiet_periods() -> None:
     assert sum(n is not None for n in notices) == 1 and policy.flush() == []
     now[0] = 61
     (summary,) = policy.flush()
-    assert summary.title == "w failed 59 more times" and summary.target == ("run", "r59")
+    assert summary.title == "w failed 59 more times" and summary.target == ("runs", "w", "failed")
     now[0] = 200
     assert policy.flush() == [] and policy.run_ended("w", "r60", "timeout", "late").title == "w timed out"
     assert policy.credential_problem("t", "P", "x") is not None and policy.credential_problem("t", "P", "x") is None
     policy.credentials_fixed(set())
     assert policy.credential_problem("t", "P", "x") is not None
+
+
+def inspected(qtbot, window: MainWindow, run_id: str) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.record
+                    is not None and window.inspector_window.inspector.record.id == run_id, timeout=10000)
+
+
+def test_the_summary_opens_the_runs_view_filtered_to_those_failures(qtbot, bridge) -> None:
+    folder = bridge.runtime.workspace.workflows_dir / "sometimes"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"name": "sometimes", "triggers": ["manual", "webhook"],
+                                                    "max_instances": 4}))
+    (folder / "main.py").write_text(textwrap.dedent("""
+        def execute(data, tools):
+            if data.get("fail"):
+                raise RuntimeError("it failed")
+            return {"status": "success", "message": "fine"}
+    """))
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    window = make_window(qtbot, bridge)
+    icon = QSystemTrayIcon()
+    notifier = install_notifier(bridge, icon, window)
+    notifier.policy.interval = 2.0  # the quiet period after a notification (a minute in the app)
+    shown: list = []
+    notifier.shown.connect(shown.append)
+
+    async def go(rt, fail: bool, count: int):  # noqa: ANN001, ANN202
+        import asyncio
+
+        runs = (rt.runs.run(RunRequest("sometimes", {"fail": fail}, trigger="api")) for _ in range(count))
+        return [r.id for r in await asyncio.gather(*runs)]
+
+    fine = call_core(qtbot, bridge, lambda rt: go(rt, False, 3))
+    failed = call_core(qtbot, bridge, lambda rt: go(rt, True, 10), timeout=120000)
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=30000)
+    assert shown[1].title == "sometimes failed 9 more times" and shown[1].target == ("runs", "sometimes", "failed")
+    icon.messageClicked.emit()  # the summary is on screen: its click lists the failures, not one of them
+    assert window.current_key() == "runs" and window.inspector_window is None
+    view = window.view("runs")
+    assert view.filters.query()["workflow"] == "sometimes" and view.filters.query()["status"] == ("error", "timeout")
+    qtbot.waitUntil(lambda: {r.id for r in view.model.runs} == set(failed), timeout=10000)
+    assert not set(fine) & {r.id for r in view.model.runs}
+    assert view.filters.status.currentText() == "failed or timed out"
+
+
+def test_a_click_once_the_message_left_the_screen_opens_the_failures_not_a_stale_run(qtbot, bridge) -> None:
+    add_failing(qtbot, bridge, "breaks", "the disk is full")
+    window = make_window(qtbot, bridge)
+    icon = QSystemTrayIcon()
+    notifier = install_notifier(bridge, icon, window)
+    notifier.display_ms = 300  # the display time given to showMessage (10 s in the app)
+    shown: list = []
+    notifier.shown.connect(shown.append)
+    (run_id,) = fail(qtbot, bridge, "breaks")
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
+    assert notifier.messages.last.target == ("run", run_id) and notifier.messages.last.timeout_ms == 300
+    qtbot.wait(500)  # gone from the screen: a click now may be on any older entry of the system's list
+    icon.messageClicked.emit()
+    assert window.inspector_window is None  # no run opened on a guess
+    view = window.view("runs")
+    assert window.current_key() == "runs" and view.filters.query()["status"] == ("error", "timeout")
+    assert view.filters.query()["workflow"] is None
+    qtbot.waitUntil(lambda: [r.id for r in view.model.runs] == [run_id], timeout=10000)
+
+
+def test_a_click_opens_the_last_message_shown_the_tray_s_own_included(qtbot, bridge) -> None:
+    from flowdesk.gui.tray import Tray
+
+    add_failing(qtbot, bridge, "first_flow", "first problem")
+    add_failing(qtbot, bridge, "second_flow", "second problem")
+    window = make_window(qtbot, bridge)
+    tray = Tray(bridge)
+    notifier = install_notifier(bridge, tray.icon, window)
+    shown: list = []
+    notifier.shown.connect(shown.append)
+    (first,) = fail(qtbot, bridge, "first_flow")
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
+    (second,) = fail(qtbot, bridge, "second_flow")
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
+    tray.icon.messageClicked.emit()  # the second message replaced the first on screen
+    inspected(qtbot, window, second)
+    done: list = []
+    tray.run_workflow("next_dates", done.append)  # the tray's own message about its run replaces it in turn
+    qtbot.waitUntil(lambda: len(done) == 1, timeout=30000)
+    tray.icon.messageClicked.emit()
+    inspected(qtbot, window, done[0].id)
+    assert first not in (second, done[0].id)

@@ -248,10 +248,14 @@ class RunsView(QWidget):
 
     def show_workflow(self, slug: str) -> None:
         """The history of one workflow (other filters reset)."""
+        self.show_runs(workflow=slug)
+
+    def show_runs(self, workflow: str | None = None, status: str | None = None) -> None:
+        """The runs of a workflow and/or with a status ("failed": error or timeout); the other filters reset."""
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        self.filters.set_filters(workflow=slug)
+        self.filters.set_filters(workflow=workflow, status=status)
 
     # -- links out -----------------------------------------------------------------------------
 

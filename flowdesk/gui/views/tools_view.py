@@ -19,6 +19,7 @@ from flowdesk.gui.qt import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPushButton,
     QSize,
     QSplitter,
     QStackedWidget,
@@ -47,6 +48,7 @@ ICON_ROLE = Qt.ItemDataRole.UserRole + 1  # the icon name shown (tests)
 LIST_WIDTH = 260
 OAUTH_POLL_MS = 3000
 OAUTH_WAIT_S = 300  # how long to watch for the browser consent to finish
+FIX_FOCUS_S = 5.0  # how long a clicked credential notification keeps its fix button focused through refreshes
 
 
 class ToolsView(QWidget):
@@ -144,6 +146,7 @@ class ToolsView(QWidget):
             slugs = [t.slug for t in tools]
             self.list.setCurrentRow(slugs.index(selected) if selected in slugs else 0)
         self._show_selected()
+        self._focus_fix()  # a credential notification was clicked: its Reconnect button, once the rows are built
         for key in [k for k in self.awaiting if self._authenticated(*k)]:
             del self.awaiting[key]
             self.detail.notice.setStyleSheet("")
@@ -193,12 +196,39 @@ class ToolsView(QWidget):
         item = self.list.currentItem()
         return item.data(SLUG_ROLE) if item is not None else None
 
-    def select_tool(self, slug: str) -> None:
-        """Show ``slug``."""
+    def select_tool(self, slug: str, profile: str | None = None) -> None:
+        """Show ``slug`` (once listed, when the list is still being read); with ``profile``, focus its fix.
+
+        Each refresh rebuilds the rows (``show_view`` starts one, LiveStats may too): for a few seconds, the
+        rebuilt fix button gets the focus again.
+        """
+        self._fix_after = (slug, profile, time.monotonic() + FIX_FOCUS_S) if profile else None
         for row in range(self.list.count()):
             if self.list.item(row).data(SLUG_ROLE) == slug:
                 self.list.setCurrentRow(row)
+                self._focus_fix()
                 return
+        self._select_after = slug
+
+    _fix_after: tuple[str, str, float] | None = None  # tool, profile, until when (monotonic)
+
+    def fix_button(self, profile: str) -> QPushButton | None:
+        """The button that fixes ``profile`` of the tool shown: Reconnect or Connect (OAuth), else Edit…."""
+        table = self.detail.profiles
+        for label in ("Reconnect", "Connect", "Edit…"):
+            button = table.button(profile, label)
+            if button is not None and button.isEnabled():
+                return button
+        return None
+
+    def _focus_fix(self) -> None:
+        if self._fix_after is not None and time.monotonic() > self._fix_after[2]:
+            self._fix_after = None
+        if self._fix_after is None or self.selected_slug() != self._fix_after[0]:
+            return
+        button = self.fix_button(self._fix_after[1])
+        if button is not None:
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_selected(self) -> None:
         state = self.tools.get(self.selected_slug() or "")

@@ -10,6 +10,8 @@ from flowdesk.gui.qt import QCheckBox, QComboBox, QDate, QDateEdit, QHBoxLayout,
 from flowdesk.gui.theme.status_look import status_look
 
 _STATUS_ORDER = ("success", "error", "timeout", "skipped", "interrupted", "running", "queued")
+FAILED = "failed"  # the status choice that means error or timeout (a notification's summary opens it)
+FAILED_STATUSES = ("error", "timeout")
 
 
 def _local_midnight(day: date) -> datetime:
@@ -29,6 +31,7 @@ class RunFilterBar(QWidget):
         self.workflow.addItem(self.tr("All workflows"), None)
         self.status = QComboBox()
         self.status.addItem(self.tr("All statuses"), None)
+        self.status.addItem(self.tr("failed or timed out"), FAILED)
         for status in [*_STATUS_ORDER, *sorted(set(STATUSES) - set(_STATUS_ORDER))]:
             self.status.addItem(status_look(status).word, status)
         self.trigger = QComboBox()
@@ -92,5 +95,6 @@ class RunFilterBar(QWidget):
         since = _local_midnight(self.from_date.date().toPython()) if self.from_box.isChecked() else None
         until = (_local_midnight(self.to_date.date().toPython() + timedelta(days=1))
                  if self.to_box.isChecked() else None)
-        return {"workflow": self.workflow.currentData(), "status": self.status.currentData(),
+        status = self.status.currentData()
+        return {"workflow": self.workflow.currentData(), "status": FAILED_STATUSES if status == FAILED else status,
                 "trigger": self.trigger.currentData(), "since": since, "until": until}

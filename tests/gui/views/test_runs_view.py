@@ -74,7 +74,8 @@ def test_a_run_appears_and_its_detail_shows_output_and_log(qtbot, bridge) -> Non
     assert took.startswith("took") and took.endswith("s")
     assert json_text(qtbot, view.detail.input_view).startswith("{")
     assert [chip.text for chip in view.detail.header.chips.chips] == ["success", "manual"]
-    assert view.detail.header.run_id.text() == record.id[:12] + "…" and view.detail.header.run_id.toolTip() == record.id
+    assert view.detail.header.run_id.text() == record.id[:12] + "…"
+    assert view.detail.header.run_id.toolTip() == record.id
 
 
 def test_filters_and_newest_first(qtbot, bridge) -> None:
