@@ -114,9 +114,9 @@ class OverviewView(QWidget):
         left.setSpacing(SPACE_LG)
         right.setSpacing(SPACE_LG)
         left.addWidget(chart_card, 3)
-        self.workers_panel = WorkersPanel(bridge, self)  # hidden unless the window is connected to a cluster
-        left.addWidget(self.workers_panel)
         left.addWidget(self.failures_card, 2)
+        self.workers_panel = WorkersPanel(bridge, self)  # hidden unless the window is connected to a cluster
+        right.addWidget(self.workers_panel)
         right.addWidget(self.next_card)
         right.addWidget(self.credentials_card, 1)
         right.addWidget(self.webhook_card)

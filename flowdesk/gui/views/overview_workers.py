@@ -7,15 +7,16 @@ Fed by WorkersFeed (off the GUI thread, every heartbeat) while the Overview is s
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import QEvent, QFontDatabase, QFrame, QHBoxLayout, QLabel, QObject, Qt, QVBoxLayout, QWidget
-from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_MD, SPACE_SM, SPACE_XS
+from flowdesk.gui.theme.tokens import FONT_SMALL, SPACE_LG, SPACE_MD, SPACE_SM, SPACE_XS
 from flowdesk.gui.time_text import exact, relative
 from flowdesk.gui.widgets.chips import Chip, ChipRow, chip_width
 from flowdesk.gui.widgets.copy_button import CopyButton
-from flowdesk.gui.widgets.list_card import CardRow, ElidedLabel
+from flowdesk.gui.widgets.list_card import CardRow
 from flowdesk.gui.workers_data import WorkerRow, WorkersSnapshot, WorkerState
 from flowdesk.gui.workers_feed import WorkersFeed
 
@@ -64,14 +65,19 @@ class WorkersPanel(QFrame):
                               "workspace (passwords show as ***):"))
         text.setProperty("role", "muted")
         text.setWordWrap(True)
-        self.command = ElidedLabel()
-        self.command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.command = QLabel()  # one option a line, wrapped only if a value is longer than the card
+        self.command.setWordWrap(True)
+        self.command.setTextFormat(Qt.TextFormat.PlainText)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPixelSize(FONT_SMALL + 1)  # a monospace line is wide: one size down keeps URLs on one line more often
+        self.command.setFont(mono)
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy_button = CopyButton(self.command.text, self.tr("Copy the command that starts a worker"))
+        self.copy_button = CopyButton(lambda: self.snapshot.start_command if self.snapshot else "",
+                                      self.tr("Copy the command that starts a worker"))
         command_row = QHBoxLayout()
         command_row.setSpacing(SPACE_XS)
         command_row.addWidget(self.command, 1)
-        command_row.addWidget(self.copy_button)
+        command_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACE_XS)
@@ -113,8 +119,7 @@ class WorkersPanel(QFrame):
         for worker in snapshot.workers:
             self._add_row(worker, snapshot.now, chip_size)
         self._align_ends()
-        self.command.setText(snapshot.start_command)
-        self.command.setToolTip(snapshot.start_command)
+        self.command.setText(re.sub(r" (?=--(?:database|workspace) )", "\n    ", snapshot.start_command))  # one option a line
         self.empty.setVisible(not snapshot.online)
         self.show()
 
@@ -127,7 +132,7 @@ class WorkersPanel(QFrame):
     def _add_row(self, worker: WorkerRow, now: datetime, chip_size: int) -> None:
         chip = ChipRow([self.state_chip(worker.state)])
         chip.setFixedWidth(chip_size)
-        row = CardRow(worker.name, worker.host, chip)
+        row = CardRow(worker.name, worker.host, chip, two_lines=True)  # name over host: the card is a narrow column
         row.detail.setToolTip(self.tr("Host: %1").replace("%1", worker.host))
         running = QLabel(self.tr("%1 of %2 running").replace("%1", str(worker.running))
                          .replace("%2", str(worker.concurrency)))
