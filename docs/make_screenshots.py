@@ -71,6 +71,10 @@ def main() -> int:
                 view.select("next_dates")
             elif key == "tools":
                 view.select_tool("date")
+            elif key == "runs":  # the right pane is the run inspector: show it on the Kick-off run
+                kick_off = [r for r in done if getattr(r, "workflow", "") == "input_showcase"]
+                if kick_off:
+                    view.select_run(kick_off[-1].id)  # type: ignore[attr-defined]
             _wait(app, lambda: False, seconds=1.5)  # LiveStats reads at most once a second
             _save(window, f"{key}-{scheme}.png")
         window.resize(1024, 640)
