@@ -257,3 +257,28 @@ def test_quick_selections_show_the_last_selected_run(qtbot, bridge) -> None:
     qtbot.wait(200)
     assert shown == [big] and view.detail.record.id == big and view.selected_run_id() == big
     assert view.detail.header.workflow.text() == "big_output"
+
+
+def test_the_pane_moves_to_the_previous_run_opens_the_window_and_the_workflow(qtbot, bridge) -> None:
+    from flowdesk.gui.main_window import MainWindow
+
+    older, newer = (run_now(qtbot, bridge, "next_dates", {"days": days}).id for days in (1, 2))
+    window = MainWindow(bridge, tray_available=True)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_view("runs")
+    qtbot.waitUntil(lambda: view.model.row_of(older) >= 0, timeout=10000)
+    view.select_run(newer)
+    wait_shown(qtbot, view.detail, newer)
+    buttons = view.detail.buttons
+    assert buttons["previous"].isEnabled() and not buttons["next"].isEnabled()
+    assert all(b.accessibleName() and not b.text() for b in buttons.values())  # icon-only, named
+    buttons["previous"].click()  # Alt+Left
+    wait_shown(qtbot, view.detail, older)
+    assert view.selected_run_id() == older  # the list follows the pane
+    buttons["window"].click()
+    qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.record
+                    is not None and window.inspector_window.inspector.record.id == older, timeout=10000)
+    buttons["workflow"].click()
+    assert window.current_key() == "workflows"
+    qtbot.waitUntil(lambda: window.view("workflows").selected_slug() == "next_dates", timeout=10000)
