@@ -14,7 +14,7 @@ from flowdesk.core.workspace_check import check_workspace
 from flowdesk.core.workspace import resolve_data_dir
 from flowdesk.core.workspace_deps import dependency_report
 from flowdesk.core.workspace_inspection import apply_dependency_problems, inspect_entries
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import shown, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -69,6 +69,13 @@ async def _inspected_registry(args: argparse.Namespace) -> Registry:
         return runtime.registry
 
 
+def kind_word(kind: str) -> str:
+    """workflow / tool / interface in the CLI's language."""
+    words = {"workflow": translate("cli", "workflow"), "tool": translate("cli", "tool"),
+             "interface": translate("cli", "interface")}
+    return words.get(kind, kind)
+
+
 def handle_list(args: argparse.Namespace) -> int:
     """Print the listing as tables or JSON."""
     registry = asyncio.run(_inspected_registry(args))
@@ -78,24 +85,27 @@ def handle_list(args: argparse.Namespace) -> int:
         return 0
     mark = lambda item: "✗" if item["error"] else "✓"  # noqa: E731
     print(translate("cli", "Workspace %1").replace("%1", str(registry.workspace.root)) + "\n\n" + translate("cli", "Workflows"))
-    print_table(["", "name", "category", "triggers", "schedule", "active"],
+    yes, no = translate("cli", "yes"), translate("cli", "no")
+    print_table(["", translate("cli", "name"), translate("cli", "category"), translate("cli", "triggers"),
+                 translate("cli", "schedule"), translate("cli", "active")],
                 [[mark(w), w["name"], w["category"] or "", ",".join(w["triggers"]), w["schedule"] or "",
-                  "yes" if w["active"] else "no"] for w in data["workflows"]])
+                  yes if w["active"] else no] for w in data["workflows"]])
     print("\n" + translate("cli", "Tools"))
-    print_table(["", "name", "source", "actions"],
-                [[mark(t), t["name"], "built-in" if t["builtin"] else "workspace", ", ".join(t["actions"])]
+    builtin, workspace = translate("cli", "built-in"), translate("cli", "workspace")
+    print_table(["", translate("cli", "name"), translate("cli", "source"), translate("cli", "actions")],
+                [[mark(t), t["name"], builtin if t["builtin"] else workspace, ", ".join(t["actions"])]
                  for t in data["tools"]])
     print("\n" + translate("cli", "Interfaces"))
-    print_table(["", "name", "route"], [["!" if i["warnings"] and not i["error"] else mark(i), i["name"], i["route"]]
+    print_table(["", translate("cli", "name"), translate("cli", "route")], [["!" if i["warnings"] and not i["error"] else mark(i), i["name"], i["route"]]
                                         for i in data["interfaces"]])
     if data["broken"]:
         print("\n" + translate("cli", "Broken"))
         for b in data["broken"]:
-            print(f"  {b['kind']} {b['name']}: {b['error']}")
+            print(f"  {kind_word(b['kind'])} {b['name']}: {shown(b['error'])}")
     if data["warnings"]:
         print("\n" + translate("cli", "Warnings"))
         for w in data["warnings"]:
-            print(f"  {w['kind']} {w['name']}: {w['warning']}")
+            print(f"  {kind_word(w['kind'])} {w['name']}: {shown(w['warning'])}")
     return 0
 
 
@@ -115,8 +125,8 @@ def handle_check(args: argparse.Namespace) -> int:
         print_json({"ok": not errors, "errors": errors, "warnings": warnings})
     else:
         for line in errors:
-            print(line)
+            print(shown(line))
         for line in warnings:
-            print(translate("cli", "warning: %1").replace("%1", line))
+            print(translate("cli", "warning: %1").replace("%1", shown(line)))
         print(translate("cli", "%1 error(s), %2 warning(s)").replace("%1", str(len(errors))).replace("%2", str(len(warnings))))
     return 1 if errors else 0

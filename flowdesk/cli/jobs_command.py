@@ -12,7 +12,8 @@ from flowdesk.core.instance_lock import InstanceLock
 from flowdesk.core.registry import Registry
 from flowdesk.core.store.records import iso
 from flowdesk.core.workspace import resolve_data_dir
-from flowdesk.i18n.cli_text import translate
+from flowdesk.core.translatable import translatable
+from flowdesk.i18n.cli_text import cli_language, shown, status_word, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -39,7 +40,8 @@ def handle(args: argparse.Namespace) -> int:
         try:
             schedule = CronSchedule.parse(c.schedule, c.timezone)
         except CronError as exc:
-            errors.append(f"{entry.config_path}: schedule: {exc}")
+            errors.append(translatable("Scheduler", "{path}: schedule: {reason}", path=str(entry.config_path),
+                                       reason=exc.args[0] if len(exc.args) == 1 else str(exc)))
             continue
         state = store.get_job_state(slug)
         jobs.append({
@@ -54,16 +56,21 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         print_json(jobs)
         return 0
-    print_table(["workflow", "schedule", "in words", "timezone", "next run", "last run", "last status"], [
-        [j["workflow_name"] + ("" if j["workflow_active"] else " (inactive)"), j["cron_expression"], j["description"],
+    language, inactive = cli_language(), translate("cli", " (inactive)")
+    print_table([translate("cli", "workflow"), translate("cli", "schedule"), translate("cli", "in words"),
+                 translate("cli", "timezone"), translate("cli", "next run"), translate("cli", "last run"),
+                 translate("cli", "last status")], [
+        [j["workflow_name"] + ("" if j["workflow_active"] else inactive), j["cron_expression"],
+         j["description"] if language == "en" else describe_cron(j["cron_expression"], language),
          j["timezone"], short_time(datetime.fromisoformat(j["next_run"])) if j["next_run"] else "",
-         short_time(datetime.fromisoformat(j["last_run"])) if j["last_run"] else "", j["last_status"] or ""]
+         short_time(datetime.fromisoformat(j["last_run"])) if j["last_run"] else "",
+         status_word(j["last_status"]) if j["last_status"] else ""]
         for j in jobs])
     state = (translate("cli", "running (pid %1, %2)").replace("%1", str(holder.get("pid")))
              .replace("%2", str(holder.get("url", ""))) if _alive(holder) else translate("cli", "not running"))
     print("\n" + translate("cli", "Scheduler: %1").replace("%1", state + (translate("cli", ", paused") if paused else "")))
     for line in errors:
-        print(translate("cli", "error: %1").replace("%1", line))
+        print(translate("cli", "error: %1").replace("%1", shown(line)))
     return 0
 
 

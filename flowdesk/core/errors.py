@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flowdesk.core.translatable import Translatable, translatable
+
 
 class FlowDeskError(Exception):
     """Base class of every error the core raises on purpose."""
@@ -19,9 +21,16 @@ class ConfigError(FlowDeskError):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """The one-line form shown in the CLI, the GUI and the API."""
+        """The one-line form shown in the CLI, the GUI and the API (translatable when the message is)."""
         parts = [p for p in (self.path, self.field) if p]
-        return ": ".join([*parts, self.message])
+        if not isinstance(self.message, Translatable):
+            return ": ".join([*parts, self.message])
+        if self.path and self.field:
+            return translatable("Config", "{path}: {field}: {message}", path=self.path, field=self.field,
+                                message=self.message)
+        if parts:
+            return translatable("Config", "{where}: {message}", where=parts[0], message=self.message)
+        return self.message
 
 
 class ConfigErrors(FlowDeskError):
@@ -29,7 +38,11 @@ class ConfigErrors(FlowDeskError):
 
     def __init__(self, errors: list[ConfigError]) -> None:
         self.errors = errors
-        super().__init__("\n".join(e.render() for e in errors))
+        rendered = [e.render() for e in errors]
+        text = rendered[-1] if rendered else ""
+        for earlier in reversed(rendered[:-1]):  # one line each, and each stays translatable
+            text = translatable("Config", "{first}\n{rest}", first=earlier, rest=text)
+        super().__init__(text)
 
 
 class WorkspaceError(FlowDeskError):

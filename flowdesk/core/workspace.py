@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flowdesk.core.errors import WorkspaceError
+from flowdesk.core.translatable import translatable
 
 APP_NAME = "FlowDesk"
 
@@ -92,9 +93,9 @@ def resolve_workspace(cli_value: str | os.PathLike[str] | None = None, *, create
     if explicit:
         ws = Workspace(Path(explicit).expanduser().resolve())
         if not ws.root.is_dir():
-            raise WorkspaceError(f"{ws.root}: workspace folder does not exist")
+            raise WorkspaceError(translatable("Workspace", "{path}: workspace folder does not exist", path=str(ws.root)))
         if not ws.is_valid():
-            raise WorkspaceError(f"{ws.root}: not a FlowDesk workspace (no private/ folder)")
+            raise WorkspaceError(translatable("Workspace", "{path}: not a FlowDesk workspace (no private/ folder)", path=str(ws.root)))
         return ws
     cwd = Workspace(Path.cwd().resolve())
     if cwd.is_valid():
@@ -103,7 +104,8 @@ def resolve_workspace(cli_value: str | os.PathLike[str] | None = None, *, create
     if default.is_valid():
         return default
     if not create_default:
-        raise WorkspaceError(f"{default.root}: no workspace yet (run FlowDesk once to create it from the examples)")
+        raise WorkspaceError(translatable("Workspace", "{path}: no workspace yet (run FlowDesk once to create it from the examples)",
+                                          path=str(default.root)))
     return create_workspace_from_examples(default.root)
 
 

@@ -9,6 +9,8 @@ from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, WorkflowEntry
 from flowdesk.core.run_service import tool_profiles
+from flowdesk.core.registry.discovery import NO_EXECUTE
+from flowdesk.core.translatable import translatable
 
 
 def apply_probe(entry: WorkflowEntry, probe: Any) -> None:
@@ -18,7 +20,7 @@ def apply_probe(entry: WorkflowEntry, probe: Any) -> None:
         entry.error = f"{entry.main_path}: {first_line}"
         return
     if not probe.has_execute:
-        entry.error = f"{entry.main_path}: main.py defines no execute(data, tools) function"
+        entry.error = NO_EXECUTE(path=str(entry.main_path))
         return
     if entry.needs_probe:
         entry.seed_inputs = probe.required_inputs if entry.seed_inputs is None else entry.seed_inputs
@@ -34,7 +36,8 @@ def _schedule_error(entry: WorkflowEntry) -> str | None:
     try:
         parse_cron(config.schedule)
     except CronError as exc:
-        return f"{entry.config_path}: schedule: {exc}"
+        return translatable("Scheduler", "{path}: schedule: {reason}", path=str(entry.config_path),
+                            reason=exc.args[0] if len(exc.args) == 1 else str(exc))
     return None
 
 
@@ -50,7 +53,8 @@ def _tool_warnings(registry: Registry, resolver: ProfileResolver, entry: Workflo
             warnings.append(f"{where}: {exc}")
             continue
         if tool.broken or tool.config is None:
-            warnings.append(f"{where}: the tool is broken")
+            warnings.append(translatable("Registry", "{path}: tools_required: {tool}: the tool is broken",
+                                         path=str(entry.config_path), tool=name))
             continue
         if profile.upper().startswith("INPUT_"):
             continue  # built from each run's input
@@ -59,7 +63,9 @@ def _tool_warnings(registry: Registry, resolver: ProfileResolver, entry: Workflo
                                     aliases=[a for a in (*tool.env_aliases, name) if a != tool.slug],
                                     secret_params=cfg.secret_params or ())
         if not resolved.available:
-            warnings.append(f"{where}: profile {profile} needs {', '.join(resolved.missing)}")
+            warnings.append(translatable("Registry", "{path}: tools_required: {tool}: profile {profile} needs {missing}",
+                                         path=str(entry.config_path), tool=name, profile=profile,
+                                         missing=", ".join(resolved.missing)))
         elif cfg.is_oauth:
             blocked = oauth_blocker(registry, resolver)(tool.slug, profile)
             if blocked:

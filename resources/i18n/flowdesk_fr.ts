@@ -3921,6 +3921,78 @@ API : %4</translation>
         <source>message</source>
         <translation>message</translation>
     </message>
+    <message>
+        <source>tool</source>
+        <translation>outil</translation>
+    </message>
+    <message>
+        <source>interface</source>
+        <translation>interface</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>catégorie</translation>
+    </message>
+    <message>
+        <source>triggers</source>
+        <translation>déclencheurs</translation>
+    </message>
+    <message>
+        <source>schedule</source>
+        <translation>planification</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <source>built-in</source>
+        <translation>intégré</translation>
+    </message>
+    <message>
+        <source>workspace</source>
+        <translation>espace de travail</translation>
+    </message>
+    <message>
+        <source>actions</source>
+        <translation>actions</translation>
+    </message>
+    <message>
+        <source>route</source>
+        <translation>route</translation>
+    </message>
+    <message>
+        <source> (inactive)</source>
+        <translation> (désactivé)</translation>
+    </message>
+    <message>
+        <source>in words</source>
+        <translation>en clair</translation>
+    </message>
+    <message>
+        <source>timezone</source>
+        <translation>fuseau horaire</translation>
+    </message>
+    <message>
+        <source>next run</source>
+        <translation>prochaine exécution</translation>
+    </message>
+    <message>
+        <source>last run</source>
+        <translation>dernière exécution</translation>
+    </message>
+    <message>
+        <source>last status</source>
+        <translation>dernier statut</translation>
+    </message>
 </context>
 <context>
     <name>Cron</name>
@@ -4257,6 +4329,321 @@ API : %4</translation>
     <message>
         <source>tool {tool} (profile {profile}) is missing {missing}</source>
         <translation>il manque {missing} à l&apos;outil {tool} (profil {profile})</translation>
+    </message>
+</context>
+<context>
+    <name>Config</name>
+    <message>
+        <source>is required</source>
+        <translation>est obligatoire</translation>
+    </message>
+    <message>
+        <source>unknown key</source>
+        <translation>clé inconnue</translation>
+    </message>
+    <message>
+        <source>must be a string</source>
+        <translation>doit être une chaîne de caractères</translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>doit être un nombre</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>doit valoir true ou false</translation>
+    </message>
+    <message>
+        <source>must be a list</source>
+        <translation>doit être une liste</translation>
+    </message>
+    <message>
+        <source>must be an object</source>
+        <translation>doit être un objet</translation>
+    </message>
+    <message>
+        <source>must be at least {bound}</source>
+        <translation>doit valoir au moins {bound}</translation>
+    </message>
+    <message>
+        <source>must be greater than {bound}</source>
+        <translation>doit être supérieur à {bound}</translation>
+    </message>
+    <message>
+        <source>must be at most {bound}</source>
+        <translation>doit valoir au plus {bound}</translation>
+    </message>
+    <message>
+        <source>must be less than {bound}</source>
+        <translation>doit être inférieur à {bound}</translation>
+    </message>
+    <message>
+        <source>must be {expected}, not {value}</source>
+        <translation>doit valoir {expected}, pas {value}</translation>
+    </message>
+    <message>
+        <source>invalid JSON at line {line} column {column}: {reason}</source>
+        <translation>JSON non valide à la ligne {line}, colonne {column} : {reason}</translation>
+    </message>
+    <message>
+        <source>file is empty</source>
+        <translation>le fichier est vide</translation>
+    </message>
+    <message>
+        <source>the top level must be a JSON object {...}</source>
+        <translation>le premier niveau doit être un objet JSON {...}</translation>
+    </message>
+    <message>
+        <source>file not found</source>
+        <translation>fichier introuvable</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation>texte non UTF-8</translation>
+    </message>
+    <message>
+        <source>cannot read file: {reason}</source>
+        <translation>impossible de lire le fichier : {reason}</translation>
+    </message>
+    <message>
+        <source>an option value must be a string, a number or true/false</source>
+        <translation>la valeur d&apos;une option doit être une chaîne, un nombre ou true/false</translation>
+    </message>
+    <message>
+        <source>min/max do not apply to an {type} field</source>
+        <translation>min/max ne s&apos;appliquent pas à un champ {type}</translation>
+    </message>
+    <message>
+        <source>min/max do not apply to a {type} field</source>
+        <translation>min/max ne s&apos;appliquent pas à un champ {type}</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; is not a valid input name: use letters, digits, _ and -, starting with a letter or _</source>
+        <translation>« {name} » n&apos;est pas un nom d&apos;entrée valide : utilisez des lettres, des chiffres, _ et -, en commençant par une lettre ou _</translation>
+    </message>
+    <message>
+        <source>unknown input type &apos;{value}&apos;; use one of: {types}</source>
+        <translation>type d&apos;entrée inconnu « {value} » ; utilisez l&apos;un de : {types}</translation>
+    </message>
+    <message>
+        <source>must be a number (or an ISO date for date fields)</source>
+        <translation>doit être un nombre (ou une date ISO pour les champs date)</translation>
+    </message>
+    <message>
+        <source>max ({max}) is less than min ({min})</source>
+        <translation>max ({max}) est inférieur à min ({min})</translation>
+    </message>
+    <message>
+        <source>must be an ISO {type} string for a {type} field</source>
+        <translation>doit être une chaîne {type} ISO pour un champ {type}</translation>
+    </message>
+    <message>
+        <source>must be a number for an {type} field</source>
+        <translation>doit être un nombre pour un champ {type}</translation>
+    </message>
+    <message>
+        <source>must be a number for a {type} field</source>
+        <translation>doit être un nombre pour un champ {type}</translation>
+    </message>
+    <message>
+        <source>must be a whole number, 0 or more</source>
+        <translation>doit être un nombre entier, 0 ou plus</translation>
+    </message>
+    <message>
+        <source>&apos;{bound}&apos; is not an ISO {type}</source>
+        <translation>« {bound} » n&apos;est pas au format ISO {type}</translation>
+    </message>
+    <message>
+        <source>an {type} field needs options</source>
+        <translation>un champ {type} a besoin d&apos;options</translation>
+    </message>
+    <message>
+        <source>a {type} field needs options</source>
+        <translation>un champ {type} a besoin d&apos;options</translation>
+    </message>
+    <message>
+        <source>duplicate option value {value}</source>
+        <translation>valeur d&apos;option en double {value}</translation>
+    </message>
+    <message>
+        <source>default value is invalid: {reason}</source>
+        <translation>la valeur par défaut n&apos;est pas valide : {reason}</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; must start with /</source>
+        <translation>« {value} » doit commencer par /</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; must not contain . or .. segments</source>
+        <translation>« {value} » ne doit pas contenir de segments . ou ..</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; may only use letters, digits and - _ . ~ /</source>
+        <translation>« {value} » ne peut utiliser que des lettres, des chiffres et - _ . ~ /</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; must not contain //</source>
+        <translation>« {value} » ne doit pas contenir //</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is reserved for FlowDesk&apos;s own routes (/{first})</source>
+        <translation>« {value} » est réservé aux routes de FlowDesk (/{first})</translation>
+    </message>
+    <message>
+        <source>{value} must not contain a NUL character</source>
+        <translation>{value} ne doit pas contenir de caractère NUL</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is an absolute path; give a folder inside the interface folder, e.g. src</source>
+        <translation>« {value} » est un chemin absolu ; indiquez un dossier dans le dossier de l&apos;interface, par exemple src</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; leads outside the interface folder (.. is not allowed)</source>
+        <translation>« {value} » sort du dossier de l&apos;interface (.. n&apos;est pas autorisé)</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; names a hidden folder ({hidden}); hidden files are never served</source>
+        <translation>« {value} » désigne un dossier caché ({hidden}) ; les fichiers cachés ne sont jamais servis</translation>
+    </message>
+    <message>
+        <source>must name a folder inside the interface folder, e.g. src</source>
+        <translation>doit désigner un dossier dans le dossier de l&apos;interface, par exemple src</translation>
+    </message>
+    <message>
+        <source>parameters must be an object {name: description} or a list</source>
+        <translation>parameters doit être un objet {name: description} ou une liste</translation>
+    </message>
+    <message>
+        <source>must be an object {action: {...}} or a list of actions</source>
+        <translation>doit être un objet {action: {...}} ou une liste d&apos;actions</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not a Python class name</source>
+        <translation>« {value} » n&apos;est pas un nom de classe Python</translation>
+    </message>
+    <message>
+        <source>action &apos;{name}&apos; must be an object</source>
+        <translation>l&apos;action « {name} » doit être un objet</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not a valid environment variable name</source>
+        <translation>« {value} » n&apos;est pas un nom de variable d&apos;environnement valide</translation>
+    </message>
+    <message>
+        <source>give either secret or secret_env, not both</source>
+        <translation>indiquez secret ou secret_env, pas les deux</translation>
+    </message>
+    <message>
+        <source>auth &apos;{auth}&apos; needs a secret or a secret_env variable name</source>
+        <translation>auth « {auth} » a besoin de secret ou d&apos;un nom de variable secret_env</translation>
+    </message>
+    <message>
+        <source>a signed timestamp needs auth &apos;hmac&apos;</source>
+        <translation>un horodatage signé nécessite auth « hmac »</translation>
+    </message>
+    <message>
+        <source>unknown trigger {trigger}; use {triggers}</source>
+        <translation>déclencheur inconnu {trigger} ; utilisez {triggers}</translation>
+    </message>
+    <message>
+        <source>duplicate input name &apos;{name}&apos;</source>
+        <translation>nom d&apos;entrée en double « {name} »</translation>
+    </message>
+    <message>
+        <source>unknown time zone &apos;{value}&apos; (use an IANA name such as Europe/Paris)</source>
+        <translation>fuseau horaire inconnu « {value} » (utilisez un nom IANA comme Europe/Paris)</translation>
+    </message>
+    <message>
+        <source>{path}: {field}: {message}</source>
+        <translation>{path} : {field} : {message}</translation>
+    </message>
+    <message>
+        <source>{where}: {message}</source>
+        <translation>{where} : {message}</translation>
+    </message>
+    <message>
+        <source>{first}
+{rest}</source>
+        <translation>{first}
+{rest}</translation>
+    </message>
+</context>
+<context>
+    <name>Registry</name>
+    <message>
+        <source>{path}: config.json is missing</source>
+        <translation>{path} : config.json est absent</translation>
+    </message>
+    <message>
+        <source>{path}: main.py is missing</source>
+        <translation>{path} : main.py est absent</translation>
+    </message>
+    <message>
+        <source>{path}: main.py defines no execute(data, tools) function</source>
+        <translation>{path} : main.py ne définit pas de fonction execute(data, tools)</translation>
+    </message>
+    <message>
+        <source>{first}; {rest}</source>
+        <translation>{first} ; {rest}</translation>
+    </message>
+    <message>
+        <source>{path}: main.py defines no subclass of BaseTool</source>
+        <translation>{path} : main.py ne définit aucune sous-classe de BaseTool</translation>
+    </message>
+    <message>
+        <source>{path}: class_name: main.py defines no class {name}</source>
+        <translation>{path} : class_name : main.py ne définit pas de classe {name}</translation>
+    </message>
+    <message>
+        <source>{path}: route: {route} is reserved by FlowDesk</source>
+        <translation>{path} : route : {route} est réservée par FlowDesk</translation>
+    </message>
+    <message>
+        <source>workflow {name} not found in {folder}</source>
+        <translation>workflow {name} introuvable dans {folder}</translation>
+    </message>
+    <message>
+        <source>tool {name} is not installed (built-in tools: {builtin})</source>
+        <translation>l&apos;outil {name} n&apos;est pas installé (outils intégrés : {builtin})</translation>
+    </message>
+    <message>
+        <source>interface {name} not found in {folder}</source>
+        <translation>interface {name} introuvable dans {folder}</translation>
+    </message>
+    <message>
+        <source>{path}: tools_required: {tool}: the tool is broken</source>
+        <translation>{path} : tools_required : {tool} : l&apos;outil est cassé</translation>
+    </message>
+    <message>
+        <source>{path}: tools_required: {tool}: profile {profile} needs {missing}</source>
+        <translation>{path} : tools_required : {tool} : le profil {profile} a besoin de {missing}</translation>
+    </message>
+    <message>
+        <source>{path}: route: {route} is already used by interface {other}</source>
+        <translation>{path} : route : {route} est déjà utilisée par l&apos;interface {other}</translation>
+    </message>
+    <message>
+        <source>{path}: {folder}/index.html is missing, so {route}/ answers 404 (the interface&apos;s other files are served)</source>
+        <translation>{path} : {folder}/index.html est absent, donc {route}/ répond 404 (les autres fichiers de l&apos;interface sont servis)</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>{path}: no workspace yet (run FlowDesk once to create it from the examples)</source>
+        <translation>{path} : pas encore d&apos;espace de travail (lancez FlowDesk une fois pour le créer à partir des exemples)</translation>
+    </message>
+    <message>
+        <source>{path}: workspace folder does not exist</source>
+        <translation>{path} : le dossier de l&apos;espace de travail n&apos;existe pas</translation>
+    </message>
+    <message>
+        <source>{path}: not a FlowDesk workspace (no private/ folder)</source>
+        <translation>{path} : ce n&apos;est pas un espace de travail FlowDesk (pas de dossier private/)</translation>
     </message>
 </context>
 </TS>

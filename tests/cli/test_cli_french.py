@@ -76,3 +76,24 @@ def test_runs_table_in_french_with_flowdesk_own_words_translated(flowdesk_cli: C
     assert english[2].split()[3] == "timeout" and english[2].endswith("timed out after 2 s")
     stored = flowdesk_cli("runs", "slow", "--json", env=FRENCH).json()
     assert stored[0]["error"] == "timed out after 2 s" and stored[0]["status"] == "timeout"  # machine output: as stored
+
+
+def test_check_reports_broken_files_in_french(flowdesk_cli: Callable[..., CliResult]) -> None:
+    from tests.conftest import REPO
+
+    workspace = REPO / "tests" / "fixtures" / "broken_workspace"
+    french = flowdesk_cli("check", "--no-import", "--workspace", str(workspace), env=FRENCH)
+    assert french.code == 1
+    lines = french.out.splitlines()
+    assert any(line.endswith("no_main/main.py : main.py est absent") for line in lines)
+    assert any(line.endswith("no_config/config.json : config.json est absent") for line in lines)
+    assert any("bad_fields/config.json : triggers : déclencheur inconnu 'sometimes' ; utilisez manual, webhook, "
+               "schedule ; " in line and "inputs_schema[0].type : type d'entrée inconnu « colour »" in line
+               for line in lines)
+    assert lines[-1] == "10 erreur(s), 1 avertissement(s)"
+    english = flowdesk_cli("check", "--no-import", "--workspace", str(workspace), env=ENGLISH)
+    assert any(line.endswith("no_main/main.py: main.py is missing") for line in english.out.splitlines())
+    assert any("bad_fields/config.json: triggers: unknown trigger 'sometimes'; use manual, webhook, schedule; "
+               in line for line in english.out.splitlines())
+    missing = flowdesk_cli("run", "nowhere", "--workspace", str(workspace), env=FRENCH)
+    assert missing.code == 1 and missing.err.startswith("flowdesk: workflow 'nowhere' introuvable dans ")

@@ -14,26 +14,31 @@ from flowdesk.core.config.interface_config import InterfaceConfig
 from flowdesk.core.config.tool_config import ToolConfig
 from flowdesk.core.config.workflow_config import WorkflowConfig
 from flowdesk.core.errors import ConfigError, ConfigErrors
+from flowdesk.core.translatable import message_template, translatable
 
 M = TypeVar("M", bound=BaseModel)
 
 # Pydantic error types rendered in plain words; anything else falls back to pydantic's text.
 _MESSAGES = {
-    "missing": "is required",
-    "extra_forbidden": "unknown key",
-    "string_type": "must be a string",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "list_type": "must be a list",
-    "dict_type": "must be an object",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
+    "missing": translatable("Config", "is required"),
+    "extra_forbidden": translatable("Config", "unknown key"),
+    "string_type": translatable("Config", "must be a string"),
+    "int_type": translatable("Config", "must be a whole number"),
+    "int_parsing": translatable("Config", "must be a whole number"),
+    "int_from_float": translatable("Config", "must be a whole number"),
+    "float_type": translatable("Config", "must be a number"),
+    "float_parsing": translatable("Config", "must be a number"),
+    "bool_type": translatable("Config", "must be true or false"),
+    "bool_parsing": translatable("Config", "must be true or false"),
+    "list_type": translatable("Config", "must be a list"),
+    "dict_type": translatable("Config", "must be an object"),
+    "model_type": translatable("Config", "must be an object"),
+    "model_attributes_type": translatable("Config", "must be an object"),
 }
+_BOUNDS = {"greater_than_equal": (message_template("Config", "must be at least {bound}"), "ge"),
+           "greater_than": (message_template("Config", "must be greater than {bound}"), "gt"),
+           "less_than_equal": (message_template("Config", "must be at most {bound}"), "le"),
+           "less_than": (message_template("Config", "must be less than {bound}"), "lt")}
 
 
 def read_json_object(path: Path) -> dict[str, Any]:
@@ -41,20 +46,22 @@ def read_json_object(path: Path) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # -sig: files saved by Windows editors
     except FileNotFoundError:
-        raise ConfigErrors([ConfigError(path, None, "file not found")]) from None
+        raise ConfigErrors([ConfigError(path, None, translatable("Config", "file not found"))]) from None
     except UnicodeDecodeError:
-        raise ConfigErrors([ConfigError(path, None, "not UTF-8 text")]) from None
+        raise ConfigErrors([ConfigError(path, None, translatable("Config", "not UTF-8 text"))]) from None
     except OSError as exc:
-        raise ConfigErrors([ConfigError(path, None, f"cannot read file: {exc.strerror or exc}")]) from None
+        raise ConfigErrors([ConfigError(path, None, translatable("Config", "cannot read file: {reason}",
+                                                                reason=str(exc.strerror or exc)))]) from None
     if not text.strip():
-        raise ConfigErrors([ConfigError(path, None, "file is empty")])
+        raise ConfigErrors([ConfigError(path, None, translatable("Config", "file is empty"))])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        message = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        message = translatable("Config", "invalid JSON at line {line} column {column}: {reason}", line=exc.lineno,
+                               column=exc.colno, reason=exc.msg)
         raise ConfigErrors([ConfigError(path, None, message)]) from None
     if not isinstance(data, dict):
-        raise ConfigErrors([ConfigError(path, None, "the top level must be a JSON object {...}")])
+        raise ConfigErrors([ConfigError(path, None, translatable("Config", "the top level must be a JSON object {...}"))])
     return data
 
 
@@ -118,19 +125,19 @@ def _message(err: Any, cause: Any) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind in ("value_error", "assertion_error") and cause is not None:
-        return str(cause)
+        first = cause.args[0] if len(cause.args) == 1 else None
+        return first if isinstance(first, str) else str(cause)  # keeps a translatable message translatable
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     if kind == "literal_error":
-        return f"must be {ctx.get('expected')}, not {err.get('input')!r}"
-    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("greater than", "gt"),
-              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
-    if kind in bounds:
-        words, key = bounds[kind]
+        return translatable("Config", "must be {expected}, not {value}", expected=ctx.get("expected"),
+                            value=repr(err.get("input")))
+    if kind in _BOUNDS:
+        template, key = _BOUNDS[kind]
         bound = ctx.get(key)
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
-        return f"must be {words} {bound}"
+        return template(bound=bound)
     msg = str(err.get("msg", "is invalid"))
     return msg[:1].lower() + msg[1:]
 

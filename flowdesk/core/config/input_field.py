@@ -10,6 +10,7 @@ from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_
 
 from flowdesk.core.config.base import ConfigModel, FieldProblem
 from flowdesk.core.input_validation import coerce_value
+from flowdesk.core.translatable import translatable
 
 FieldType = Literal[
     "text", "textarea", "email", "url", "password", "number", "integer",
@@ -66,7 +67,7 @@ _BOUND_SCHEMA = {
 def _check_scalar(value: Any) -> Any:
     """Option values must be JSON scalars so they can be compared with submitted input."""
     if value is None or not isinstance(value, (str, int, float, bool)):
-        raise ValueError("an option value must be a string, a number or true/false")
+        raise ValueError(translatable("Config", "an option value must be a string, a number or true/false"))
     return value
 
 
@@ -124,26 +125,27 @@ class InputField(ConfigModel):
     @classmethod
     def _identifier_like(cls, name: str) -> str:
         if not _NAME_RE.match(name):
-            raise ValueError(f"'{name}' is not a valid input name: use letters, digits, _ and -, "
-                             "starting with a letter or _")
+            raise ValueError(translatable("Config", "'{name}' is not a valid input name: use letters, digits, _ and -, "
+                                          "starting with a letter or _", name=name))
         return name
 
     @field_validator("type", mode="before")
     @classmethod
     def _normalise_type(cls, value: Any) -> Any:
         if not isinstance(value, str):
-            raise ValueError("must be a string")
+            raise ValueError(translatable("Config", "must be a string"))
         key = value.strip().lower()
         key = TYPE_ALIASES.get(key, key)
         if key not in FIELD_TYPES:
-            raise ValueError(f"unknown input type '{value}'; use one of: {', '.join(FIELD_TYPES)}")
+            raise ValueError(translatable("Config", "unknown input type '{value}'; use one of: {types}", value=value,
+                                          types=", ".join(FIELD_TYPES)))
         return key
 
     @field_validator("min", "max")
     @classmethod
     def _bound_kind(cls, value: Any) -> Any:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, str))):
-            raise ValueError("must be a number (or an ISO date for date fields)")
+            raise ValueError(translatable("Config", "must be a number (or an ISO date for date fields)"))
         return value
 
     @model_validator(mode="after")
@@ -155,16 +157,18 @@ class InputField(ConfigModel):
             if bound is not None:
                 setattr(self, key, _check_bound(self.type, key, bound))
         if self.min is not None and self.max is not None and _gt(self.min, self.max):
-            raise FieldProblem("max", f"max ({self.max}) is less than min ({self.min})")
+            raise FieldProblem("max", translatable("Config", "max ({max}) is less than min ({min})", max=self.max, min=self.min))
         if self.type in CHOICE_TYPES:
             if not self.options:
-                raise FieldProblem("options", f"{_a(self.type)} field needs options")
+                raise FieldProblem("options", translatable("Config", "an {type} field needs options", type=self.type)
+                                   if _an(self.type) else translatable("Config", "a {type} field needs options", type=self.type))
         if self.options:
             seen: set[str] = set()
             for i, option in enumerate(self.options):
                 key = repr(option.value)
                 if key in seen:
-                    raise FieldProblem(("options", i), f"duplicate option value {option.value!r}")
+                    raise FieldProblem(("options", i), translatable("Config", "duplicate option value {value}",
+                                                                    value=repr(option.value)))
                 seen.add(key)
         if isinstance(self.default, str) and not self.default.strip() and self.type not in TEXT_TYPES:
             self.default = None  # "default": "" on a number or a select means "no default"
@@ -172,7 +176,8 @@ class InputField(ConfigModel):
             try:
                 self.default = coerce_value(self, self.default)
             except ValueError as exc:
-                raise FieldProblem("default", f"default value is invalid: {exc}") from None
+                raise FieldProblem("default", translatable("Config", "default value is invalid: {reason}",
+                                                               reason=exc.args[0] if exc.args else str(exc))) from None
         return self
 
     @property
@@ -185,26 +190,28 @@ def _check_bound(field_type: str, key: str, bound: Any) -> Any:
     """Validate one of min / max for the field's type; returns it normalised."""
     if field_type in TIME_TYPES:
         if not isinstance(bound, str):
-            raise FieldProblem(key, f"must be an ISO {field_type} string for a {field_type} field")
+            raise FieldProblem(key, translatable("Config", "must be an ISO {type} string for a {type} field", type=field_type))
         try:
             parsed = date.fromisoformat(bound) if field_type == "date" else datetime.fromisoformat(bound)
         except ValueError:
-            raise FieldProblem(key, f"'{bound}' is not an ISO {field_type}") from None
+            raise FieldProblem(key, translatable("Config", "'{bound}' is not an ISO {type}", bound=bound, type=field_type)) from None
         return parsed.isoformat()
     if isinstance(bound, str):
-        raise FieldProblem(key, f"must be a number for {_a(field_type)} field")
+        raise FieldProblem(key, translatable("Config", "must be a number for an {type} field", type=field_type) if _an(field_type)
+                           else translatable("Config", "must be a number for a {type} field", type=field_type))
     if field_type in VALUE_TYPES:
         return bound
     if field_type in LENGTH_TYPES or field_type == "multiselect":
         if bound < 0 or float(bound) != int(bound):
-            raise FieldProblem(key, "must be a whole number, 0 or more")
+            raise FieldProblem(key, translatable("Config", "must be a whole number, 0 or more"))
         return int(bound)
-    raise FieldProblem(key, f"min/max do not apply to {_a(field_type)} field")
+    raise FieldProblem(key, translatable("Config", "min/max do not apply to an {type} field", type=field_type) if _an(field_type)
+                       else translatable("Config", "min/max do not apply to a {type} field", type=field_type))
 
 
-def _a(word: str) -> str:
-    """``word`` with its indefinite article, for messages (an integer, a select)."""
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+def _an(word: str) -> bool:
+    """True when messages say "an" before ``word`` (an integer field), False for "a" (a select field)."""
+    return word[0] in "aeiou"
 
 
 def _gt(a: Any, b: Any) -> bool:

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, WithJsonSchema, field_validator
 
 from flowdesk.core.config.base import ConfigModel
+from flowdesk.core.translatable import translatable
 
 ROUTE_PATTERN = r"^/[A-Za-z0-9._~/-]*$"
 _ROUTE_RE = re.compile(ROUTE_PATTERN)
@@ -38,18 +39,19 @@ class InterfaceConfig(ConfigModel):
             return None
         route = value.strip()
         if not route.startswith("/"):
-            raise ValueError(f"'{value}' must start with /")
+            raise ValueError(translatable("Config", "'{value}' must start with /", value=value))
         segments = route.split("/")[1:]
         if any(s in (".", "..") for s in segments):
-            raise ValueError(f"'{value}' must not contain . or .. segments")
+            raise ValueError(translatable("Config", "'{value}' must not contain . or .. segments", value=value))
         if not _ROUTE_RE.match(route):
-            raise ValueError(f"'{value}' may only use letters, digits and - _ . ~ /")
+            raise ValueError(translatable("Config", "'{value}' may only use letters, digits and - _ . ~ /", value=value))
         route = route.rstrip("/") or "/"
         if "//" in route:
-            raise ValueError(f"'{value}' must not contain //")
+            raise ValueError(translatable("Config", "'{value}' must not contain //", value=value))
         first = route.split("/")[1].lower()
         if first in RESERVED_PREFIXES:
-            raise ValueError(f"'{value}' is reserved for FlowDesk's own routes (/{first})")
+            raise ValueError(translatable("Config", "'{value}' is reserved for FlowDesk's own routes (/{first})", value=value,
+                                          first=first))
         return route
 
     @field_validator("src")
@@ -62,17 +64,19 @@ class InterfaceConfig(ConfigModel):
             return None
         text = value.strip().replace("\\", "/")
         if "\x00" in text:
-            raise ValueError(f"{value!r} must not contain a NUL character")
+            raise ValueError(translatable("Config", "{value} must not contain a NUL character", value=repr(value)))
         if text.startswith("/") or _DRIVE_RE.match(text):
-            raise ValueError(f"'{value}' is an absolute path; give a folder inside the interface folder, e.g. src")
+            raise ValueError(translatable("Config", "'{value}' is an absolute path; give a folder inside the interface folder, e.g. src",
+                                          value=value))
         segments = [s for s in text.split("/") if s not in ("", ".")]
         if ".." in segments:
-            raise ValueError(f"'{value}' leads outside the interface folder (.. is not allowed)")
+            raise ValueError(translatable("Config", "'{value}' leads outside the interface folder (.. is not allowed)", value=value))
         hidden = [s for s in segments if s.startswith(".")]
         if hidden:
-            raise ValueError(f"'{value}' names a hidden folder ({hidden[0]}); hidden files are never served")
+            raise ValueError(translatable("Config", "'{value}' names a hidden folder ({hidden}); hidden files are never served",
+                                          value=value, hidden=hidden[0]))
         if not text:
-            raise ValueError("must name a folder inside the interface folder, e.g. src")
+            raise ValueError(translatable("Config", "must name a folder inside the interface folder, e.g. src"))
         return "/".join(segments) or "."
 
     @property

@@ -9,6 +9,7 @@ from pydantic import Field, WithJsonSchema, field_validator, model_validator
 
 from flowdesk.core.config.base import ConfigModel
 from flowdesk.core.config.input_field import InputField
+from flowdesk.core.translatable import translatable
 
 SECRET_WORDS = ("key", "token", "secret", "password", "credential")
 # Seed action descriptions flag required parameters in prose: "Titre (requis)".
@@ -139,18 +140,18 @@ class ToolConfig(ConfigModel):
                 if isinstance(spec, str) or spec is None:
                     spec = {"description": spec}
                 if not isinstance(spec, dict):
-                    raise ValueError(f"action '{name}' must be an object")
+                    raise ValueError(translatable("Config", "action '{name}' must be an object", name=name))
                 out.append({"name": name, **{k: v for k, v in spec.items() if k != "name"}})
             return out
         if isinstance(value, list):
             return [{"name": v} if isinstance(v, str) else v for v in value]
-        raise ValueError("must be an object {action: {...}} or a list of actions")
+        raise ValueError(translatable("Config", "must be an object {action: {...}} or a list of actions"))
 
     @field_validator("class_name")
     @classmethod
     def _identifier(cls, value: str | None) -> str | None:
         if value is not None and not value.isidentifier():
-            raise ValueError(f"'{value}' is not a Python class name")
+            raise ValueError(translatable("Config", "'{value}' is not a Python class name", value=value))
         return value
 
     @model_validator(mode="after")
@@ -219,7 +220,7 @@ def _normalise_params(value: Any) -> Any:
                 for k, v in value.items()]
     if isinstance(value, list):
         return [{"name": p} if isinstance(p, str) else p for p in value]
-    raise ValueError("parameters must be an object {name: description} or a list")
+    raise ValueError(translatable("Config", "parameters must be an object {name: description} or a list"))
 
 
 def _normalise_examples(example: Any, examples: Any) -> list[Any]:

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from flowdesk.core.config.base import ConfigModel, FieldProblem
 from flowdesk.core.config.input_field import InputField
 from flowdesk.core.env_file import read_env_file
+from flowdesk.core.translatable import translatable
 
 Trigger = Literal["manual", "webhook", "schedule"]
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
@@ -56,17 +57,18 @@ class WebhookConfig(ConfigModel):
     @classmethod
     def _env_name(cls, value: str | None) -> str | None:
         if value is not None and not _ENV_NAME_RE.match(value):
-            raise ValueError(f"'{value}' is not a valid environment variable name")
+            raise ValueError(translatable("Config", "'{value}' is not a valid environment variable name", value=value))
         return value
 
     @model_validator(mode="after")
     def _secret_matches_auth(self) -> WebhookConfig:
         if self.secret is not None and self.secret_env is not None:
-            raise FieldProblem("secret_env", "give either secret or secret_env, not both")
+            raise FieldProblem("secret_env", translatable("Config", "give either secret or secret_env, not both"))
         if self.auth in ("token", "hmac") and not (self.secret or self.secret_env):
-            raise FieldProblem("secret", f"auth '{self.auth}' needs a secret or a secret_env variable name")
+            raise FieldProblem("secret", translatable("Config", "auth '{auth}' needs a secret or a secret_env variable name",
+                                                          auth=self.auth))
         if (self.timestamp or self.timestamp_header) and self.auth != "hmac":
-            raise FieldProblem("timestamp", "a signed timestamp needs auth 'hmac'")
+            raise FieldProblem("timestamp", translatable("Config", "a signed timestamp needs auth 'hmac'"))
         return self
 
     @property
@@ -137,7 +139,8 @@ class WorkflowConfig(ConfigModel):
         for item in value:
             key = item.strip().lower() if isinstance(item, str) else item
             if key not in TRIGGERS:
-                raise ValueError(f"unknown trigger {item!r}; use {', '.join(TRIGGERS)}")
+                raise ValueError(translatable("Config", "unknown trigger {trigger}; use {triggers}", trigger=repr(item),
+                                              triggers=", ".join(TRIGGERS)))
             if key not in out:
                 out.append(key)
         return out
@@ -148,7 +151,7 @@ class WorkflowConfig(ConfigModel):
         seen: set[str] = set()
         for i, field in enumerate(fields):
             if field.name in seen:
-                raise FieldProblem((i, "name"), f"duplicate input name '{field.name}'")
+                raise FieldProblem((i, "name"), translatable("Config", "duplicate input name '{name}'", name=field.name))
             seen.add(field.name)
         return fields
 
@@ -160,7 +163,8 @@ class WorkflowConfig(ConfigModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as Europe/Paris)") from None
+            raise ValueError(translatable("Config", "unknown time zone '{value}' (use an IANA name such as Europe/Paris)",
+                                              value=value)) from None
         return value
 
     @property

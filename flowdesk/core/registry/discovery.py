@@ -18,8 +18,12 @@ from flowdesk.core.registry.entries import InterfaceEntry, ToolEntry, WorkflowEn
 from flowdesk.core.registry.code_actions import read_code_actions
 from flowdesk.core.registry.source_inspection import SEED_INTERFACE_CONSTANTS, inspect_source
 from flowdesk.core.registry.tool_class_finder import ModuleLocator, ToolClassFinder, pick_tool_class
+from flowdesk.core.translatable import message_template, translatable
 
 RESERVED_ROUTES = ("/api", "/health", "/oauth", "/auth", "/docs")
+MISSING_CONFIG = message_template("Registry", "{path}: config.json is missing")
+MISSING_MAIN = message_template("Registry", "{path}: main.py is missing")
+NO_EXECUTE = message_template("Registry", "{path}: main.py defines no execute(data, tools) function")
 
 
 def is_entry_folder(path: Path) -> bool:
@@ -28,7 +32,12 @@ def is_entry_folder(path: Path) -> bool:
 
 
 def _config_error_text(exc: ConfigErrors) -> str:
-    return "; ".join(e.render() for e in exc.errors)
+    """Every error of the file on one line, "; " between them (each stays translatable)."""
+    rendered = [e.render() for e in exc.errors]
+    text = rendered[-1] if rendered else ""
+    for earlier in reversed(rendered[:-1]):
+        text = translatable("Registry", "{first}; {rest}", first=earlier, rest=text)
+    return text
 
 
 def load_workflow(folder: Path) -> WorkflowEntry:
@@ -36,7 +45,7 @@ def load_workflow(folder: Path) -> WorkflowEntry:
     entry = WorkflowEntry(kind="workflow", slug=folder.name, path=folder)
     entry.stamp = fingerprint(entry.config_path, entry.main_path)
     if not entry.config_path.is_file():
-        entry.error = f"{entry.config_path}: config.json is missing"
+        entry.error = MISSING_CONFIG(path=str(entry.config_path))
         return entry
     try:
         entry.config = load_workflow_config(entry.config_path)
@@ -44,14 +53,14 @@ def load_workflow(folder: Path) -> WorkflowEntry:
         entry.error = _config_error_text(exc)
         return entry
     if not entry.main_path.is_file():
-        entry.error = f"{entry.main_path}: main.py is missing"
+        entry.error = MISSING_MAIN(path=str(entry.main_path))
         return entry
     facts = inspect_source(entry.main_path)
     if facts.error:
         entry.error = f"{entry.main_path}: {facts.error}"
         return entry
     if not facts.defines("execute"):
-        entry.error = f"{entry.main_path}: main.py defines no execute(data, tools) function"
+        entry.error = NO_EXECUTE(path=str(entry.main_path))
         return entry
     entry.has_validate_data = facts.defines("validate_data")
     given = entry.config.model_fields_set
@@ -74,7 +83,7 @@ def load_tool(folder: Path, *, builtin: bool) -> ToolEntry:
     config_path, main_path = folder / "config.json", folder / "main.py"
     entry.stamp = fingerprint(config_path, main_path)
     if not config_path.is_file():
-        entry.error = f"{config_path}: config.json is missing"
+        entry.error = MISSING_CONFIG(path=str(config_path))
         return entry
     try:
         entry.config = load_tool_config(config_path)
@@ -82,7 +91,7 @@ def load_tool(folder: Path, *, builtin: bool) -> ToolEntry:
         entry.error = _config_error_text(exc)
         return entry
     if not main_path.is_file():
-        entry.error = f"{main_path}: main.py is missing"
+        entry.error = MISSING_MAIN(path=str(main_path))
         return entry
     facts = inspect_source(main_path)
     if facts.error:
@@ -93,9 +102,10 @@ def load_tool(folder: Path, *, builtin: bool) -> ToolEntry:
     entry.class_name = entry.config.class_name or pick_tool_class(facts, finder.tool_classes(main_path, facts)) \
         or pick_tool_class(facts, finder.imported_tool_classes(main_path, facts))
     if entry.class_name is None:
-        entry.error = f"{main_path}: main.py defines no subclass of BaseTool"
+        entry.error = translatable("Registry", "{path}: main.py defines no subclass of BaseTool", path=str(main_path))
     elif entry.class_name not in facts.classes and entry.class_name not in facts.imports:
-        entry.error = f"{config_path}: class_name: main.py defines no class {entry.class_name}"
+        entry.error = translatable("Registry", "{path}: class_name: main.py defines no class {name}", path=str(config_path),
+                                   name=entry.class_name)
     else:
         where = (main_path, facts, entry.class_name) if entry.class_name in facts.classes else \
             finder.resolve(main_path, facts, entry.class_name)
@@ -167,10 +177,12 @@ def load_interface(folder: Path, *, builtin: bool = False) -> InterfaceEntry:
     if outside:
         entry.error = outside
     elif any(entry.route == r or entry.route.startswith(r + "/") for r in RESERVED_ROUTES):
-        entry.error = f"{where}: route: {entry.route} is reserved by FlowDesk"
+        entry.error = translatable("Registry", "{path}: route: {route} is reserved by FlowDesk", path=str(where),
+                                   route=entry.route)
     elif not index.is_file():
         # A warning, not a fault: the folder's other files are still served (a page being written,
         # or one that links straight to another file), only the route itself answers 404.
-        entry.warnings.append(f"{index}: {entry.config.src_folder}/index.html is missing, so "
-                              f"{entry.route.rstrip('/')}/ answers 404 (the interface's other files are served)")
+        entry.warnings.append(translatable(
+            "Registry", "{path}: {folder}/index.html is missing, so {route}/ answers 404 (the interface's other files "
+            "are served)", path=str(index), folder=entry.config.src_folder, route=entry.route.rstrip("/")))
     return entry

@@ -21,6 +21,7 @@ from flowdesk.core.registry.entries import (
     fingerprint,
 )
 from flowdesk.core.workspace import Workspace
+from flowdesk.core.translatable import message_template, translatable
 
 BUILTIN_TOOLS_DIR = Path(__file__).resolve().parents[2] / "tools"
 BUILTIN_INTERFACES_DIR = Path(__file__).resolve().parents[2] / "interfaces"
@@ -47,6 +48,9 @@ def _scan(folder: Path) -> list[Path]:
             return sorted(Path(d.path) for d in it if is_entry_folder(Path(d.path)))
     except FileNotFoundError:
         return []
+
+
+WORKFLOW_NOT_FOUND = message_template("Registry", "workflow {name} not found in {folder}")
 
 
 class Registry:
@@ -154,7 +158,8 @@ class Registry:
                 continue
             route = entry.route.rstrip("/") or "/"
             if route in seen:
-                entry.error = f"{entry.path}: route: {entry.route} is already used by interface {seen[route]}"
+                entry.error = translatable("Registry", "{path}: route: {route} is already used by interface {other}",
+                                           path=str(entry.path), route=entry.route, other=seen[route])
             else:
                 seen[route] = slug
 
@@ -167,7 +172,7 @@ class Registry:
                 return entry
             if not is_entry_folder(folder):
                 self.workflows.pop(slug, None)
-                raise NotFound(f"workflow {slug!r} not found in {self.workspace.workflows_dir}")
+                raise NotFound(WORKFLOW_NOT_FOUND(name=repr(slug), folder=str(self.workspace.workflows_dir)))
             entry = load_workflow(folder)
             self.workflows[slug] = entry
             return entry
@@ -193,7 +198,7 @@ class Registry:
             folder = self.workspace.workflows_dir / name
         if "/" not in name and is_entry_folder(folder):
             return self.refresh_workflow(name)
-        raise NotFound(f"workflow {name!r} not found in {self.workspace.workflows_dir}")
+        raise NotFound(WORKFLOW_NOT_FOUND(name=repr(name), folder=str(self.workspace.workflows_dir)))
 
     def tool(self, name: str) -> ToolEntry:
         """A tool by name or alias (the seed's ``calendar`` is ``google_calendar``)."""
@@ -202,7 +207,8 @@ class Registry:
         for entry in self.tools.values():
             if entry.config is not None and name in entry.config.aliases:
                 return entry
-        raise NotFound(f"tool {name!r} is not installed (built-in tools: {', '.join(sorted(self.builtin_tool_names()))})")
+        raise NotFound(translatable("Registry", "tool {name} is not installed (built-in tools: {builtin})", name=repr(name),
+                                    builtin=", ".join(sorted(self.builtin_tool_names()))))
 
     def builtin_tool_names(self) -> list[str]:
         """Slugs of the tools shipped inside the package."""
@@ -212,4 +218,5 @@ class Registry:
         """An interface by folder name."""
         if name in self.interfaces:
             return self.interfaces[name]
-        raise NotFound(f"interface {name!r} not found in {self.workspace.interfaces_dir}")
+        raise NotFound(translatable("Registry", "interface {name} not found in {folder}", name=repr(name),
+                                    folder=str(self.workspace.interfaces_dir)))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flowdesk.core.cron import CronError, CronSchedule, describe_cron
 from flowdesk.core.store.overview_queries import RunBar, recent_runs
 from flowdesk.gui.models.list_table_model import ListTableModel
-from flowdesk.gui.i18n import error_text, window_language
+from flowdesk.gui.i18n import core_text, error_text, window_language
 from flowdesk.gui.qt import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.theme.status_look import TRIGGER_ICONS
 from flowdesk.gui.time_text import exact, relative
@@ -104,7 +104,7 @@ def build_rows(runtime: Runtime) -> list[WorkflowRow]:
     rows = []
     for slug, entry in sorted(workflows.items()):
         config = entry.config
-        row = WorkflowRow(slug=slug, name=entry.display_name, error=entry.error if entry.broken else None)
+        row = WorkflowRow(slug=slug, name=entry.display_name, error=core_text(entry.error) if entry.broken else None)
         if config is not None and not entry.broken:
             row.category = config.category or ""
             row.description = config.description or ""

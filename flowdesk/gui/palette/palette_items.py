@@ -18,6 +18,7 @@ from flowdesk.gui.qt import QCoreApplication
 from flowdesk.gui.theme.status_look import status_look
 from flowdesk.gui.time_text import relative
 from flowdesk.gui.widgets.copy_button import copy_text
+from flowdesk.gui.i18n import core_text
 
 GROUPS = ("commands", "workflows", "runs", "tools", "interfaces")
 
@@ -87,7 +88,7 @@ def workflow_items(host: Any, only: Callable[[Any], bool] | None = None, *, run:
     for slug, entry in sorted(dict(registry.workflows).items()):
         if only is not None and not only(entry):
             continue
-        description = (entry.config.description or "") if entry.config else (entry.error or "")
+        description = (entry.config.description or "") if entry.config else (core_text(entry.error) or "")
         items.append(PaletteItem(
             "workflows", entry.display_name, "flow-arrow",
             (lambda s=slug: run_workflow(host, s)) if run else (lambda s=slug: _open_workflow(host, s)),

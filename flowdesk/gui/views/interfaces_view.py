@@ -28,6 +28,7 @@ from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
 from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.view_header import ViewHeader
+from flowdesk.gui.i18n import core_text
 
 EMPTY_TEXT = QT_TRANSLATE_NOOP("InterfacesView", "No interface yet: add a folder under private/interfaces with "
                                "src/index.html (and a config.json for its name, icon and route).")
@@ -131,7 +132,7 @@ class InterfacesView(QWidget):
             glyph = icon("warning", "danger") if entry.broken else icon(interface_icon(entry), "accent")
             item = QListWidgetItem(glyph, entry.display_name + ("  " + self.tr("(broken)") if entry.broken else ""))
             item.setData(SLUG_ROLE, slug)
-            item.setToolTip(entry.error or self._description(entry) or entry.route)
+            item.setToolTip(core_text(entry.error) or self._description(entry) or entry.route)
             if entry.broken:
                 item.setForeground(error_color(self))
             self.list.addItem(item)
@@ -174,7 +175,7 @@ class InterfacesView(QWidget):
                  self.tr("Route: %1").replace("%1", f"<code>{_esc(entry.route)}/</code>")]
         if entry.broken:
             colour = error_color(self).name()
-            lines.append(f"<span style='color:{colour}'>{_esc(entry.error or '')}</span>")
+            lines.append(f"<span style='color:{colour}'>{_esc(core_text(entry.error) or '')}</span>")
         self.details.setText("<br>".join(line for line in lines if line))
         self.open_button.setEnabled(not entry.broken and bool(self.bridge.url))
         self._update_buttons()

@@ -34,6 +34,7 @@ from flowdesk.gui.widgets.inputs_schema_editor import InputsSchemaEditor
 from flowdesk.gui.widgets.schedule_editor import ScheduleEditor
 from flowdesk.gui.widgets.status_colors import error_color
 from flowdesk.gui.widgets.tool_profiles_editor import ToolProfilesEditor
+from flowdesk.gui.i18n import core_text
 
 
 def put(data: dict[str, Any], original: dict[str, Any], key: str, value: Any, default: Any) -> None:
@@ -223,5 +224,5 @@ class ConfigEditor(QDialog):
         """The errors under the tabs, in red (an empty list hides them)."""
         self.errors = list(errors)
         self.error_label.setStyleSheet(f"color: {error_color(self).name()};")
-        self.error_label.setText("<br>".join(html.escape(e) for e in errors))
+        self.error_label.setText("<br>".join(html.escape(core_text(e)) for e in errors))  # the core's, in English
         self.error_label.setVisible(bool(errors))

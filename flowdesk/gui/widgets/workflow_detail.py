@@ -29,6 +29,7 @@ from flowdesk.gui.widgets.notify_toggle import NotifySuccessToggle
 from flowdesk.gui.widgets.run_sparkline import RunSparkline
 from flowdesk.gui.widgets.webhook_tab import WebhookTab
 from flowdesk.gui.widgets.status_colors import error_color, status_color
+from flowdesk.gui.i18n import core_text
 
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
@@ -64,7 +65,7 @@ def tool_statuses(runtime: Runtime, entry: WorkflowEntry) -> list[ToolStatus]:
             continue
         cfg = tool.config
         if tool.broken or cfg is None:
-            out.append(ToolStatus(name, profile, False, _tr("broken: %1").replace("%1", str(tool.error))))
+            out.append(ToolStatus(name, profile, False, _tr("broken: %1").replace("%1", str(core_text(tool.error)))))
         elif tool.slug in disabled or not cfg.enabled:
             out.append(ToolStatus(name, profile, False, _tr("disabled")))
         elif is_input_profile(profile):
@@ -172,7 +173,7 @@ class WorkflowDetail(QWidget):
         self.title.setText(f"<h3>{html.escape(entry.display_name)}</h3><small>{html.escape(entry.slug)} · "
                            f"{html.escape(str(entry.path))}</small>")
         self.error.setVisible(entry.broken)
-        self.error.setText(entry.error or "")
+        self.error.setText(core_text(entry.error) or "")
         self.error.setStyleSheet(f"color: {error_color(self).name()};")
         self.buttons["run"].setEnabled(not entry.broken)
         self.buttons["edit"].setEnabled(entry.config is not None)

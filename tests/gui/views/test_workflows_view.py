@@ -211,3 +211,19 @@ def test_open_the_examples_fills_an_empty_workspace(qtbot, bridge) -> None:
 def test_schedule_in_words_follows_the_window_language(qtbot, bridge, french_window) -> None:
     view = make_view(qtbot, bridge)
     assert cell(view, "next_dates", SCHEDULE) == "À 08:00, de lundi à vendredi"  # config: 0 8 * * 1-5
+
+
+def test_a_broken_workflow_says_why_in_french(qtbot, bridge, french_window) -> None:
+    folder = bridge.runtime.workspace.workflows_dir / "broken_one"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"name": "Broken", "triggers": ["never"], "timeout": "soon"}')
+    (folder / "main.py").write_text("def execute(data, tools):\n    return {}\n")
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    view = make_view(qtbot, bridge)
+    tooltip = cell(view, "broken_one", NAME, Qt.ItemDataRole.ToolTipRole)
+    assert "config.json : triggers : déclencheur inconnu 'never' ; utilisez manual" in tooltip
+    assert "config.json : timeout : doit être un nombre" in tooltip
+    view.select("broken_one")
+    assert "déclencheur inconnu 'never'" in view.detail.error.text()
+    english = bridge.runtime.registry.workflows["broken_one"].error  # what the API and the logs say
+    assert "config.json: triggers: unknown trigger 'never'; use manual" in english
