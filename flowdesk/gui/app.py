@@ -69,6 +69,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     restrict_umask()  # before the data dir, database and settings exist: they hold run data and tokens
     from flowdesk.gui.core_bridge import CoreBridge
+    from flowdesk.gui.first_paint import after_first_paint
     from flowdesk.gui.icons import app_icon
     from flowdesk.gui.main_window import MainWindow
     from flowdesk.gui.i18n import install_translations
@@ -137,8 +138,12 @@ def run_app(args: argparse.Namespace) -> int:
     app.aboutToQuit.connect(bridge.stop)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(uninstall_log_bridge)
-    bridge.start()
-    if not (settings.start_minimised and tray is not None):
+    if settings.start_minimised and tray is not None:
+        bridge.start()
+    else:
+        # The core (aiohttp, the scheduler, the store, warm workers) starts once the window is on screen:
+        # its imports would otherwise compete with the first paint for the interpreter.
+        after_first_paint(window, bridge.start)
         window.show()
     app.exec()
     return exit_code

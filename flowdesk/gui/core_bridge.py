@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import itertools
 import logging
@@ -19,6 +18,8 @@ from flowdesk.core.workspace import Workspace
 from flowdesk.gui.qt import QObject, Signal, Slot
 
 if TYPE_CHECKING:
+    import asyncio
+
     from flowdesk.core.runtime import Runtime
     from flowdesk.core.service import FlowDeskService
 
@@ -33,7 +34,8 @@ class CoreBridge(QObject):
     Qt objects are only touched on the GUI thread: the core thread emits signals, which Qt
     queues to this object's (GUI) thread; ``submit`` hands work to the core loop and calls
     back on the GUI thread with the result. The service (aiohttp, APScheduler, google-auth...)
-    is imported and built on the core thread, so the window paints before any of it loads.
+    is imported and built on the core thread, and the app calls ``start`` once the window has
+    painted, so none of it (asyncio included) competes with the first paint.
     """
 
     started = Signal(str)  # listener URL
@@ -50,7 +52,7 @@ class CoreBridge(QObject):
         self.data_dir = data_dir
         self._args = (workspace, data_dir, options, settings)
         self.service: FlowDeskService | None = None
-        self.loop = asyncio.new_event_loop()
+        self.loop: asyncio.AbstractEventLoop | None = None  # created by start()
         self._thread = threading.Thread(target=self._thread_main, name="flowdesk-core", daemon=True)
         self._deliver.connect(self._on_deliver)
         self._tickets = itertools.count(1)
@@ -83,13 +85,21 @@ class CoreBridge(QObject):
         return issue_login_ticket(self.service.listener.app)
 
     def start(self) -> None:
-        """Start the core thread; ``started`` or ``start_failed`` follows."""
+        """Start the core thread; ``started`` or ``start_failed`` follows. Later calls do nothing."""
+        if self.loop is not None:
+            return
+        import asyncio
+
         from flowdesk.gui.gui_gc import collect_on_gui_thread
 
         collect_on_gui_thread()  # from now on a collection on the core thread could delete widgets there
+        self.loop = asyncio.new_event_loop()
         self._thread.start()
 
     def _thread_main(self) -> None:
+        import asyncio
+
+        assert self.loop is not None
         asyncio.set_event_loop(self.loop)
         try:
             from flowdesk.core.service import FlowDeskService
@@ -118,7 +128,7 @@ class CoreBridge(QObject):
         object (which would delete it from the wrong thread).
         """
         done: Future = Future()
-        if not self.running or self.loop.is_closed():
+        if not self.running or self.loop is None or self.loop.is_closed():
             done.set_exception(RuntimeError("the FlowDesk core is not running"))
             return done
         ticket = next(self._tickets)
@@ -162,7 +172,9 @@ class CoreBridge(QObject):
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the service (runs get the grace period), then the loop and the thread."""
-        if self.running:
+        if self.running and self.loop is not None:
+            import asyncio
+
             try:
                 asyncio.run_coroutine_threadsafe(self.service.stop(), self.loop).result(timeout)
             except Exception:  # noqa: BLE001 - shutting down regardless

@@ -7,7 +7,6 @@ start, after a workspace reload and every minute (they change with files, not wi
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -148,6 +147,8 @@ class LiveStats(QObject):
     def refresh_credentials(self) -> None:
         """Re-read which tool profiles need attention (file reads, off the core loop too)."""
         if self.bridge.running:
+            import asyncio  # not at the top: the window paints before asyncio loads
+
             from flowdesk.gui.overview_data import read_credential_issues  # the core is loaded by now
 
             self.bridge.submit(lambda rt: asyncio.to_thread(read_credential_issues, rt),

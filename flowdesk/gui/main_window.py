@@ -36,8 +36,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-# (key, title, icon, module, class): the rail's order; Ctrl+1.. selects them. Views are built once the core
-# has started (their modules import the core), so the window itself paints at once.
+# (key, title, icon, module, class): the rail's order; Ctrl+1.. selects them. A view is built when first shown,
+# once the core has started (their modules import the core); the Overview, the home view, is built with the
+# window and paints with it (its numbers arrive once the core is up).
 VIEWS = [
     ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview"), "squares-four", "flowdesk.gui.views.overview_view", "OverviewView"),
     ("workflows", QT_TRANSLATE_NOOP("MainWindow", "Workflows"), "flow-arrow", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
@@ -48,6 +49,7 @@ VIEWS = [
     ("logs", QT_TRANSLATE_NOOP("MainWindow", "Logs"), "terminal-window", "flowdesk.gui.views.app_log_view", "AppLogView"),
 ]
 KEYS = [key for key, *_ in VIEWS]
+BUILT_BEFORE_THE_CORE = {"overview"}
 RAIL_TITLES = {"tools": QT_TRANSLATE_NOOP("MainWindow", "Tools")}  # shorter words under the rail's icons
 
 
@@ -75,7 +77,7 @@ class MainWindow(DailyUseHooks, QMainWindow):
         self.rail.settings_requested.connect(self.open_settings)
         self.stack = QStackedWidget()
         self.views: dict[str, QWidget] = {}
-        self.starting = QLabel(_tr("Starting FlowDesk…"))
+        self.starting = QLabel(_tr("Starting FlowDesk…"))  # shown for a view asked for while the core starts
         self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.starting.setProperty("role", "muted")
         self.stack.addWidget(self.starting)
@@ -101,30 +103,34 @@ class MainWindow(DailyUseHooks, QMainWindow):
         bridge.reloaded.connect(lambda _report: self.refresh_all())
         bridge.run_event.connect(self._on_run_event)
         self.quitting = False  # set by the app's quit path (tray Quit, SIGTERM): close without asking
+        self.show_view(self._current_key)
         if bridge.running:
-            self._build_views()
             self._update_status()
 
-    def _build_views(self) -> None:
-        """Build every view (the core is up: their data is there)."""
-        if self.views:
-            return
-        for key, _, _, module, cls in VIEWS:
+    def _built_view(self, key: str) -> QWidget | None:
+        """The view ``key``, built now if it was not yet; None while the core it needs is starting."""
+        view = self.views.get(key)
+        if view is None and (self.bridge.running or key in BUILT_BEFORE_THE_CORE):
+            module, cls = next((m, c) for k, _, _, m, c in VIEWS if k == key)
             view = getattr(importlib.import_module(module), cls)(self.bridge, self)
             self.views[key] = view
             self.stack.addWidget(view)
-        self.show_view(self._current_key)
+        return view
 
     def view(self, key: str) -> QWidget:
-        """A view by key (overview, workflows, runs, tools, scheduler, interfaces, logs)."""
-        return self.views[key]
+        """A view by key (overview, workflows, runs, tools, scheduler, interfaces, logs), built on first use."""
+        view = self._built_view(key)
+        if view is None:
+            raise KeyError(f"the {key} view waits for the core to start")
+        return view
 
     def show_view(self, key: str) -> QWidget | None:
-        """Select a view in the rail and show it (None while the core is starting)."""
+        """Select a view in the rail and show it (None while the core it needs is starting)."""
         self._current_key = key
         self.rail.set_current(key)
-        view = self.views.get(key)
+        view = self._built_view(key)
         if view is None:
+            self.stack.setCurrentWidget(self.starting)
             return None
         self.stack.setCurrentWidget(view)
         self.live.want_overview(key == "overview")
@@ -140,6 +146,7 @@ class MainWindow(DailyUseHooks, QMainWindow):
     def _on_start_failed(self, message: str) -> None:
         self.status.set_failed(message)
         self.starting.setText(_tr("FlowDesk could not start:") + f"\n{message}")
+        self.stack.setCurrentWidget(self.starting)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_tr("&File"))
@@ -172,7 +179,7 @@ class MainWindow(DailyUseHooks, QMainWindow):
             view.refresh()
 
     def _on_core_started(self, url: str) -> None:
-        self._build_views()
+        self.show_view(self._current_key)  # the view shown, built now if it waited for the core, refreshed
         self._update_status(url)
 
     def _update_status(self, url: str | None = None) -> None:

@@ -9,7 +9,6 @@ after a run event, within the same one-second floor, so the queue depth follows 
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -78,6 +77,8 @@ class WorkersFeed(QObject):
         self.reads += 1
 
         def read(rt: Any) -> Any:
+            import asyncio  # here, not at the top: the Overview is built before the window's first paint
+
             from flowdesk.gui.workers_data import read_workers  # loads the cluster side: on the core thread
 
             return asyncio.to_thread(read_workers, rt)  # the database may be slow or away: not on the loop

@@ -102,18 +102,47 @@ def test_main_window_builds_every_view_without_loading_webengine(qtbot, bridge) 
 def test_the_window_paints_before_the_core_starts_then_builds_its_views(qtbot, gui_ws: Path, data_dir: Path) -> None:
     from flowdesk.core.service_settings import ServiceOptions
     from flowdesk.gui.core_bridge import CoreBridge
+    from flowdesk.gui.main_window import KEYS, MainWindow
+
+    b = CoreBridge(Workspace(gui_ws), data_dir, ServiceOptions(port=0, watch=False, grace=1))
+    window = MainWindow(b, tray_available=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    # The home view paints with the window (header, tiles, cards), before the core and its modules load.
+    overview = window.stack.currentWidget()
+    assert overview is window.views["overview"] and list(window.views) == ["overview"]
+    assert overview.header.isVisible() and overview.tiles["runs"].value.text() == "—"
+    assert not overview.failures_card.empty.isVisible()  # "No failed run" is not claimed before a read
+    assert window.show_view("workflows") is None and window.stack.currentWidget() is window.starting
+    window.show_view("overview")
+    with qtbot.waitSignal(b.started, timeout=30000):
+        b.start()
+    try:
+        qtbot.waitUntil(lambda: overview.tiles["runs"].value.text() != "—", timeout=10000)
+        assert window.stack.currentWidget() is overview and b.url in overview.webhook_url.text()
+        assert list(window.views) == ["overview"]  # the others wait until they are first shown
+        for key in KEYS:
+            assert window.show_view(key) is window.stack.currentWidget() is window.views[key]
+    finally:
+        b.stop()
+
+
+def test_a_view_asked_for_while_the_core_starts_opens_once_it_has_started(qtbot, gui_ws: Path, data_dir: Path) -> None:
+    from flowdesk.core.service_settings import ServiceOptions
+    from flowdesk.gui.core_bridge import CoreBridge
     from flowdesk.gui.main_window import MainWindow
 
     b = CoreBridge(Workspace(gui_ws), data_dir, ServiceOptions(port=0, watch=False, grace=1))
     window = MainWindow(b, tray_available=True)
     qtbot.addWidget(window)
     window.show()
-    assert window.stack.currentWidget() is window.starting and not window.views
+    assert window.show_view("runs") is None and window.current_key() == "runs"
     with qtbot.waitSignal(b.started, timeout=30000):
         b.start()
     try:
-        qtbot.waitUntil(lambda: len(window.views) == 7, timeout=10000)
-        assert window.stack.currentWidget() is window.views["overview"]  # the home view
+        qtbot.waitUntil(lambda: "runs" in window.views, timeout=10000)
+        assert window.stack.currentWidget() is window.views["runs"]
     finally:
         b.stop()
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flowdesk.core.store.overview_queries import PeriodSummary
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.live_stats import LiveStats
-from flowdesk.gui.overview_data import CredentialIssue, OverviewData
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
     QFrame,
@@ -33,8 +31,10 @@ from flowdesk.gui.widgets.list_card import CardRow, ListCard, icon_label
 from flowdesk.gui.widgets.runs_chart import RunsChart, span_text
 from flowdesk.gui.widgets.view_header import ViewHeader
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the data modules load the core: the Overview is built, and painted, before it starts
+    from flowdesk.core.store.overview_queries import PeriodSummary
     from flowdesk.gui.main_window import MainWindow
+    from flowdesk.gui.overview_data import CredentialIssue, OverviewData
 
 MAX_CREDENTIAL_ROWS = 4
 FIX_ACTIONS = {"missing": QT_TRANSLATE_NOOP("OverviewView", "Set up"), "connect": QT_TRANSLATE_NOOP("OverviewView", "Connect"),
@@ -157,7 +157,8 @@ class OverviewView(QWidget):
 
     def _show_url(self) -> None:
         base = self.bridge.url or ""
-        self.webhook_url.setText(f"{base}/api/webhooks/" if base else self.tr("The listener is not running."))
+        idle = self.tr("Starting…") if self.bridge.loop is None else self.tr("The listener is not running.")
+        self.webhook_url.setText(f"{base}/api/webhooks/" if base else idle)
         self.copy_button.setEnabled(bool(base))
 
     def copy_webhook_url(self) -> None:

@@ -113,6 +113,7 @@ class ListCard(QFrame):
         self.empty = QLabel(empty_text)
         self.empty.setProperty("role", "muted")
         self.empty.setWordWrap(True)
+        self.empty.hide()  # until the first finish(): "nothing failed" is not said before anything was read
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(0)
         self.rows: list[CardRow] = []

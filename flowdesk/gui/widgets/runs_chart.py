@@ -1,4 +1,9 @@
-"""Runs per day over the last 14 days, stacked by status (QtCharts), in the theme's state colours."""
+"""Runs per day over the last 14 days, stacked by status (QtCharts), in the theme's state colours.
+
+QtCharts loads (and the chart is built) right after the widget is first painted, not with it: the
+Overview's frame and tiles reach the screen first, and a window hidden before then (started into the
+tray) never loads QtCharts until it is shown.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from flowdesk.gui.qt import (
     QFont,
     QMargins,
     QPainter,
+    QPaintEvent,
     QPen,
     Qt,
+    QTimer,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -61,9 +68,32 @@ class RunsChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        charts = load_charts()
         self.days: list[date] = []
         self.per_day: list[dict[str, int]] = []
+        self.chart = None  # QChart, series, sets, axes and view: built by ensure_built()
+        self.sets: list = []
+        self._build_queued = False
+        self.setMinimumHeight(170)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """First painted (empty): build the chart on the event loop's next turn, once this paint is on screen."""
+        super().paintEvent(event)
+        if self.chart is None and not self._build_queued:
+            self._build_queued = True
+            QTimer.singleShot(0, self._build_if_shown)
+
+    def _build_if_shown(self) -> None:
+        self._build_queued = False
+        if self.isVisible():  # else the next paint asks again
+            self.ensure_built()
+
+    def ensure_built(self) -> None:
+        """Load QtCharts and build the chart (once), showing the data set so far."""
+        if self.chart is not None:
+            return
+        charts = load_charts()
         self.chart = charts.QChart()
         self.chart.setAnimationOptions(charts.QChart.AnimationOption.NoAnimation)
         self.chart.setBackgroundVisible(False)
@@ -72,7 +102,6 @@ class RunsChart(QWidget):
         self.chart.setMargins(QMargins(4, 4, 4, 0))
         self.series = charts.QStackedBarSeries()
         self.series.setBarWidth(0.6)
-        self.sets = []
         for word, _token, _statuses in GROUPS:
             bar_set = charts.QBarSet(_tr(word))
             bar_set.setBorderColor(QColor(0, 0, 0, 0))
@@ -99,14 +128,17 @@ class RunsChart(QWidget):
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setStyleSheet("background: transparent; border: none;")
         self.view.setMinimumHeight(170)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        self.layout().addWidget(self.view)
         self.apply_palette()
+        self._show()
 
     def set_data(self, days: list[date], per_day: list[dict[str, int]]) -> None:
         """Show these days (oldest first) and their counts per status."""
         self.days, self.per_day = list(days), [dict(d) for d in per_day]
+        if self.chart is not None:
+            self._show()
+
+    def _show(self) -> None:
         for bar_set, (_word, _token, statuses) in zip(self.sets, GROUPS):
             bar_set.remove(0, bar_set.count())
             bar_set.append([float(sum(d.get(s, 0) for s in statuses)) for d in self.per_day])
@@ -118,10 +150,13 @@ class RunsChart(QWidget):
 
     def totals(self) -> list[int]:
         """Runs per day as drawn (tests compare them with the store)."""
+        self.ensure_built()
         return [round(sum(s.at(i) for s in self.sets)) for i in range(len(self.days))]
 
     def apply_palette(self) -> None:
         """Colours from the palette in force (called again after a theme switch)."""
+        if self.chart is None:
+            return  # ensure_built() applies them
         p = theme_state.palette()
         for bar_set, (_word, token, _statuses) in zip(self.sets, GROUPS):
             bar_set.setColor(QColor(getattr(p, token)))
