@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from flowdesk.cli.inspect_commands import kind_word
 from flowdesk.cli.runtime_context import workspace_from
 from flowdesk.cli.table_output import print_json
 from flowdesk.core.terminal_text import terminal_safe
@@ -27,32 +28,35 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _env_line(report: DepsReport) -> str:
     if report.key is None:
-        return "no requirement files"
+        return translate("cli", "no requirement files")
     if report.env is None:
-        return "environment: none installed yet"
-    state = "current" if report.env.key == report.key else "the previous one: the requirements changed since"
-    return f"environment: {report.env.root} ({state})"
+        return translate("cli", "environment: none installed yet")
+    state = translate("cli", "current") if report.env.key == report.key else \
+        translate("cli", "the previous one: the requirements changed since")
+    return translate("cli", "environment: %1 (%2)").replace("%1", str(report.env.root)).replace("%2", state)
 
 
 def print_report(report: DepsReport) -> None:
     """Per tool and workflow: its requirement file and each requirement's state."""
-    print(f"Workspace {report.workspace.root}: {_env_line(report)}")
+    print(translate("cli", "Workspace %1: %2").replace("%1", str(report.workspace.root)).replace("%2", _env_line(report)))
     by_file = {}
     for status in report.statuses:
         by_file.setdefault(status.declared.file, []).append(status)
+    bundled = translate("cli", "bundled")
     for f in report.files:
-        print(f"\n{f.kind} {f.owner}  {f.path}")
+        print(f"\n{kind_word(f.kind)} {f.owner}  {f.path}")
         for error in f.errors:
             print(f"  ✗ {error}")
         for s in by_file.get(f.path, []):
             if s.state == "ok":
-                where = "FlowDesk" if s.source == "flowdesk" else "workspace env"
-                detail = f"{s.installed or 'bundled'} ({where})"
+                where = "FlowDesk" if s.source == "flowdesk" else translate("cli", "workspace env")
+                detail = f"{s.installed or bundled} ({where})"
             elif s.state == "missing":
-                detail = f"missing dependency {s.import_name} ({s.package})" + (
-                    f", {s.installed} installed" if s.installed else "")
+                detail = translate("cli", "missing dependency %1 (%2)").replace("%1", s.import_name).replace(
+                    "%2", s.package) + (translate("cli", ", %1 installed").replace("%1", s.installed) if s.installed else "")
             else:
-                detail = f"FlowDesk's own {s.package} {s.installed} is imported first and does not satisfy it"
+                detail = (translate("cli", "FlowDesk's own %1 %2 is imported first and does not satisfy it")
+                          .replace("%1", s.package).replace("%2", str(s.installed)))
             print(f"  {MARKS[s.state]} {s.declared.text:<32} {detail}")
     missing = len(report.missing)
     if missing:
@@ -74,7 +78,7 @@ def handle(args: argparse.Namespace) -> int:
         if result.installed:
             print(translate("cli", "Installed %1").replace("%1", ", ".join(result.installed)))
         if result.env is not None and not result.nothing_to_do:
-            print(f"Lock: {result.env.lock_path}")
+            print(translate("cli", "Lock: %1").replace("%1", str(result.env.lock_path)))
         for line in result.left_out:
             print(translate("cli", "not installed: %1").replace("%1", line), file=sys.stderr)
     report = dependency_report(workspace, data_dir)

@@ -32,7 +32,7 @@ from flowdesk.core.oauth.oauth_targets import OAuthTarget, build_target
 from flowdesk.core.oauth.token_store import TokenFileError
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import error_line, translate
 
 SEED_PORT = 8000  # "web" clients made for the seed platform registered http://localhost:8000/oauth/google/callback
 
@@ -159,10 +159,11 @@ async def _connect(target: OAuthTarget, port: int, open_browser: bool, timeout: 
             bound = await server.start(port)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE or "in use" in str(exc).lower():
-                raise FlowDeskError(
-                    f"port {port} is already in use (is FlowDesk serving on it?). Connect from the running app: "
-                    f"http://127.0.0.1:{port}/oauth/google/auth?service={target.tool}&profile={target.profile}, "
-                    "or pass --port with a port your OAuth client allows") from None
+                raise FlowDeskError(translate(
+                    "cli", "port %1 is already in use (is FlowDesk serving on it?). Connect from the running app: "
+                    "%2, or pass --port with a port your OAuth client allows").replace("%1", str(port)).replace(
+                    "%2", f"http://127.0.0.1:{port}/oauth/google/auth?service={target.tool}&profile={target.profile}")
+                ) from None
             raise
         url, _ = start_connect(target, redirect_uri_for(bound), states)
         print(translate("cli", "Sign in to connect %1; scopes: %2").replace("%1", target.label)
@@ -186,18 +187,20 @@ def handle_connect(args: argparse.Namespace) -> int:
     registry, resolver = open_registry(args)
     target = build_target(registry, resolver, args.tool, args.profile)
     if not target.configured:
-        raise FlowDeskError(f"{target.label} is not configured: set {', '.join(target.missing)} in "
-                            f"{resolver.env_file}")
+        raise FlowDeskError(translate("cli", "%1 is not configured: set %2 in %3").replace("%1", target.label)
+                            .replace("%2", ", ".join(target.missing)).replace("%3", str(resolver.env_file)))
     try:
         port = args.port if args.port is not None else _default_port(target)
         result = asyncio.run(_connect(target, port, not args.no_browser, args.timeout))
     except OAuthError as exc:
-        print(f"flowdesk: {target.label} not connected: {exc}", file=sys.stderr)
+        print("flowdesk: " + translate("cli", "%1 not connected: %2").replace("%1", target.label)
+              .replace("%2", error_line(exc)), file=sys.stderr)
         return 1
     print(translate("cli", "Connected %1 (profile %2); token written to %3").replace("%1", result.tool)
           .replace("%2", result.profile).replace("%3", str(result.token_file)))
     if result.missing_scopes:
-        print(f"Warning: Google did not grant {', '.join(result.missing_scopes)}", file=sys.stderr)
+        print(translate("cli", "Warning: Google did not grant %1").replace("%1", ", ".join(result.missing_scopes)),
+              file=sys.stderr)
     return 0
 
 
@@ -206,10 +209,10 @@ def handle_connect(args: argparse.Namespace) -> int:
 
 def _state_word(status: dict[str, Any]) -> str:
     if not status["configured"]:
-        return "not configured"
+        return translate("cli", "not configured")
     if status["authenticated"]:
-        return "connected" if status["valid"] else "connected (refresh due)"
-    return "reconnect needed"
+        return translate("cli", "connected") if status["valid"] else translate("cli", "connected (refresh due)")
+    return translate("cli", "reconnect needed")
 
 
 def handle_status(args: argparse.Namespace) -> int:
@@ -221,7 +224,8 @@ def handle_status(args: argparse.Namespace) -> int:
     elif not statuses:
         print(translate("cli", "No OAuth tool in this workspace."))
     else:
-        print_table(["tool", "profile", "state", "expires", "scopes", "reason"],
+        print_table([translate("cli", "tool"), translate("cli", "profile"), translate("cli", "state"),
+                     translate("cli", "expires"), translate("cli", "scopes"), translate("cli", "reason")],
                     [[s["tool"], s["profile"], _state_word(s), s["expires_at"] or "", len(s["scopes"]),
                       s["reason"] or ""] for s in statuses])
     return 1 if any(s["needs_reconnect"] for s in statuses) else 0
@@ -232,14 +236,16 @@ def handle_disconnect(args: argparse.Namespace) -> int:
     registry, resolver = open_registry(args)
     target = build_target(registry, resolver, args.tool, args.profile)
     if not target.configured:
-        raise FlowDeskError(f"{target.label} is not configured: set {', '.join(target.missing)}")
+        raise FlowDeskError(translate("cli", "%1 is not configured: set %2").replace("%1", target.label)
+                            .replace("%2", ", ".join(target.missing)))
     result = disconnect(target)
     if not result.token_deleted:
         print(translate("cli", "%1 was not connected (no token file at %2)").replace("%1", target.label)
               .replace("%2", str(target.token_file)))
         return 0
-    revoked = "revoked at Google" if result.revoked else f"not revoked ({result.revoke_error or 'already invalid'})"
-    print(f"Disconnected {target.label}: token file deleted, {revoked}")
+    revoked = translate("cli", "revoked at Google") if result.revoked else translate("cli", "not revoked (%1)").replace(
+        "%1", result.revoke_error or translate("cli", "already invalid"))
+    print(translate("cli", "Disconnected %1: token file deleted, %2").replace("%1", target.label).replace("%2", revoked))
     if target.shared_with:
         print(translate("cli", "The token was shared: %1 must be connected again too.")
               .replace("%1", ", ".join(target.shared_with)))

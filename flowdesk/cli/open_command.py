@@ -33,8 +33,8 @@ def handle(args: argparse.Namespace) -> int:
         print(url)
         return 0
     if not webbrowser.open(url):
-        print("flowdesk: no web browser could be started; open this link within 60 seconds (it works once):\n"
-              f"  {url}", file=sys.stderr)
+        print("flowdesk: " + translate("cli", "no web browser could be started; open this link within 60 seconds "
+                                       "(it works once):") + f"\n  {url}", file=sys.stderr)
         return 1
-    print(f"Opened {service.url}{route.rstrip('/')}/ in the browser")
+    print(translate("cli", "Opened %1 in the browser").replace("%1", f"{service.url}{route.rstrip('/')}/"))
     return 0

@@ -67,7 +67,8 @@ async def serve(service: FlowDeskService) -> int:
           .replace("%1", token_hint).replace("%2", str(len(reg.workflows))).replace("%3", str(schedules))
           .replace("%4", str(len(reg.broken_entries()))), flush=True)
     if service.cluster is not None:
-        print(f"Cluster mode: runs go to the workers of {service.cluster.describe()}", flush=True)
+        print(translate("cli", "Cluster mode: runs go to the workers of %1").replace("%1", service.cluster.describe()),
+              flush=True)
     await stop.wait()
     log.info("stopping: letting running runs finish (up to %.0f s)", service.options.grace)
     left = await service.stop()

@@ -12,7 +12,7 @@ from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.profiles import DEFAULT_PROFILE
 from flowdesk.core.tool_testing import origin_text, test_tool, tool_summary
 from flowdesk.core.workspace import resolve_data_dir
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import error_line, shown, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -47,13 +47,15 @@ def disabled_tools(args: argparse.Namespace) -> set[str]:
 def _profile_line(p: dict[str, Any]) -> str:
     oauth = p.get("oauth")
     if not p["configured"]:
-        return f"missing {', '.join(p['missing'])}"
+        return translate("cli", "missing %1").replace("%1", ", ".join(p["missing"]))
     if oauth is None:
-        return "configured"
+        return translate("cli", "configured")
     if oauth["authenticated"]:
-        until = f", token valid until {oauth['expires_at']}" if oauth["valid"] and oauth["expires_at"] else ""
-        return f"connected{until}"
-    return f"reconnect needed: {oauth['reason']} ({oauth['connect_command']})"
+        if oauth["valid"] and oauth["expires_at"]:
+            return translate("cli", "connected, token valid until %1").replace("%1", str(oauth["expires_at"]))
+        return translate("cli", "connected")
+    return (translate("cli", "reconnect needed: %1 (%2)").replace("%1", shown(oauth["reason"]))
+            .replace("%2", oauth["connect_command"]))
 
 
 def handle_list(args: argparse.Namespace) -> int:
@@ -68,19 +70,21 @@ def handle_list(args: argparse.Namespace) -> int:
         mark = "✗" if t["error"] else "✓"
         state = translate("cli", "enabled") if t["enabled"] else translate("cli", "disabled")
         oauth = f"  OAuth {t['oauth']['provider']}" if t["oauth"] else ""
-        print(f"{mark} {t['name']}  ({t['source']}, {state}){oauth}")
+        source = {"built-in": translate("cli", "built-in"), "workspace": translate("cli", "workspace")}.get(
+            t["source"], t["source"])
+        print(f"{mark} {t['name']}  ({source}, {state}){oauth}")
         if t["error"]:
-            print("    " + translate("cli", "error: %1").replace("%1", str(t["error"])))
+            print("    " + translate("cli", "error: %1").replace("%1", str(shown(t["error"]))))
             continue
         names = [translate("cli", "%1 (in code)").replace("%1", a) if a in t["code_actions"] else a for a in t["actions"]]
         print("    " + translate("cli", "actions: %1").replace("%1", ", ".join(names) or translate("cli", "none")))
         for warning in t["warnings"]:
-            print("    " + translate("cli", "note: %1").replace("%1", warning))
+            print("    " + translate("cli", "note: %1").replace("%1", shown(warning)))
         for p in t["profiles"]:
             print(f"    {p['profile']:<12} {_profile_line(p)}")
             origins = [f"{param} = {origin_text(o)}" for param, o in sorted(p["variables"].items())]
             if origins:
-                print(f"    {'':<12} from {'; '.join(origins)}")
+                print(f"    {'':<12} " + translate("cli", "from %1").replace("%1", "; ".join(origins)))
     return 0
 
 
@@ -90,6 +94,6 @@ def handle_test(args: argparse.Namespace) -> int:
     try:
         ok, message = test_tool(registry, resolver, args.tool, args.profile)
     except FlowDeskError as exc:
-        ok, message = False, str(exc)
-    print(("OK " if ok else "FAIL ") + message, file=sys.stdout if ok else sys.stderr)
+        ok, message = False, error_line(exc)
+    print((translate("cli", "OK ") if ok else translate("cli", "FAIL ")) + shown(message), file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1

@@ -3993,6 +3993,162 @@ API : %4</translation>
         <source>last status</source>
         <translation>dernier statut</translation>
     </message>
+    <message>
+        <source>no requirement files</source>
+        <translation>aucun fichier de dépendances</translation>
+    </message>
+    <message>
+        <source>environment: none installed yet</source>
+        <translation>environnement : aucun installé pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>à jour</translation>
+    </message>
+    <message>
+        <source>the previous one: the requirements changed since</source>
+        <translation>le précédent : les dépendances ont changé depuis</translation>
+    </message>
+    <message>
+        <source>environment: %1 (%2)</source>
+        <translation>environnement : %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Workspace %1: %2</source>
+        <translation>Espace de travail %1 : %2</translation>
+    </message>
+    <message>
+        <source>workspace env</source>
+        <translation>environnement de l&apos;espace de travail</translation>
+    </message>
+    <message>
+        <source>bundled</source>
+        <translation>fourni</translation>
+    </message>
+    <message>
+        <source>missing dependency %1 (%2)</source>
+        <translation>dépendance manquante %1 (%2)</translation>
+    </message>
+    <message>
+        <source>, %1 installed</source>
+        <translation>, %1 installé</translation>
+    </message>
+    <message>
+        <source>FlowDesk&apos;s own %1 %2 is imported first and does not satisfy it</source>
+        <translation>le %1 %2 de FlowDesk est importé en premier et ne convient pas</translation>
+    </message>
+    <message>
+        <source>Lock: %1</source>
+        <translation>Verrou : %1</translation>
+    </message>
+    <message>
+        <source>port %1 is already in use (is FlowDesk serving on it?). Connect from the running app: %2, or pass --port with a port your OAuth client allows</source>
+        <translation>le port %1 est déjà utilisé (FlowDesk l&apos;écoute-t-il ?). Connectez-vous depuis l&apos;application lancée : %2, ou passez --port avec un port autorisé par votre client OAuth</translation>
+    </message>
+    <message>
+        <source>%1 is not configured: set %2 in %3</source>
+        <translation>%1 n&apos;est pas configuré : renseignez %2 dans %3</translation>
+    </message>
+    <message>
+        <source>%1 not connected: %2</source>
+        <translation>%1 non connecté : %2</translation>
+    </message>
+    <message>
+        <source>Warning: Google did not grant %1</source>
+        <translation>Attention : Google n&apos;a pas accordé %1</translation>
+    </message>
+    <message>
+        <source>not configured</source>
+        <translation>non configuré</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>connecté</translation>
+    </message>
+    <message>
+        <source>connected (refresh due)</source>
+        <translation>connecté (renouvellement à faire)</translation>
+    </message>
+    <message>
+        <source>reconnect needed</source>
+        <translation>reconnexion nécessaire</translation>
+    </message>
+    <message>
+        <source>profile</source>
+        <translation>profil</translation>
+    </message>
+    <message>
+        <source>expires</source>
+        <translation>expiration</translation>
+    </message>
+    <message>
+        <source>scopes</source>
+        <translation>portées</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>raison</translation>
+    </message>
+    <message>
+        <source>%1 is not configured: set %2</source>
+        <translation>%1 n&apos;est pas configuré : renseignez %2</translation>
+    </message>
+    <message>
+        <source>revoked at Google</source>
+        <translation>révoqué chez Google</translation>
+    </message>
+    <message>
+        <source>not revoked (%1)</source>
+        <translation>non révoqué (%1)</translation>
+    </message>
+    <message>
+        <source>already invalid</source>
+        <translation>déjà invalide</translation>
+    </message>
+    <message>
+        <source>Disconnected %1: token file deleted, %2</source>
+        <translation>%1 déconnecté : fichier de jeton supprimé, %2</translation>
+    </message>
+    <message>
+        <source>no web browser could be started; open this link within 60 seconds (it works once):</source>
+        <translation>aucun navigateur n&apos;a pu être lancé ; ouvrez ce lien dans les 60 secondes (il ne fonctionne qu&apos;une fois) :</translation>
+    </message>
+    <message>
+        <source>Opened %1 in the browser</source>
+        <translation>%1 ouvert dans le navigateur</translation>
+    </message>
+    <message>
+        <source>Cluster mode: runs go to the workers of %1</source>
+        <translation>Mode cluster : les exécutions vont aux workers de %1</translation>
+    </message>
+    <message>
+        <source>missing %1</source>
+        <translation>manquant : %1</translation>
+    </message>
+    <message>
+        <source>configured</source>
+        <translation>configuré</translation>
+    </message>
+    <message>
+        <source>connected, token valid until %1</source>
+        <translation>connecté, jeton valide jusqu&apos;au %1</translation>
+    </message>
+    <message>
+        <source>reconnect needed: %1 (%2)</source>
+        <translation>reconnexion nécessaire : %1 (%2)</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>depuis %1</translation>
+    </message>
+    <message>
+        <source>OK </source>
+        <translation>OK </translation>
+    </message>
+    <message>
+        <source>FAIL </source>
+        <translation>ÉCHEC </translation>
+    </message>
 </context>
 <context>
     <name>Cron</name>

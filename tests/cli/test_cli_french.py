@@ -97,3 +97,19 @@ def test_check_reports_broken_files_in_french(flowdesk_cli: Callable[..., CliRes
                in line for line in english.out.splitlines())
     missing = flowdesk_cli("run", "nowhere", "--workspace", str(workspace), env=FRENCH)
     assert missing.code == 1 and missing.err.startswith("flowdesk: workflow 'nowhere' introuvable dans ")
+
+
+def test_tools_and_jobs_listings_in_french(flowdesk_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    from tests.conftest import REPO, copy_workspace
+
+    workspace = copy_workspace(REPO, tmp_path / "ws")
+    tools = flowdesk_cli("tools", "--workspace", str(workspace), env=FRENCH).out.splitlines()
+    assert "✓ date  (intégré, activé)" in tools
+    assert any(line.split()[:2] == ["DEFAULT", "manquant"] for line in tools)  # a tool without its credentials
+    jobs = flowdesk_cli("jobs", "--workspace", str(workspace), env=FRENCH).out.splitlines()
+    assert jobs[0].split()[:4] == ["workflow", "planification", "en", "clair"]
+    assert any("0 8 * * 1-5    À 08:00, de lundi à vendredi" in line for line in jobs)
+    assert flowdesk_cli("jobs", "--json", "--workspace", str(workspace), env=FRENCH).json()[0]["description"] \
+        .startswith("At ")  # machine output stays English
+    english = flowdesk_cli("tools", "--workspace", str(workspace), env=ENGLISH).out.splitlines()
+    assert "✓ date  (built-in, enabled)" in english
