@@ -14,6 +14,7 @@ from flowdesk.core.profiles import ProfileResolver, resolve_input_profile
 from flowdesk.core.registry import Registry, WorkflowEntry
 from flowdesk.core.secret_masking import mask_json
 from flowdesk.core.run_messages import TOOL_BROKEN, TOOL_DISABLED, TOOL_MISSING
+from flowdesk.core.request_refusals import TRIGGER_NOT_ALLOWED, WORKFLOW_CANNOT_LOAD, WORKFLOW_INACTIVE
 
 # How each trigger is allowed by the workflow's ``triggers`` list; cli/gui runs are the owner's own click.
 TRIGGER_REQUIRES = {"api": "manual", "manual": "manual", "webhook": "webhook", "schedule": "schedule", "catchup": "schedule"}
@@ -79,16 +80,15 @@ class RunPreparer:
         entry = self.registry.workflow(request.workflow)
         entry = self.registry.refresh_workflow(entry.slug)
         if entry.config is None:
-            raise WorkflowBroken(entry.error or f"workflow {entry.slug!r} cannot be loaded")
+            raise WorkflowBroken(entry.error or WORKFLOW_CANNOT_LOAD(name=repr(entry.slug)))
         config = entry.config
         if request.enforce_triggers:
             needed = TRIGGER_REQUIRES.get(request.trigger)
             if needed and needed not in config.triggers:
-                raise TriggerNotAllowed(
-                    f"workflow {entry.slug!r} does not allow the {needed!r} trigger (triggers: {', '.join(config.triggers) or 'none'})"
-                )
+                raise TriggerNotAllowed(TRIGGER_NOT_ALLOWED(name=repr(entry.slug), trigger=repr(needed),
+                                                            triggers=", ".join(config.triggers) or "none"))
             if not config.active:
-                raise WorkflowInactive(f"workflow {entry.slug!r} is inactive")
+                raise WorkflowInactive(WORKFLOW_INACTIVE(name=repr(entry.slug)))
         fields = input_fields(entry)
         data = validate_inputs(fields, request.data or {}, source=request.source)
         return self._with_tools(entry, request, data, mask_secrets(fields, data))
@@ -98,7 +98,7 @@ class RunPreparer:
         its tools are resolved now (credentials may have changed while it waited)."""
         entry = self.registry.refresh_workflow(slug)
         if entry.config is None:
-            raise WorkflowBroken(entry.error or f"workflow {entry.slug!r} cannot be loaded")
+            raise WorkflowBroken(entry.error or WORKFLOW_CANNOT_LOAD(name=repr(entry.slug)))
         return self._with_tools(entry, RunRequest(slug, data, trigger=trigger), data, {})
 
     def _with_tools(self, entry: WorkflowEntry, request: RunRequest, data: dict[str, Any],

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.app_settings import load_app_settings
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.i18n import run_text
 from flowdesk.gui.notification_policy import Notice, NotificationPolicy
 from flowdesk.gui.qt import QCoreApplication, QObject, QSystemTrayIcon, QTimer, Signal
 from flowdesk.gui.tray_messages import ALL_RUNS, DISPLAY_MS, FAILURES, Target, TrayMessages
@@ -90,7 +91,8 @@ class Notifier(QObject):
             return
         if ending.trigger == "manual" and self.window_active():
             return  # started from the window the user is looking at: its result is on screen
-        text = (ending.error or ending.message) if ending.status in FAILED else ending.message
+        shown = (ending.error or ending.message) if ending.status in FAILED else ending.message
+        text = run_text(shown) if shown else shown  # FlowDesk's own words (timed out, worker died…) translated
         from flowdesk.gui.widgets.reconnect_offer import reconnect_target
 
         target = reconnect_target(" ".join(t for t in (ending.message, ending.error) if t))

@@ -4802,4 +4802,51 @@ API : %4</translation>
         <translation>{path} : ce n&apos;est pas un espace de travail FlowDesk (pas de dossier private/)</translation>
     </message>
 </context>
+<context>
+    <name>Listener</name>
+    <message>
+        <source>unauthorized</source>
+        <translation>non autorisé</translation>
+    </message>
+    <message>
+        <source>missing or wrong API token (Authorization: Bearer &lt;token&gt;)</source>
+        <translation>jeton d&apos;API absent ou incorrect (Authorization: Bearer &lt;token&gt;)</translation>
+    </message>
+    <message>
+        <source>Host is not allowed</source>
+        <translation>hôte non autorisé</translation>
+    </message>
+    <message>
+        <source>Host {host} is not allowed; use http://127.0.0.1</source>
+        <translation>l&apos;hôte {host} n&apos;est pas autorisé ; utilisez http://127.0.0.1</translation>
+    </message>
+    <message>
+        <source>request body too large (limit {limit} bytes)</source>
+        <translation>corps de requête trop volumineux (limite {limit} octets)</translation>
+    </message>
+    <message>
+        <source>unsupported Expect header</source>
+        <translation>en-tête Expect non pris en charge</translation>
+    </message>
+    <message>
+        <source>invalid JSON body at line {line} column {column}: {reason}</source>
+        <translation>corps JSON non valide à la ligne {line}, colonne {column} : {reason}</translation>
+    </message>
+    <message>
+        <source>workflow is broken</source>
+        <translation>le workflow est cassé</translation>
+    </message>
+    <message>
+        <source>workflow {name} cannot be loaded</source>
+        <translation>le workflow {name} ne peut pas être chargé</translation>
+    </message>
+    <message>
+        <source>workflow {name} is inactive</source>
+        <translation>le workflow {name} est désactivé</translation>
+    </message>
+    <message>
+        <source>workflow {name} does not allow the {trigger} trigger (triggers: {triggers})</source>
+        <translation>le workflow {name} n&apos;autorise pas le déclencheur {trigger} (déclencheurs : {triggers})</translation>
+    </message>
+</context>
 </TS>

@@ -12,6 +12,13 @@ from flowdesk.core.api_token import tokens_match
 from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, API_TOKEN, MAX_BODY
 from flowdesk.core.listener.http_errors import Handler, json_error
 from flowdesk.core.listener.sessions import session_store
+from flowdesk.core.request_refusals import (
+    BODY_TOO_LARGE,
+    HOST_NOT_ALLOWED,
+    NAMED_HOST_NOT_ALLOWED,
+    UNSUPPORTED_EXPECT,
+    WRONG_API_TOKEN,
+)
 
 SESSION_COOKIE = "flowdesk_session"
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -25,7 +32,7 @@ STATE_CHANGING_GETS = ("/api/workflows/trigger/",)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Fetch metadata a browser adds: a request from another site, or another port of this machine, is refused.
 FOREIGN_FETCH_SITES = frozenset({"cross-site", "same-site"})
-UNAUTHORISED = "missing or wrong API token (Authorization: Bearer <token>)"
+UNAUTHORISED = WRONG_API_TOKEN()
 
 
 def host_allowed(host_header: str | None, allowed: set[str]) -> bool:
@@ -120,7 +127,7 @@ def _is_interface_file(request: web.Request) -> bool:
 async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse foreign Host headers, then require credentials except on open routes and interface files."""
     if not host_allowed(request.headers.get("Host"), request.app[ALLOWED_HOSTS]):
-        return json_error(403, f"Host {request.headers.get('Host')!r} is not allowed; use http://127.0.0.1")
+        return json_error(403, NAMED_HOST_NOT_ALLOWED(host=repr(request.headers.get("Host"))))
     if request.path.startswith(OPEN_PREFIXES) or OPEN_PATHS.fullmatch(request.path) or _is_interface_file(request):
         return await handler(request)
     if not is_authorised(request):
@@ -132,7 +139,7 @@ def declared_too_large(request: web.Request) -> web.Response | None:
     """A 413 when the declared ``Content-Length`` is over the app's body limit, before any body byte."""
     limit = request.app[MAX_BODY]
     if request.content_length is not None and request.content_length > limit:
-        return json_error(413, f"request body too large (limit {limit} bytes)")
+        return json_error(413, BODY_TOO_LARGE(limit=limit))
     return None
 
 
@@ -142,7 +149,7 @@ async def send_continue(request: web.Request) -> web.Response | None:
         await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         request.writer.output_size = 0  # the interim answer is not part of the response size
         return None
-    return json_error(417, "unsupported Expect header")
+    return json_error(417, UNSUPPORTED_EXPECT())
 
 
 async def authorised_expect(request: web.Request) -> web.Response | None:
@@ -151,7 +158,7 @@ async def authorised_expect(request: web.Request) -> web.Response | None:
     aiohttp calls it before the middlewares, so it repeats their Host and credential checks.
     """
     if not host_allowed(request.headers.get("Host"), request.app[ALLOWED_HOSTS]):
-        return json_error(403, "Host is not allowed")
+        return json_error(403, HOST_NOT_ALLOWED())
     if not is_authorised(request):
         return json_error(401, UNAUTHORISED)
     return declared_too_large(request) or await send_continue(request)

@@ -23,6 +23,7 @@ from flowdesk.core.errors import (
     WorkflowInactive,
 )
 from flowdesk.core.json_limits import JsonLimitError
+from flowdesk.core.request_refusals import INVALID_JSON_BODY
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def _for_exception(exc: Exception) -> web.Response | None:
             response.force_close()  # the rest of the body is still on the wire: do not read it as a request
         return response
     if isinstance(exc, json.JSONDecodeError):
-        return json_error(400, f"invalid JSON body at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        return json_error(400, INVALID_JSON_BODY(line=exc.lineno, column=exc.colno, reason=exc.msg))
     for kind, status in STATUS_OF:
         if isinstance(exc, kind):
             extra: dict[str, Any] = {}

@@ -21,9 +21,10 @@ from flowdesk.core.listener.access import is_authorised
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.replay_guard import ReplayGuard, timestamp_problem
 from flowdesk.core.registry import Registry, WorkflowEntry
+from flowdesk.core.request_refusals import UNAUTHORIZED
 
 REFUSAL_STATUS = 401
-REFUSAL_MESSAGE = "unauthorized"
+REFUSAL_MESSAGE = UNAUTHORIZED()
 
 
 class WebhookRefused(Exception):

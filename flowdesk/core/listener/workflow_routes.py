@@ -23,6 +23,7 @@ from flowdesk.core.listener.webhook_auth import Admission, WebhookRefused, admit
 from flowdesk.core.run_service import RunRequest, input_fields
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.store.records import STATUSES
+from flowdesk.core.request_refusals import HOST_NOT_ALLOWED, WORKFLOW_BROKEN
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _refused(request: web.Request, exc: WebhookRefused) -> web.Response:
 async def webhook_expect(request: web.Request) -> web.Response | None:
     """``Expect: 100-continue`` on a webhook: size and credentials answered before the body is sent."""
     if not host_allowed(request.headers.get("Host"), request.app[ALLOWED_HOSTS]):
-        return json_error(403, "Host is not allowed")
+        return json_error(403, HOST_NOT_ALLOWED())
     # The size first: it says nothing about which workflows exist or how they are protected.
     too_large = declared_too_large(request)
     if too_large is not None:
@@ -126,7 +127,7 @@ async def webhook(request: web.Request) -> web.Response:
         return _refused(request, exc)
     entry = admission.entry
     if admission.by_owner and entry.config is None:
-        return json_error(409, entry.error or "workflow is broken")
+        return json_error(409, entry.error or WORKFLOW_BROKEN())
     limits = request.app.get(LIMITS)
     raw = await read_body_limited(request, request.app[MAX_BODY], limits.body_timeout if limits else DEFAULT_BODY_TIMEOUT)
     try:

@@ -9,6 +9,7 @@ import time
 
 from flowdesk.core.oauth.oauth_connect import DisconnectResult
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.i18n import core_text
 from flowdesk.core.scaffold import new_tool
 from flowdesk.gui.oauth_actions import disconnect_profile, start_google_connect
 from flowdesk.gui.qt import (
@@ -136,7 +137,7 @@ class ToolsView(QWidget):
             item.setData(SLUG_ROLE, tool.slug)
             item.setData(ICON_ROLE, name)
             where = self.tr("built-in") if entry.builtin else self.tr("workspace")
-            item.setToolTip(f"{tool.slug} · {where} · {state}" + (f"\n{entry.error}" if entry.broken else ""))
+            item.setToolTip(f"{tool.slug} · {where} · {state}" + (f"\n{core_text(entry.error)}" if entry.broken else ""))
             if entry.broken:
                 item.setForeground(error_color(self))
             self.list.addItem(item)
@@ -157,7 +158,7 @@ class ToolsView(QWidget):
     def _line(self, tool: ToolState) -> str:
         """The second line of a tool's entry: broken, off, or how many of its profiles need attention."""
         if tool.entry.broken:
-            return self.tr("broken: %1").replace("%1", (tool.entry.error or "").strip().splitlines()[-1][:80]
+            return self.tr("broken: %1").replace("%1", (core_text(tool.entry.error) or "").strip().splitlines()[-1][:80]
                                                  if tool.entry.error else "")
         if not tool.enabled:
             return self.tr("off")

@@ -7,6 +7,7 @@ import html
 from typing import TYPE_CHECKING
 
 from flowdesk.core.errors import NotFound
+from flowdesk.core.request_refusals import recognise_refusal
 from flowdesk.core.input_samples import sample_input
 from flowdesk.core.run_preparation import input_fields
 from flowdesk.core.webhook_request import (
@@ -35,6 +36,7 @@ from flowdesk.gui.qt import (
 from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.widgets.copy_button import CopyButton
 from flowdesk.gui.widgets.input_widgets import monospace_font
+from flowdesk.gui.i18n import core_text
 
 if TYPE_CHECKING:
     from flowdesk.core.registry import WorkflowEntry
@@ -262,7 +264,9 @@ class WebhookTab(QWidget):
                                 .replace("%2", response.run_id[:12]))
             self.run_requested.emit(response.run_id)
         else:
-            message = str(response.body.get("error") or response.body)
+            error = response.body.get("error")
+            # the listener answers in English (the HTTP API's contract): its own refusals are shown translated
+            message = core_text(recognise_refusal(error)) if isinstance(error, str) else str(error or response.body)
             self.result.setText(self.tr("Refused (%1): %2").replace("%1", str(response.status)).replace("%2", message))
         self.sent.emit(response)
 

@@ -122,3 +122,15 @@ def test_rotating_a_token_refuses_the_old_one_and_accepts_the_new(qtbot, bridge)
     with qtbot.waitSignal(tab.run_requested, timeout=30000) as got:
         tab.send_test()
     assert wait_run(qtbot, bridge, got.args[0]).status == "success"
+
+
+def test_a_refused_test_request_reads_in_french(qtbot, bridge, french_window) -> None:
+    add_hook_workflow(qtbot, bridge, "switched_off", {"auth": "token", "secret": "off-secret-0123456789"})
+    config_file = bridge.runtime.workspace.workflows_dir / "switched_off" / "config.json"
+    config_file.write_text(json.dumps({**json.loads(config_file.read_text()), "active": False}))
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    tab = make_tab(qtbot, bridge, "switched_off")
+    with qtbot.waitSignal(tab.sent, timeout=30000) as got:
+        tab.send_test()
+    assert got.args[0].status == 401 and got.args[0].body["error"] == "unauthorized"  # the API's own English
+    assert tab.result.text() == "Refusée (401) : non autorisé"
