@@ -1,10 +1,13 @@
-"""The timer-lag probe catches the GUI thread blocking its own loop, and not the machine taking the CPU away."""
+"""The timer-lag probe catches the GUI thread blocking its own loop (running, sleeping, or waiting for the GIL),
+and not the machine taking the CPU away."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -12,15 +15,14 @@ import pytest
 from flowdesk.gui.qt import QTimer
 from tests.gui.timer_lag_probe import TimerLagProbe
 
-# Stops this process for 250 ms, as a loaded machine would by giving its CPU to others; always continues it.
-FREEZE = """
-import os, signal, sys, time
-pid = int(sys.argv[1])
-os.kill(pid, signal.SIGSTOP)
-try:
-    time.sleep(0.25)
-finally:
-    os.kill(pid, signal.SIGCONT)
+# Takes CPU 0 away from everything else for 250 ms, as a loaded machine does: a real-time busy loop pinned there.
+HOG = """
+import os, time
+os.sched_setaffinity(0, {0})
+os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+end = time.monotonic() + 0.25
+while time.monotonic() < end:
+    pass
 """
 
 
@@ -52,13 +54,55 @@ def test_short_handlers_pass(qtbot) -> None:
     probe.assert_unblocked(0.100)
 
 
-def test_the_process_stopped_from_outside_is_preemption_not_blocking(qtbot) -> None:
+def test_a_150_ms_sleep_on_the_gui_thread_fails_the_probe(qtbot) -> None:
     probe = TimerLagProbe()
     with probe.running():
         qtbot.wait(50)
-        freezer = subprocess.Popen([sys.executable, "-c", FREEZE, str(os.getpid())])
-        qtbot.waitUntil(lambda: freezer.poll() is not None, timeout=10000)
+        QTimer.singleShot(0, lambda: time.sleep(0.150))
+        qtbot.wait(300)
+    assert probe.worst_cpu.cpu < 0.100  # asleep, not running: a CPU-time probe alone would miss it
+    with pytest.raises(AssertionError, match="the GUI thread was busy 1[3-9][0-9] ms"):
+        probe.assert_unblocked(0.100)
+
+
+def _gil_holding_parse() -> str:
+    """A JSON text whose parsing (one C call, the GIL held throughout) takes at least 200 ms on this machine."""
+    items = 50_000
+    while True:
+        text = json.dumps([{"n": i, "s": "x" * 20} for i in range(items)])
+        start = time.thread_time()
+        json.loads(text)
+        if time.thread_time() - start >= 0.200:
+            return text
+        items *= 2
+
+
+def test_a_worker_thread_holding_the_gil_fails_the_probe(qtbot) -> None:
+    text = _gil_holding_parse()
+    worker = threading.Thread(target=json.loads, args=(text,))
+    probe = TimerLagProbe()
+    with probe.running():
         qtbot.wait(50)
-    assert freezer.returncode == 0
-    assert probe.worst_wall.wall >= 0.200, probe.report()  # the wall clock saw a quarter-second stall...
-    probe.assert_unblocked(0.100)  # ...in which the GUI thread did not run: it passes
+        worker.start()
+        qtbot.waitUntil(lambda: not worker.is_alive(), timeout=10000)
+        qtbot.wait(50)
+    with pytest.raises(AssertionError, match="the GUI thread was busy"):
+        probe.assert_unblocked(0.100)
+
+
+def test_the_cpu_taken_away_by_another_process_is_preemption_not_blocking(qtbot) -> None:
+    own_cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {0})  # this (GUI) thread on the CPU the hog takes
+    try:
+        probe = TimerLagProbe()
+        with probe.running():
+            qtbot.wait(50)
+            hog = subprocess.Popen([sys.executable, "-c", HOG])
+            qtbot.waitUntil(lambda: hog.poll() is not None, timeout=10000)
+            qtbot.wait(50)
+    finally:
+        os.sched_setaffinity(0, own_cpus)
+    assert hog.returncode == 0
+    assert probe.worst_wall.wall >= 0.150, probe.report()  # the wall clock saw the stall...
+    assert probe.worst_wall.queued is not None and probe.worst_wall.queued >= 0.150  # ...spent waiting for a CPU
+    probe.assert_unblocked(0.100)  # the GUI thread was not blocked: it passes

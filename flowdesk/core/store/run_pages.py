@@ -1,7 +1,10 @@
 """Runs read in pages for long lists: keyset pages (newest first) and the head of the list since a refresh (Qt-free).
 
 A page starts strictly after the last row already shown, on (queued_at, id), so reading page 500
-of 100,000 runs costs what page 1 costs; OFFSET would walk every row before it.
+of 100,000 runs costs what page 1 costs; OFFSET would walk every row before it. A list's records carry
+neither input nor output (left empty): a row never shows them, and a run's 10 MB output decoded for a
+list would be read for nothing and then kept alive as hundreds of thousands of objects that every
+garbage collection on the GUI thread walks. The run inspector reads them for the one run it shows.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ if TYPE_CHECKING:
     from flowdesk.core.store.run_store import RunStore
 
 Cursor = tuple[datetime, str]  # (queued_at, id) of a row
+LIST_COLUMNS: tuple[str, ...] = tuple("NULL" if c in ("input", "output") else c for c in COLUMNS)
 
 
 def _query(store: RunStore, filters: dict[str, Any]) -> Any:
     run = store.models.Run
-    query = run.select(*[SQL(c) for c in COLUMNS])
+    query = run.select(*[SQL(c) for c in LIST_COLUMNS])
     # The same filters as list_runs (workflow, status, trigger, since, until, search).
     terms = store._where(filters.get("workflow"), filters.get("status"), filters.get("trigger"),  # noqa: SLF001
                          filters.get("since"), filters.get("until"), filters.get("search"))
@@ -57,7 +61,7 @@ def runs_by_id(store: RunStore, ids: Iterable[str]) -> dict[str, RunRecord]:
     for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
         chunk = wanted[start:start + 500]
         marks = ", ".join("?" * len(chunk))
-        text = f"SELECT {', '.join(COLUMNS)} FROM run WHERE id IN ({marks})"
+        text = f"SELECT {', '.join(LIST_COLUMNS)} FROM run WHERE id IN ({marks})"
         spell = getattr(store, "sql", None)  # the store's database spelling (SQLite's when it has one)
         rows = store.db.execute_sql(spell(text) if spell else text, chunk).fetchall()
         out.update((row[0], record_from_row(row)) for row in rows)

@@ -74,3 +74,15 @@ def test_a_late_page_reads_an_index_range(store: RunStore) -> None:
     conn.set_trace_callback(None)
     plan = [row[3] for sql in seen if sql.startswith("SELECT") for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
     assert any("USING INDEX run_queued_at (queued_at<?)" in step for step in plan), plan
+
+
+def test_list_records_leave_input_and_output_to_the_inspector(store: RunStore) -> None:
+    run_id = new_run_id()
+    store.create(run_id, "wf0", "manual", {"payload": "x" * 1000}, queued_at=T0)
+    store.finish(run_id, "success", T0 + timedelta(seconds=1), started_at=T0,
+                 output={"items": list(range(10_000))}, message="big")
+    stored = store.get(run_id)
+    assert stored.output == {"items": list(range(10_000))} and stored.input == {"payload": "x" * 1000}
+    for listed in (run_pages.run_page(store, {}, None, 10)[0], run_pages.runs_by_id(store, [run_id])[run_id]):
+        assert (listed.id, listed.status, listed.message) == (run_id, "success", "big")
+        assert listed.output is None and listed.input == {}  # nothing decoded for a row that never shows them
