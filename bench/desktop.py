@@ -12,15 +12,21 @@ Runs view to its first page painted over a store of 100,000 runs (median of 5 op
 while scrolling to its very end; and the lag probe's p99 while runs of a no-op workflow finish at 200 a second
 with the Overview shown.
 
+The ``flowdesk`` package is byte-compiled first (``compileall``), as an installed package or the bundle
+carries it: where ``PYTHONDONTWRITEBYTECODE`` is set (as on this project's machines) a checkout would otherwise
+compile its ~60 first-paint modules from source on every start (``--source`` measures that case).
+
 Usage (from the repository root)::
 
-    .venv/bin/python bench/desktop.py            # print the tables
-    .venv/bin/python bench/desktop.py --write    # also rewrite the desktop section of BENCHMARKS.md
+    .venv/bin/python bench/desktop.py                  # print the tables
+    .venv/bin/python bench/desktop.py --startup-only   # first window, RSS and idle CPU only (no in-window figures)
+    .venv/bin/python bench/desktop.py --write          # also rewrite the desktop section of BENCHMARKS.md
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -83,46 +89,9 @@ def gui_probe(mode: str, ws: Path, data_dir: Path, env: dict[str, str], *extra: 
     return json.loads(lines[-1])
 
 
-def main() -> int:
-    """Alternate the two probes ``--repeats`` times; report medians; exit 1 when a target fails."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each probe (medians reported)")
-    parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measurement (last app run)")
-    parser.add_argument("--runs", type=int, default=100_000, help="stored runs for the Runs view figures")
-    parser.add_argument("--rate", type=float, default=200.0, help="runs finishing per second for the stall figure")
-    parser.add_argument("--seconds", type=float, default=15.0, help="how long the stall figure's runs go on")
-    parser.add_argument("--write", action="store_true", help="rewrite the desktop section of BENCHMARKS.md")
-    args = parser.parse_args()
-    facts, other = machine_facts(), OtherLoad()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    with tempfile.TemporaryDirectory(prefix="flowdesk-bench-desktop-") as tmp:
-        ws = new_workspace(Path(tmp) / "ws")
-        for i in range(100):
-            add_workflow(ws, f"sched_{i:03d}", scheduled_config("0 3 1 1 *"))
-        runs: dict[str, list[dict[str, float]]] = {"minimal": [], "app": []}
-        for n in range(args.repeats):
-            idle = args.idle if n == args.repeats - 1 else 1.0
-            runs["minimal"].append(probe("minimal", [], env, 1.0))
-            data = str(Path(tmp) / f"data{n}")
-            runs["app"].append(probe("app", ["--workspace", str(ws.root), "--data-dir", data], env, idle))
-        gui_ws = new_workspace(Path(tmp) / "gui-ws")
-        add_workflow(gui_ws, "noop", noop_config(max_instances=8, with_inputs=False))
-        runs_view = gui_probe("runs", gui_ws.root, Path(tmp) / "runs-data", env, "--count", str(args.runs))
-        stall = gui_probe("stall", gui_ws.root, Path(tmp) / "stall-data", env, "--rate", str(args.rate),
-                          "--seconds", str(args.seconds))
-    med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in runs.items()}
-    idle_app = runs["app"][-1]
-    ratio = med["app"]["first_window"] / med["minimal"]["first_window"]
-    facts["load average at end"] = load_average()
-    facts["CPU used by other processes during the run"] = other.describe()
-    rows = [("minimal PySide6 window (baseline)", f"{med['minimal']['first_window'] * 1000:.0f}", "1×",
-             f"{med['minimal']['rss_main']:.0f}", "-"),
-            ("FlowDesk app, 100 schedules", f"{med['app']['first_window'] * 1000:.0f}", f"{ratio:.2f}×",
-             f"{med['app']['rss_main']:.0f}", f"{med['app']['rss_total']:.0f}")]
-    results = table(["process", "start → first painted window (ms, median)", "ratio", "RSS MB after 10 s",
-                     "RSS MB with workers"], rows)
-    idle_rows = [("FlowDesk app hidden (tray), 100 schedules", f"{args.idle:.0f}", f"{idle_app['cpu_main']:.3f}",
-                  f"{idle_app['cpu_total']:.3f}")]
+def window_figures(args: argparse.Namespace, runs_view: dict[str, Any],
+                   stall: dict[str, Any]) -> tuple[list[tuple[str, ...]], list[Target]]:
+    """Rows and targets of the in-window figures (Runs view over many runs, stalls while runs finish)."""
     open_ms, stall_p99 = runs_view["open_median_ms"], stall["lag"]["p99_ms"]
     scroll = runs_view["scroll_lag"]
     gui_rows = [
@@ -136,24 +105,83 @@ def main() -> int:
          f"p99 {stall_p99:.1f} ms", f"p50 {stall['lag']['p50_ms']:.2f} ms, max {stall['lag']['max_ms']:.0f} ms, "
          f"{stall['lag']['ticks']} ticks; Overview store reads: {stall['overview_reads']}"),
     ]
-    targets = [Target("first window, app ÷ minimal window", "≤ 2.5×", f"{ratio:.2f}×", ratio <= 2.5),
-               Target(f"Runs view open with {args.runs:,} stored runs", "≤ 300 ms", f"{open_ms:.0f} ms", open_ms <= 300),
+    targets = [Target(f"Runs view open with {args.runs:,} stored runs", "≤ 300 ms", f"{open_ms:.0f} ms", open_ms <= 300),
                Target(f"GUI event-loop stall p99 while {args.rate:.0f} runs/s finish", "≤ 50 ms", f"{stall_p99:.1f} ms",
-                      stall_p99 <= 50),
+                      stall_p99 <= 50)]
+    return gui_rows, targets
+
+
+def main() -> int:
+    """Alternate the two probes ``--repeats`` times; report medians; exit 1 when a target fails."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each probe (medians reported)")
+    parser.add_argument("--idle", type=float, default=60.0, help="seconds of idle CPU measurement (last app run)")
+    parser.add_argument("--runs", type=int, default=100_000, help="stored runs for the Runs view figures")
+    parser.add_argument("--rate", type=float, default=200.0, help="runs finishing per second for the stall figure")
+    parser.add_argument("--seconds", type=float, default=15.0, help="how long the stall figure's runs go on")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the first-window, RSS and idle-CPU probes (skip the Runs view and stall figures)")
+    parser.add_argument("--source", action="store_true",
+                        help="do not byte-compile the flowdesk package first (every start compiles it from source)")
+    parser.add_argument("--write", action="store_true", help="rewrite the desktop section of BENCHMARKS.md")
+    args = parser.parse_args()
+    if args.write and args.startup_only:
+        parser.error("--write needs every figure: drop --startup-only")
+    facts, other = machine_facts(), OtherLoad()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if not args.source:
+        compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "flowdesk"), quiet=1)
+    with tempfile.TemporaryDirectory(prefix="flowdesk-bench-desktop-") as tmp:
+        ws = new_workspace(Path(tmp) / "ws")
+        for i in range(100):
+            add_workflow(ws, f"sched_{i:03d}", scheduled_config("0 3 1 1 *"))
+        runs: dict[str, list[dict[str, float]]] = {"minimal": [], "app": []}
+        for n in range(args.repeats):
+            idle = args.idle if n == args.repeats - 1 else 1.0
+            runs["minimal"].append(probe("minimal", [], env, 1.0))
+            data = str(Path(tmp) / f"data{n}")
+            runs["app"].append(probe("app", ["--workspace", str(ws.root), "--data-dir", data], env, idle))
+        if not args.startup_only:
+            gui_ws = new_workspace(Path(tmp) / "gui-ws")
+            add_workflow(gui_ws, "noop", noop_config(max_instances=8, with_inputs=False))
+            runs_view = gui_probe("runs", gui_ws.root, Path(tmp) / "runs-data", env, "--count", str(args.runs))
+            stall = gui_probe("stall", gui_ws.root, Path(tmp) / "stall-data", env, "--rate", str(args.rate),
+                              "--seconds", str(args.seconds))
+    med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in runs.items()}
+    idle_app = runs["app"][-1]
+    ratio = med["app"]["first_window"] / med["minimal"]["first_window"]
+    facts["load average at end"] = load_average()
+    facts["CPU used by other processes during the run"] = other.describe()
+    rows = [("minimal PySide6 window (baseline)", f"{med['minimal']['first_window'] * 1000:.0f}", "1×",
+             f"{med['minimal']['rss_main']:.0f}", "-"),
+            ("FlowDesk app, 100 schedules", f"{med['app']['first_window'] * 1000:.0f}", f"{ratio:.2f}×",
+             f"{med['app']['rss_main']:.0f}", f"{med['app']['rss_total']:.0f}")]
+    results = table(["process", "start → first painted window (ms, median)", "ratio", "RSS MB after 10 s",
+                     "RSS MB with workers"], rows)
+    idle_rows = [("FlowDesk app hidden (tray), 100 schedules", f"{args.idle:.0f}", f"{idle_app['cpu_main']:.3f}",
+                  f"{idle_app['cpu_total']:.3f}")]
+    targets = [Target("first window, app ÷ minimal window", "≤ 2.5×", f"{ratio:.2f}×", ratio <= 2.5),
                Target("idle RSS without an interface open (app + workers)", "≤ 200 MB",
                       f"{med['app']['rss_total']:.0f} MB", med["app"]["rss_total"] <= 200),
                Target("idle CPU hidden in the tray (app + workers)", "≤ 0.5 % of a core",
                       f"{idle_app['cpu_total']:.3f} %", idle_app["cpu_total"] <= 0.5)]
+    window_part: list[str] = []
+    if not args.startup_only:
+        gui_rows, gui_targets = window_figures(args, runs_view, stall)
+        targets[1:1] = gui_targets
+        window_part = ["### Inside the window\n\nEach row is a fresh process (`bench/desktop_gui_probe.py`): the real "
+                       "core on its thread, the main window at 1280×800. Lag = how late a 10 ms precise timer fires "
+                       "on the GUI thread.", table(["what", "measured", "detail"], gui_rows)]
+    compiled = ("the app's Python package is byte-compiled first, as installed" if not args.source
+                else "the app's Python package is compiled from source at every start (`--source`)")
     body = "\n\n".join([
         "## Desktop app (`bench/desktop.py`)", f"Command: `{command_line()}`", facts_block(facts),
         f"Median of {args.repeats} alternating runs of each probe, offscreen (`QT_QPA_PLATFORM=offscreen`), "
         "each a fresh process; the app opens on a workspace of 100 scheduled workflows and starts its core "
-        "(scheduler, listener, 2 warm workers) as it does for a user. RSS is the plain sum over processes.",
+        f"(scheduler, listener, 2 warm workers) as it does for a user; {compiled}. RSS is the plain sum over "
+        "processes.",
         results, table(["process", "idle window (s)", "CPU % of a core (main)", "CPU % (with workers)"], idle_rows),
-        "### Inside the window\n\nEach row is a fresh process (`bench/desktop_gui_probe.py`): the real core on its "
-        "thread, the main window at 1280×800. Lag = how late a 10 ms precise timer fires on the GUI thread.",
-        table(["what", "measured", "detail"], gui_rows),
-        "### Targets", targets_table(targets)])
+        *window_part, "### Targets", targets_table(targets)])
     print(body)
     if args.write:
         write_section("desktop", body, facts)
