@@ -11,7 +11,7 @@ from flowdesk.cli.runtime_context import database_from, workspace_from
 from flowdesk.cli.table_output import print_table, short_time
 from flowdesk.cli.worker_command import add_cluster_options, missing_cluster_libraries
 from flowdesk.core.workspace import resolve_data_dir
-from flowdesk.i18n.cli_text import status_word, translate
+from flowdesk.i18n.cli_text import shown, status_word, translate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -80,4 +80,4 @@ def handle_demo(args: argparse.Namespace) -> int:
     folder = resolve_data_dir(args.data_dir) / "cluster-demo"
     options = DemoOptions(workspace=workspace_from(args).root, folder=folder, workers=args.workers,
                           concurrency=args.concurrency, port=args.port)
-    return ClusterDemo(options).run()
+    return ClusterDemo(options, localize=shown).run()

@@ -12,7 +12,7 @@ from flowdesk.cli.table_output import print_json
 from flowdesk.core.terminal_text import terminal_safe
 from flowdesk.core.workspace import resolve_data_dir
 from flowdesk.core.workspace_deps import DepsReport, InstallProgress, dependency_report, install_dependencies
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import shown, translate
 
 MARKS = {"ok": "✓", "missing": "✗", "conflict": "!"}
 
@@ -46,7 +46,7 @@ def print_report(report: DepsReport) -> None:
     for f in report.files:
         print(f"\n{kind_word(f.kind)} {f.owner}  {f.path}")
         for error in f.errors:
-            print(f"  ✗ {error}")
+            print(f"  ✗ {shown(error)}")
         for s in by_file.get(f.path, []):
             if s.state == "ok":
                 where = "FlowDesk" if s.source == "flowdesk" else translate("cli", "workspace env")
@@ -80,7 +80,7 @@ def handle(args: argparse.Namespace) -> int:
         if result.env is not None and not result.nothing_to_do:
             print(translate("cli", "Lock: %1").replace("%1", str(result.env.lock_path)))
         for line in result.left_out:
-            print(translate("cli", "not installed: %1").replace("%1", line), file=sys.stderr)
+            print(translate("cli", "not installed: %1").replace("%1", shown(line)), file=sys.stderr)
     report = dependency_report(workspace, data_dir)
     if args.json:
         print_json(report.to_json())
@@ -89,5 +89,5 @@ def handle(args: argparse.Namespace) -> int:
     else:
         for lines in report.problems().values():
             for line in lines:
-                print(line, file=sys.stderr)
+                print(shown(line), file=sys.stderr)
     return 1 if report.problems() else 0

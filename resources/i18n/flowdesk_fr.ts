@@ -4849,4 +4849,76 @@ API : %4</translation>
         <translation>le workflow {name} n&apos;autorise pas le déclencheur {trigger} (déclencheurs : {triggers})</translation>
     </message>
 </context>
+<context>
+    <name>ClusterDemo</name>
+    <message>
+        <source>stopping the demo…</source>
+        <translation>arrêt de la démo…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>arrêtée</translation>
+    </message>
+    <message>
+        <source>broker    {url}  (embedded Valkey, data in {folder})</source>
+        <translation>broker    {url}  (Valkey embarqué, données dans {folder})</translation>
+    </message>
+    <message>
+        <source>database  {url}  (embedded PostgreSQL, data in {folder})</source>
+        <translation>base      {url}  (PostgreSQL embarqué, données dans {folder})</translation>
+    </message>
+    <message>
+        <source>
+FlowDesk cluster demo: serve and {workers} worker(s) on {workspace}</source>
+        <translation>
+Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</translation>
+    </message>
+    <message>
+        <source>  status:  flowdesk cluster status --broker {broker} --database &apos;{database}&apos;</source>
+        <translation>  état :   flowdesk cluster status --broker {broker} --database &apos;{database}&apos;</translation>
+    </message>
+    <message>
+        <source>  Flower:  celery --broker {broker} flower   (pip install flower; then http://127.0.0.1:5555)</source>
+        <translation>  Flower :  celery --broker {broker} flower   (pip install flower ; puis http://127.0.0.1:5555)</translation>
+    </message>
+    <message>
+        <source>Ctrl+C stops everything.</source>
+        <translation>Ctrl+C arrête tout.</translation>
+    </message>
+    <message>
+        <source>{label} exited ({code}): stopping the demo</source>
+        <translation>{label} s&apos;est terminé ({code}) : arrêt de la démo</translation>
+    </message>
+</context>
+<context>
+    <name>Dependencies</name>
+    <message>
+        <source>{path}: cannot be read: {reason}</source>
+        <translation>{path} : illisible : {reason}</translation>
+    </message>
+    <message>
+        <source>{path}: line {line}: option {option} is not supported here; list one package per line (index settings belong in uv&apos;s configuration)</source>
+        <translation>{path} : ligne {line} : l&apos;option {option} n&apos;est pas prise en charge ici ; indiquez un paquet par ligne (les réglages d&apos;index relèvent de la configuration de uv)</translation>
+    </message>
+    <message>
+        <source>{path}: line {line}: &apos;{content}&apos; is not a valid requirement: {reason}</source>
+        <translation>{path} : ligne {line} : « {content} » n&apos;est pas une dépendance valide : {reason}</translation>
+    </message>
+    <message>
+        <source>install it with `flowdesk deps install` or the Install button</source>
+        <translation>installez-la avec `flowdesk deps install` ou le bouton Installer</translation>
+    </message>
+    <message>
+        <source>{where}: missing dependency {module} ({package}); {hint}</source>
+        <translation>{where} : dépendance manquante {module} ({package}) ; {hint}</translation>
+    </message>
+    <message>
+        <source>{where}: missing dependency {module} ({package}) ({installed} is installed); {hint}</source>
+        <translation>{where} : dépendance manquante {module} ({package}) ({installed} est installé) ; {hint}</translation>
+    </message>
+    <message>
+        <source>{where}: FlowDesk&apos;s own {package} {installed} is imported first and does not satisfy it; relax the requirement</source>
+        <translation>{where} : le {package} {installed} de FlowDesk est importé en premier et ne convient pas ; assouplissez la contrainte</translation>
+    </message>
+</context>
 </TS>

@@ -65,3 +65,36 @@ def test_the_demo_runs_a_webhook_on_its_workers_and_ctrl_c_stops_everything(tmp_
         assert time.monotonic() < deadline, [c for c in children if c.is_running()]
         time.sleep(0.2)
     assert "stopped" in "".join(lines)
+
+
+def test_the_demo_speaks_french_and_still_sees_its_processes_ready(tmp_path: Path) -> None:
+    ws = copy_workspace(FIXTURES / "queue_workspace", tmp_path / "ws")
+    # LANGUAGE picks FlowDesk's language; LANG stays a locale this machine has (initdb refuses a missing one).
+    env = {**os.environ, "FLOWDESK_API_TOKEN": TOKEN, **FAST, "LANG": "C.UTF-8", "LANGUAGE": "fr"}
+    for name in ("FLOWDESK_BROKER_URL", "FLOWDESK_DATABASE_URL", "LC_ALL", "LC_MESSAGES"):
+        env.pop(name, None)
+    proc = subprocess.Popen([sys.executable, "-m", "flowdesk", "cluster", "demo", "--workers", "1", "--port", "0",
+                             "--workspace", str(ws), "--data-dir", str(tmp_path / "data")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def drain() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl+C arrête tout." in line:
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        assert ready.wait(120) and proc.poll() is None, "".join(lines)  # serve's and the worker's ready lines seen
+        text = "".join(lines)
+        assert "(Valkey embarqué, données dans " in text and "Démo du cluster FlowDesk : serve et 1 worker(s)" in text
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "arrêt de la démo…" in "".join(lines) and "arrêtée" in "".join(lines)

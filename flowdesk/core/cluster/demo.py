@@ -15,10 +15,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import TextIO
 
 from flowdesk.core.cluster.demo_servers import DemoPostgres, DemoValkey
 from flowdesk.core.store.database_url import redact
+from flowdesk.core.translatable import translatable
 
 
 @dataclass
@@ -40,16 +42,17 @@ def _flowdesk() -> list[str]:
 class ClusterDemo:
     """Starts everything, relays serve's first lines, waits for a signal or a death, stops everything."""
 
-    def __init__(self, options: DemoOptions, out: TextIO = sys.stdout) -> None:
+    def __init__(self, options: DemoOptions, out: TextIO = sys.stdout, localize: Callable[[str], str] = str) -> None:
         self.options = options
         self.out = out
+        self.localize = localize  # the CLI's translation of the demo's own lines (English: as written)
         self.valkey = DemoValkey(options.folder / "valkey")
         self.postgres = DemoPostgres(options.folder / "postgres")
         self.processes: list[tuple[str, subprocess.Popen[str]]] = []
         self._stop = threading.Event()
 
     def _say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(self.localize(text), file=self.out, flush=True)
 
     def _spawn(self, label: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
         proc = subprocess.Popen([*_flowdesk(), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -74,10 +77,13 @@ class ClusterDemo:
             signal.signal(sig, lambda *_: self._stop.set())
         try:
             broker = self.valkey.start()
-            self._say(f"broker    {broker}  (embedded Valkey, data in {o.folder / 'valkey'})")
+            self._say(translatable("ClusterDemo", "broker    {url}  (embedded Valkey, data in {folder})", url=broker,
+                                   folder=str(o.folder / "valkey")))
             database = self.postgres.start()
-            self._say(f"database  {redact(database)}  (embedded PostgreSQL, data in {self.postgres.pgdata})")
-            env = {**os.environ, "FLOWDESK_BROKER_URL": broker, "FLOWDESK_DATABASE_URL": database}
+            self._say(translatable("ClusterDemo", "database  {url}  (embedded PostgreSQL, data in {folder})", url=redact(database),
+                                   folder=str(self.postgres.pgdata)))
+            # LANGUAGE=en: the ready lines of serve and the workers are recognised by their English words below.
+            env = {**os.environ, "FLOWDESK_BROKER_URL": broker, "FLOWDESK_DATABASE_URL": database, "LANGUAGE": "en"}
             common = ["--workspace", str(o.workspace), "--broker", broker, "--database", database]
             readies = []
             serve = self._spawn("serve", ["serve", "--port", str(o.port), "--data-dir", str(o.folder / "serve"),
@@ -92,10 +98,13 @@ class ClusterDemo:
                 while not ready.wait(0.2):
                     if self._stop.is_set() or self._dead():
                         return self._finish(1)
-            self._say(f"\nFlowDesk cluster demo: serve and {o.workers} worker(s) on {o.workspace}")
-            self._say(f"  status:  flowdesk cluster status --broker {broker} --database '{database}'")
-            self._say(f"  Flower:  celery --broker {broker} flower   (pip install flower; then http://127.0.0.1:5555)")
-            self._say("Ctrl+C stops everything.")
+            self._say(translatable("ClusterDemo", "\nFlowDesk cluster demo: serve and {workers} worker(s) on {workspace}",
+                                   workers=o.workers, workspace=str(o.workspace)))
+            self._say(translatable("ClusterDemo", "  status:  flowdesk cluster status --broker {broker} --database '{database}'",
+                                   broker=broker, database=database))
+            self._say(translatable("ClusterDemo", "  Flower:  celery --broker {broker} flower   (pip install flower; then "
+                                   "http://127.0.0.1:5555)", broker=broker))
+            self._say(translatable("ClusterDemo", "Ctrl+C stops everything."))
             while not self._stop.wait(0.5):
                 if self._dead():
                     return self._finish(1)
@@ -112,12 +121,12 @@ class ClusterDemo:
     def _dead(self) -> bool:
         dead = [(label, proc.returncode) for label, proc in self.processes if proc.poll() is not None]
         for label, code in dead:
-            self._say(f"{label} exited ({code}): stopping the demo")
+            self._say(translatable("ClusterDemo", "{label} exited ({code}): stopping the demo", label=label, code=code))
         return bool(dead)
 
     def _finish(self, code: int) -> int:
         """Workers first (they finish their runs), then serve, then the servers."""
-        self._say("stopping the demo…")
+        self._say(translatable("ClusterDemo", "stopping the demo…"))
         for label, proc in sorted(self.processes, key=lambda p: p[0] == "serve"):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -130,5 +139,5 @@ class ClusterDemo:
                 proc.wait(5)
         self.postgres.stop()
         self.valkey.stop()
-        self._say("stopped")
+        self._say(translatable("ClusterDemo", "stopped"))
         return code

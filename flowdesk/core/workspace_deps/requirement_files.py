@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowdesk.core.workspace import Workspace
+from flowdesk.core.translatable import translatable
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
@@ -96,7 +97,7 @@ def parse_requirements_file(path: Path, kind: str, owner: str) -> RequirementsFi
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        result.errors.append(f"{path}: cannot be read: {exc}")
+        result.errors.append(translatable("Dependencies", "{path}: cannot be read: {reason}", path=str(path), reason=str(exc)))
         return result
     for number, content in _logical_lines(text):
         if content.startswith("-"):
@@ -104,13 +105,15 @@ def parse_requirements_file(path: Path, kind: str, owner: str) -> RequirementsFi
             # more than this file; FlowDesk installs plain requirements and takes index settings
             # from uv's own configuration (uv.toml, UV_INDEX_URL...).
             option = content.split()[0]
-            result.errors.append(f"{path}: line {number}: option {option} is not supported here; "
-                                 "list one package per line (index settings belong in uv's configuration)")
+            result.errors.append(translatable("Dependencies", "{path}: line {line}: option {option} is not supported here; list one "
+                                              "package per line (index settings belong in uv's configuration)",
+                                              path=str(path), line=number, option=option))
             continue
         try:
             requirement = Requirement(content)
         except InvalidRequirement as exc:
-            result.errors.append(f"{path}: line {number}: '{content}' is not a valid requirement: {exc}")
+            result.errors.append(translatable("Dependencies", "{path}: line {line}: '{content}' is not a valid requirement: {reason}",
+                                              path=str(path), line=number, content=content, reason=str(exc)))
             continue
         result.requirements.append(DeclaredRequirement(path, number, content, requirement))
     return result

@@ -17,6 +17,7 @@ from packaging.version import InvalidVersion, Version
 from flowdesk.core.workspace import Workspace
 from flowdesk.core.workspace_deps.environments import EnvLocation, active_env, env_key, envs_dir, requirements_hash
 from flowdesk.core.workspace_deps.import_names import fallback_import_name, import_name
+from flowdesk.core.translatable import translatable
 from flowdesk.core.workspace_deps.requirement_files import (
     DeclaredRequirement,
     RequirementsFile,
@@ -24,7 +25,7 @@ from flowdesk.core.workspace_deps.requirement_files import (
 )
 
 State = Literal["ok", "missing", "conflict"]
-INSTALL_HINT = "install it with `flowdesk deps install` or the Install button"
+INSTALL_HINT = translatable("Dependencies", "install it with `flowdesk deps install` or the Install button")
 
 
 def own_paths(data_dir: Path | None = None) -> list[str]:
@@ -99,10 +100,15 @@ class RequirementStatus:
         """The error line: names the requirement file, the package and what to do."""
         where = self.declared.where()
         if self.state == "conflict":
-            return (f"{where}: FlowDesk's own {self.package} {self.installed} is imported first and does not "
-                    f"satisfy it; relax the requirement")
-        have = f" ({self.installed} is installed)" if self.installed else ""
-        return f"{where}: missing dependency {self.import_name} ({self.package}){have}; {INSTALL_HINT}"
+            return translatable("Dependencies", "{where}: FlowDesk's own {package} {installed} is imported first and "
+                                "does not satisfy it; relax the requirement", where=where, package=self.package,
+                                installed=str(self.installed))
+        if self.installed:
+            return translatable("Dependencies", "{where}: missing dependency {module} ({package}) ({installed} is "
+                                "installed); {hint}", where=where, module=self.import_name, package=self.package,
+                                installed=self.installed, hint=INSTALL_HINT)
+        return translatable("Dependencies", "{where}: missing dependency {module} ({package}); {hint}", where=where,
+                            module=self.import_name, package=self.package, hint=INSTALL_HINT)
 
     def to_json(self) -> dict[str, Any]:
         """The shape of ``flowdesk deps --json``."""
