@@ -50,13 +50,18 @@ class MessageTemplate:
 
     def __init__(self, context: str, template: str) -> None:
         self.context, self.template = context, template
-        pattern, last = [], 0
-        for found in _FIELD.finditer(template):
-            pattern.append(re.escape(template[last:found.start()]))
-            pattern.append(f"(?P<{found.group(1)}>.+?)")
-            last = found.end()
-        pattern.append(re.escape(template[last:]))
-        self._pattern = re.compile("".join(pattern), re.DOTALL)
+        self._pattern: re.Pattern[str] | None = None  # compiled on first use: most processes never recognise text
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            pattern, last = [], 0
+            for found in _FIELD.finditer(self.template):
+                pattern.append(re.escape(self.template[last:found.start()]))
+                pattern.append(f"(?P<{found.group(1)}>.+?)")
+                last = found.end()
+            pattern.append(re.escape(self.template[last:]))
+            self._pattern = re.compile("".join(pattern), re.DOTALL)
+        return self._pattern
 
     def __call__(self, **arguments: Any) -> Translatable:
         """This template filled with ``arguments``."""
@@ -64,7 +69,7 @@ class MessageTemplate:
 
     def recognise(self, text: str) -> Translatable | None:
         """``text`` as this template's message when it is exactly its English form, else None."""
-        found = self._pattern.fullmatch(text)
+        found = self._compiled().fullmatch(text)
         return None if found is None else Translatable(self.context, self.template, found.groupdict())
 
 
