@@ -22,7 +22,15 @@ from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_MD, SPACE_SM, SPACE_XS
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that shrinks with an ellipsis instead of clipping (the full text is its tooltip)."""
+    """A one-line label that shrinks with an ellipsis instead of clipping (the full text is its tooltip).
+
+    ``mode`` says where the ellipsis goes: at the right (names), in the middle (paths, whose two ends matter).
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+        super().__init__(text, parent)
+        self.elide_mode = mode
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """Room for the ellipsis alone."""
@@ -39,7 +47,7 @@ class ElidedLabel(QLabel):
         painter = QPainter(self)
         try:
             painter.setPen(self.palette().color(self.foregroundRole()))
-            text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+            text = self.fontMetrics().elidedText(self.text(), self.elide_mode, self.width())
             painter.drawText(self.rect(), int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), text)
         finally:
             painter.end()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from flowdesk.gui.qt import (
     Signal,
 )
 from flowdesk.gui.widgets.deps_banner import DepsBanner
+from flowdesk.gui.widgets.list_card import ElidedLabel
 from flowdesk.gui.widgets.notify_toggle import NotifySuccessToggle
 from flowdesk.gui.widgets.run_sparkline import RunSparkline
 from flowdesk.gui.widgets.webhook_tab import WebhookTab
@@ -33,6 +35,9 @@ from flowdesk.gui.i18n import core_text
 
 if TYPE_CHECKING:
     from flowdesk.core.runtime import Runtime
+
+
+log = logging.getLogger(__name__)
 
 
 def _tr(text: str) -> str:
@@ -79,6 +84,12 @@ def tool_statuses(runtime: Runtime, entry: WorkflowEntry) -> list[ToolStatus]:
     return out
 
 
+def read_detail(runtime: Runtime, entry: WorkflowEntry) -> tuple[list[ToolStatus], list[str]]:
+    """What the pane reads for a workflow: its tools' profile statuses and its last 30 run statuses (core side)."""
+    statuses = tool_statuses(runtime, entry) if entry.config is not None else []
+    return statuses, runtime.store.recent_statuses(entry.slug, 30)
+
+
 class WorkflowDetail(QWidget):
     """Shows one workflow; its buttons ask the view to run, edit or show history."""
 
@@ -91,8 +102,15 @@ class WorkflowDetail(QWidget):
         self.bridge = bridge
         self.slug: str | None = None
         self.entry: WorkflowEntry | None = None
+        self.reads = 0  # background reads asked for (tests count them)
+        self._generation = 0  # a read answering for a workflow no longer shown is dropped
+        self._pending = False  # a read for the workflow shown is under way (asking again would only repeat it)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        # slug · folder, elided in the middle (both ends of a path matter), the whole path in the tooltip; its
+        # minimum width is the ellipsis', so a long path never widens the pane into a horizontal scroll.
+        self.location = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
+        self.location.setProperty("role", "caption")
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -119,6 +137,7 @@ class WorkflowDetail(QWidget):
         details = QWidget()
         layout = QVBoxLayout(details)
         layout.addWidget(self.title)
+        layout.addWidget(self.location)
         layout.addWidget(self.error)
         layout.addWidget(self.deps)
         layout.addWidget(self.description)
@@ -157,21 +176,28 @@ class WorkflowDetail(QWidget):
         # Before the core starts (the window is built first) there is no runtime to ask.
         runtime = self.bridge.runtime if slug and self.bridge.running else None
         entry = runtime.registry.workflows.get(slug) if runtime is not None else None
+        again = entry is not None and slug == self.slug  # a refresh: the old figures stay until the new arrive
         self.slug, self.entry = (slug, entry) if entry is not None else (None, None)
         self._sync_webhook()
         self.notify_success.show_workflow(self.slug)
         self.deps.show_for("workflow", self.slug)
         for button in self.buttons.values():
             button.setEnabled(entry is not None)
-        if entry is None:
-            self.title.setText("<i>" + self.tr("Select a workflow.") + "</i>")
-            for label in (self.error, self.description, self.tools):
-                label.clear()
-            self.error.hide()
+        if not again:
+            self.tools.clear()
             self.sparkline.set_statuses([])
+        if entry is None:
+            self._generation += 1  # whatever is under way answers for nothing shown
+            self._pending = False
+            self.title.setText("<i>" + self.tr("Select a workflow.") + "</i>")
+            for label in (self.error, self.description, self.location):
+                label.clear()
+            self.location.setToolTip("")
+            self.error.hide()
             return
-        self.title.setText(f"<h3>{html.escape(entry.display_name)}</h3><small>{html.escape(entry.slug)} · "
-                           f"{html.escape(str(entry.path))}</small>")
+        self.title.setText(f"<h3>{html.escape(entry.display_name)}</h3>")
+        self.location.setText(f"{entry.slug} · {entry.path}")
+        self.location.setToolTip(str(entry.path))
         self.error.setVisible(entry.broken)
         self.error.setText(core_text(entry.error) or "")
         self.error.setStyleSheet(f"color: {error_color(self).name()};")
@@ -179,8 +205,34 @@ class WorkflowDetail(QWidget):
         self.buttons["edit"].setEnabled(entry.config is not None)
         config = entry.config
         self.description.setText((config.description or "") if config else "")
-        self.tools.setText(self._tools_html(tool_statuses(runtime, entry)) if config else "")
-        self.sparkline.set_statuses(runtime.store.recent_statuses(entry.slug, 30))
+        if not (again and self._pending):
+            self._read(entry)
+
+    def _read(self, entry: WorkflowEntry) -> None:
+        """Tools' profile statuses and recent runs, read on the core side (profile files, the store), shown when
+        they arrive if this workflow is still the one shown."""
+        import asyncio  # the window's first paint comes before asyncio loads
+
+        self._generation += 1
+        generation = self._generation
+        self._pending = True
+        self.reads += 1
+        self.bridge.submit(lambda rt: asyncio.to_thread(read_detail, rt, entry),
+                           lambda result: self._on_read(result, generation),
+                           lambda exc: self._on_read_failed(exc, generation))
+
+    def _on_read_failed(self, exc: BaseException, generation: int) -> None:
+        if generation == self._generation:
+            self._pending = False
+            log.warning("cannot read the detail of %s: %s", self.slug, exc)
+
+    def _on_read(self, result: tuple[list[ToolStatus], list[str]], generation: int) -> None:
+        if generation != self._generation or self.entry is None:
+            return
+        self._pending = False
+        statuses, recent = result
+        self.tools.setText(self._tools_html(statuses) if self.entry.config is not None else "")
+        self.sparkline.set_statuses(recent)
 
     def _tools_html(self, statuses: list[ToolStatus]) -> str:
         if not statuses:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 from flowdesk.core.cron import CronSchedule
 from flowdesk.core.run_service import RunRequest
@@ -95,18 +96,77 @@ def test_detail_shows_tool_profile_status_and_sparkline(qtbot, bridge, monkeypat
     monkeypatch.delenv("SLACK_MARKETING_TOKEN", raising=False)
     view = make_view(qtbot, bridge)
     view.select("newsletter_automation")
-    tools = view.detail.tools.text()
-    assert "slack (profile MARKETING)" in tools and "missing SLACK_MARKETING_TOKEN" in tools
+    qtbot.waitUntil(lambda: "slack (profile MARKETING)" in view.detail.tools.text(), timeout=5000)
+    assert "missing SLACK_MARKETING_TOKEN" in view.detail.tools.text()
     view.select("next_dates")
-    assert "date (profile DEFAULT)" in view.detail.tools.text() and ">ok</span>" in view.detail.tools.text()
+    qtbot.waitUntil(lambda: "date (profile DEFAULT)" in view.detail.tools.text(), timeout=5000)
+    assert ">ok</span>" in view.detail.tools.text()
 
     # A run shows up in the sparkline and the Last run column (coloured by status) after it finishes.
     call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("next_dates", {})))
     qtbot.waitUntil(lambda: view.model.rows[view.model.row_of("next_dates")].last_status == "success", timeout=5000)
-    assert view.detail.sparkline.statuses == ["success"]
+    qtbot.waitUntil(lambda: view.detail.sparkline.statuses == ["success"], timeout=5000)  # read in the background
     assert cell(view, "next_dates", LAST_RUN, Qt.ItemDataRole.ForegroundRole) == status_color("success")
     assert len(view.detail.sparkline.bar_rects()) == 1
     view.detail.sparkline.grab()  # paints without error
+
+
+def test_detail_reads_tools_and_runs_off_the_gui_thread_and_keeps_the_last_selection(qtbot, bridge) -> None:
+    store = bridge.runtime.store
+    threads: list[str] = []
+    real_read = store.recent_statuses
+
+    def recording_read(workflow: str, n: int = 20) -> list[str]:
+        threads.append(threading.current_thread().name)
+        return real_read(workflow, n)
+
+    call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("next_dates", {})))
+    view = make_view(qtbot, bridge)
+    view.select("input_showcase")
+    store.recent_statuses = recording_read  # the real read, noting which thread asks
+    try:
+        reads = view.detail.reads
+        view.select("newsletter_automation")
+        view.select("next_dates")  # quickly after: the first answer must not land over the second
+        assert view.detail.reads == reads + 2  # one read per workflow shown
+        assert view.detail.tools.text() == "" and view.detail.sparkline.statuses == []  # nothing read yet here
+        qtbot.waitUntil(lambda: view.detail.sparkline.statuses == ["success"], timeout=5000)
+        qtbot.waitUntil(lambda: len(threads) >= 2, timeout=5000)
+        qtbot.wait(100)
+        assert "date (profile DEFAULT)" in view.detail.tools.text() and "slack" not in view.detail.tools.text()
+        assert view.detail.slug == "next_dates" and view.detail.sparkline.statuses == ["success"]
+        assert threading.main_thread().name not in threads
+    finally:
+        del store.recent_statuses
+
+
+def test_detail_elides_a_long_folder_path_in_the_middle_without_widening(qtbot, bridge) -> None:
+    from flowdesk.gui.main_window import MainWindow
+
+    slug = "quarterly_" + "very_long_folder_name_" * 8 + "report"
+    folder = bridge.runtime.workspace.workflows_dir / slug
+    folder.mkdir()
+    (folder / "config.json").write_text('{"name": "Long path", "triggers": ["manual"]}')
+    (folder / "main.py").write_text("def execute(data, tools):\n    return {'status': 'success'}\n")
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    window = MainWindow(bridge, tray_available=True)
+    qtbot.addWidget(window)
+    window.resize(1024, 640)
+    window.show()
+    view = window.show_view("workflows")
+    qtbot.waitUntil(lambda: view.loaded, timeout=10000)
+    view.select(slug)
+    qtbot.wait(300)
+    location = view.detail.location
+    path = str(bridge.runtime.registry.workflows[slug].path)
+    assert location.toolTip() == path and location.text().endswith(path)
+    shown = location.fontMetrics().elidedText(location.text(), location.elide_mode, location.width())
+    assert "…" in shown and shown.endswith("report") and shown.startswith(slug[:5])  # both ends kept
+    assert location.fontMetrics().horizontalAdvance(location.text()) > location.width()  # it did need eliding
+    assert view.detail.minimumSizeHint().width() < 400  # the path does not set the pane's width
+    bar = view.table.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible()  # nor pushes the list into scrolling sideways
+    view.detail.grab()  # paints without error
 
 
 def test_toggling_active_writes_config_json(qtbot, bridge) -> None:
