@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from flowdesk.core.cluster.broker_transport import TRANSPORT
 from flowdesk.core.cluster.settings import QUEUES, RUN_TASK, ClusterSettings
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ def make_celery_app(settings: ClusterSettings) -> Celery:
 
     app = Celery("flowdesk", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
+        # kombu's Redis transport (same URL, same keys) with a cheaper ack emulation (see broker_transport).
+        broker_transport=TRANSPORT,
         # Ack only once the run's outcome is in the store; a worker that dies mid-run gives the message back.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -40,6 +43,9 @@ def make_celery_app(settings: ClusterSettings) -> Celery:
             "visibility_timeout": settings.visibility_timeout,
             # Consume the queues in QUEUES order: interactive, then scheduled, then webhook runs.
             "queue_order_strategy": "priority",
+            # Runs carry no message priority (the queues are the priority classes): one list per queue,
+            # not kombu's four, so each BRPOP after a delivery names 3 keys instead of 12.
+            "priority_steps": [0],
             "socket_connect_timeout": settings.broker_timeout,
             "socket_timeout": max(10.0, settings.broker_timeout),
             "health_check_interval": 10,
