@@ -7,6 +7,7 @@ timeouts, secret masking and crash isolation are exactly those of the desktop ap
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
@@ -55,11 +56,23 @@ class EngineThread:
         self.loop.run_forever()
 
     def run(self, spec: RunSpec) -> RunOutcome:
-        """Run one spec on the engine and wait for its outcome (called from a Celery task thread)."""
-        return asyncio.run_coroutine_threadsafe(self._run(spec), self.loop).result()
+        """Run one spec on the engine and wait for its outcome (called from a Celery task thread).
 
-    async def _run(self, spec: RunSpec) -> RunOutcome:
-        return await self.engine.submit(spec)
+        The engine's own future is bridged to this thread directly (no coroutine, task and chained
+        futures per run as ``run_coroutine_threadsafe`` makes): one wake-up each way.
+        """
+        done: concurrent.futures.Future[RunOutcome] = concurrent.futures.Future()
+        self.loop.call_soon_threadsafe(self._submit, spec, done)
+        return done.result()
+
+    def _submit(self, spec: RunSpec, done: concurrent.futures.Future[RunOutcome]) -> None:
+        """On the engine loop: submit, and hand the outcome (or the refusal) to the waiting thread."""
+        try:
+            future = self.engine.submit(spec)
+        except BaseException as exc:  # noqa: BLE001 - QueueFull, EngineStopped: the caller's to handle
+            done.set_exception(exc)
+            return
+        future.add_done_callback(lambda f: _settle(f, done))
 
     def call_soon(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` on the engine loop."""
@@ -83,3 +96,13 @@ class EngineThread:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(10)
             return self._left
+
+
+def _settle(future: asyncio.Future[RunOutcome], done: concurrent.futures.Future[RunOutcome]) -> None:
+    """Copy an engine future's end into the waiting thread's future."""
+    if future.cancelled():
+        done.cancel()
+    elif (exc := future.exception()) is not None:
+        done.set_exception(exc)
+    else:
+        done.set_result(future.result())
