@@ -243,6 +243,10 @@ class RunService(RunPreparer):
             if not future.done():
                 future.set_result(record)
 
+    def waits_for(self, run_id: str) -> bool:
+        """Whether someone waits for this run's end."""
+        return run_id in self._waiters
+
     def waited_for(self) -> list[str]:
         """Ids of the runs someone waits for (the cluster relay checks them after missed notifications)."""
         return list(self._waiters)

@@ -2,7 +2,9 @@
 
 The engine emits masked chunks of a running run's output (whole lines, or what came in ~100 ms).
 They are gathered here and sent five times a second at most, each NOTIFY payload under
-PostgreSQL's 8,000-byte limit. The full log is stored with the run's outcome anyway; the live copy
+PostgreSQL's 8,000-byte limit. The runs started since the last batch go as one payload listing
+them (``S``), not one notification each: under load every notification is work for PostgreSQL
+and for each listening serve. The full log is stored with the run's outcome anyway; the live copy
 is a view, capped per run, and dropped on SQLite (no NOTIFY there: the log shows once the run ends).
 """
 
@@ -12,7 +14,7 @@ import logging
 import threading
 from collections import defaultdict
 
-from flowdesk.core.cluster.run_claims import event
+from flowdesk.core.cluster.run_claims import event, started_event
 from flowdesk.core.cluster.store_access import RUNS_CHANNEL, StoreAccess
 
 log = logging.getLogger(__name__)
@@ -20,17 +22,19 @@ FLUSH_INTERVAL = 0.2
 CHUNK_CHARS = 1000  # 1,000 characters stay under 8,000 bytes even if each becomes a 6-byte JSON escape
 LIVE_LIMIT = 1_000_000  # characters of live log sent per run; the stored log has the rest
 NOTIFIES_PER_STATEMENT = 50
+STARTS_PER_NOTICE = 150  # run ids of at most 64 characters: a list of starts stays under 8,000 bytes
 
 
 class LiveLogSender:
     """Collects log chunks from the engine loop; a thread NOTIFYs them in batches."""
 
-    def __init__(self, access: StoreAccess) -> None:
+    def __init__(self, access: StoreAccess, worker: str = "") -> None:
         self.access = access
+        self.worker = worker
         self.enabled = access.postgres
         self._lock = threading.Lock()
         self._pending: dict[str, list[str]] = defaultdict(list)
-        self._notices: list[str] = []
+        self._started: list[str] = []
         self._sent: dict[str, int] = {}
         self._wake = threading.Event()
         self._stopping = False
@@ -53,11 +57,11 @@ class LiveLogSender:
             self._sent[run_id] = sent + len(text)
             self._pending[run_id].append(text)
 
-    def started(self, run_id: str, worker: str) -> None:
-        """A run was claimed by ``worker`` (sent with the next batch: nothing waits for it)."""
+    def started(self, run_id: str) -> None:
+        """A run was claimed by this worker (sent with the next batch: nothing waits for it)."""
         if self.enabled:
             with self._lock:
-                self._notices.append(event("s", run_id, w=worker))
+                self._started.append(run_id)
 
     def forget(self, run_id: str) -> None:
         """The run ended: its live count can go."""
@@ -81,7 +85,9 @@ class LiveLogSender:
     def _flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, defaultdict(list)
-            payloads, self._notices = self._notices, []
+            started, self._started = self._started, []
+        payloads = [started_event(started[i:i + STARTS_PER_NOTICE], self.worker)
+                    for i in range(0, len(started), STARTS_PER_NOTICE)]
         payloads += [event("l", run_id, t=chunk)
                      for run_id, parts in pending.items()
                      for chunk in _chunks("".join(parts))]

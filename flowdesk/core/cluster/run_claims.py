@@ -81,6 +81,11 @@ def event(kind: str, run_id: str, **extra: object) -> str:
     return json.dumps({"k": kind, "r": run_id, **extra}, ensure_ascii=False, separators=(",", ":"))
 
 
+def started_event(run_ids: list[str], worker: str) -> str:
+    """The payload of several runs started by one worker (k: S, r: their ids)."""
+    return json.dumps({"k": "S", "r": run_ids, "w": worker}, ensure_ascii=False, separators=(",", ":"))
+
+
 def finished_event(run_id: str, outcome: RunOutcome) -> str:
     """The ``finished`` payload: status, and the start of the message when the run did not succeed."""
     if outcome.status == "success":

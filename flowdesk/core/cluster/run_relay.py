@@ -77,14 +77,21 @@ class RunRelay:
             await asyncio.sleep(POLL_INTERVAL)
 
     def handle(self, payload: str) -> None:
-        """One notification: ``{"k": "s"|"l"|"f", "r": run id, ...}``."""
+        """One notification: ``{"k": "s"|"l"|"f", "r": run id, ...}`` or ``{"k": "S", "r": [run ids]}``."""
         try:
             message: dict[str, Any] = json.loads(payload)
-            kind, run_id = message["k"], str(message["r"])
+            kind, run_id = message["k"], message["r"]
         except (ValueError, KeyError, TypeError):
             return
         self.received += 1
         runs = self.runtime.runs
+        if kind == "S" and isinstance(run_id, list):  # runs a worker started since its last batch
+            now = utc_now()
+            for one in run_id:
+                if str(one) not in self._ended:
+                    runs.announce(RunEvent(str(one), "started", now))
+            return
+        run_id = str(run_id)
         if run_id in self._ended:
             return  # a start or a log line sent in a batch that committed after the run's end
         if kind == "l":
@@ -116,7 +123,7 @@ class RunRelay:
         self._live.pop(run_id, None)
         self._live_size.pop(run_id, None)
         runs = self.runtime.runs
-        if run_id in runs.waited_for():
+        if runs.waits_for(run_id):
             record = self.runtime.store.get(run_id)
             if record is not None:
                 runs.resolve(record)

@@ -103,7 +103,7 @@ class WorkerHost:
             self.release(run.workflow)  # a run of the workflow may have ended while we parked this one
         if state != "claimed" or run is None:
             return state
-        p.notices.started(run_id, self.name)
+        p.notices.started(run_id)
         try:
             outcome = self._run(run, revision)
         except Exception as exc:  # noqa: BLE001 - a bug here fails one run, never the worker

@@ -81,7 +81,7 @@ class WorkerProcess:
         o.settings.with_longest_timeout(longest_timeout(self.registry, o.default_timeout))
         self.app = make_celery_app(o.settings)
         marks = PublishedMarks(o.settings)
-        self.live = LiveLogSender(self.access)
+        self.live = LiveLogSender(self.access, self.name)
         self.engine = EngineThread(o.workspace.root, o.data_dir / "workers", o.concurrency,
                                    default_timeout=o.default_timeout, on_event=self._on_event)
         self.host = WorkerHost(WorkerParts(
