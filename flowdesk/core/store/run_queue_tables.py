@@ -10,6 +10,9 @@ from typing import Any
 
 from collections.abc import Callable
 
+from peewee import IntegrityError
+
+from flowdesk.core.errors import StoreUnavailable
 from flowdesk.core.store.models import dump_json, from_micros, load_json, to_micros
 from flowdesk.core.store.owner import orphaned_owners
 from flowdesk.core.store.records import check_trigger, utc_now
@@ -24,10 +27,12 @@ IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # A run's place in its workflow's queue: (priority, queued_at micros, id), smallest first.
 QueueKey = tuple[int, int, str]
 
-_INSERT_QUEUED = (
+_INSERT_QUEUED_COLUMNS = (
     'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id, profile_info,'
-    " owner_pid, priority, not_before, payload) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " owner_pid, priority, not_before, payload)"
 )
+_QUEUED_VALUES = "(?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_QUEUED = f"{_INSERT_QUEUED_COLUMNS} VALUES {_QUEUED_VALUES}"
 _INSERT_RETRY = (
     'INSERT INTO run (id, workflow, "trigger", status, queued_at, input, attempt, parent_run_id,'
     " profile_info, owner_pid, priority, not_before, payload)"
@@ -63,6 +68,13 @@ def _payload_default(value: Any) -> Any:
 def dump_payload(data: dict[str, Any]) -> str:
     """A queued run's input as JSON text, converted as the engine would for a worker."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_payload_default)
+
+
+def _queued_row(run: QueuedRun, owner: int) -> tuple[Any, ...]:
+    """The values of one run for _QUEUED_VALUES."""
+    return (run.run_id, run.workflow, check_trigger(run.trigger), to_micros(run.queued_at), dump_json(run.input),
+            run.attempt, run.parent_run_id, dump_json(run.profile_info), owner, run.priority,
+            to_micros(run.not_before) if run.not_before else None, dump_payload(run.data))
 
 
 def priority_of(trigger: str) -> int:
@@ -141,6 +153,11 @@ class RunQueueTables:
         inserted: its place in the result holds the id of the run accepted first.
         """
         owner, now = os.getpid(), utc_now()
+        if runs and self.dialect.name == "postgresql" and not self.db.in_transaction() \
+                and all(run.idempotency_key is None for run in runs):
+            # One statement, atomic and committed by itself: one round trip (BEGIN and COMMIT were two more).
+            self._insert_queued_at_once(runs, owner)
+            return [run.run_id for run in runs]
         out: list[str] = []
         insert = self.sql(_INSERT_QUEUED)
         with self.db.atomic("IMMEDIATE"):
@@ -151,12 +168,29 @@ class RunQueueTables:
                     if earlier is not None:
                         out.append(earlier)
                         continue
-                cursor.execute(insert, (
-                    run.run_id, run.workflow, check_trigger(run.trigger), to_micros(run.queued_at),
-                    dump_json(run.input), run.attempt, run.parent_run_id, dump_json(run.profile_info), owner,
-                    run.priority, to_micros(run.not_before) if run.not_before else None, dump_payload(run.data)))
+                cursor.execute(insert, _queued_row(run, owner))
                 out.append(run.run_id)
         return out
+
+    def _insert_queued_at_once(self, runs: list[QueuedRun], owner: int) -> None:
+        """PostgreSQL: one INSERT of every run, outside a transaction (it commits as it returns).
+
+        A connection found dead (the server restarted since its last use) is replaced and the
+        statement sent once more: the run ids are the primary key, so if the first one did commit
+        before the break, the second fails on them instead of queueing the runs twice.
+        """
+        values = ", ".join([_QUEUED_VALUES] * len(runs))
+        statement = self.sql(f"{_INSERT_QUEUED_COLUMNS} VALUES {values}")
+        params = [value for run in runs for value in _queued_row(run, owner)]
+        try:
+            self.db.execute_sql(statement, params)
+        except StoreUnavailable as exc:
+            if not getattr(exc, "dropped_connection", False):
+                raise
+            try:
+                self.db.execute_sql(statement, params)
+            except IntegrityError:
+                pass  # the first attempt committed: every run is queued once
 
     def _claim_key(self, cursor: Any, run: QueuedRun, now: datetime) -> str | None:
         """The run already accepted under this key (within the window), else record the key for ``run``."""

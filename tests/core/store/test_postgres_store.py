@@ -42,7 +42,11 @@ def test_after_a_restart_a_stale_connection_costs_a_transaction_or_a_read_nothin
         first = store.enqueue([queued()])[0]
         own_pg_server.stop()
         own_pg_server.start()  # nothing used the store meanwhile: its connection is stale, not yet known broken
-        assert len(store.enqueue([queued()])) == 1  # BEGIN found it dead, did nothing, and went again
+        # The one-statement INSERT of runs without a delivery id found it dead and went again on a fresh one.
+        assert len(store.enqueue([queued(), queued()])) == 2
+        own_pg_server.stop()
+        own_pg_server.start()
+        assert len(store.enqueue([queued("delivery-1")])) == 1  # with a key: BEGIN found it dead and went again
         own_pg_server.stop()
         own_pg_server.start()
         assert store.get(first) is not None  # a read is tried again on a fresh connection
