@@ -12,7 +12,7 @@ from flowdesk.i18n.cli_text import translate
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``new`` sub-command."""
     p = sub.add_parser("new", parents=[common], help=translate("cli", "create a working workflow, tool or interface folder"))
-    p.add_argument("kind", choices=sorted(CREATORS))
+    p.add_argument("kind", choices=sorted(CREATORS), help=translate("cli", "what to create"))
     p.add_argument("name", help=translate("cli", "folder name: letters, digits and underscores"))
     p.set_defaults(handler=handle)
 

@@ -14,10 +14,10 @@ from flowdesk.i18n.cli_text import translate
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``open`` sub-command."""
     p = sub.add_parser("open", parents=[common], help=translate("cli", "open an interface (default: the dashboard) in the browser, "
-                       "signed in"), description="Open an interface of the running FlowDesk (serve or the app) in "
-                       "the web browser ($BROWSER is honoured). The browser signs in with a one-time code that "
-                       f"the service trades for a session cookie ({TICKET_PATH}, /auth/login), so the API token "
-                       "never appears in the URL or the history, and bookmarks work afterwards.")
+                       "signed in"), description=translate("cli", "Open an interface of the running FlowDesk (serve or "
+                       "the app) in the web browser ($BROWSER is honoured). The browser signs in with a one-time code "
+                       "that the service trades for a session cookie (%1, /auth/login), so the API token never "
+                       "appears in the URL or the history, and bookmarks work afterwards.").replace("%1", TICKET_PATH))
     p.add_argument("interface", nargs="?", help=translate("cli", "interface folder or display name (default: the dashboard at /)"))
     p.add_argument("--print", dest="print_only", action="store_true",
                    help=translate("cli", "print the one-time URL instead of starting a browser (valid once, for 60 seconds)"))

@@ -4149,6 +4149,14 @@ API : %4</translation>
         <source>FAIL </source>
         <translation>ÉCHEC </translation>
     </message>
+    <message>
+        <source>Open an interface of the running FlowDesk (serve or the app) in the web browser ($BROWSER is honoured). The browser signs in with a one-time code that the service trades for a session cookie (%1, /auth/login), so the API token never appears in the URL or the history, and bookmarks work afterwards.</source>
+        <translation>Ouvre une interface du FlowDesk lancé (serve ou l&apos;application) dans le navigateur ($BROWSER est respecté). Le navigateur se connecte avec un code à usage unique que le service échange contre un cookie de session (%1, /auth/login) : le jeton d&apos;API n&apos;apparaît jamais dans l&apos;URL ni dans l&apos;historique, et les favoris fonctionnent ensuite.</translation>
+    </message>
+    <message>
+        <source>what to create</source>
+        <translation>ce qu&apos;il faut créer</translation>
+    </message>
 </context>
 <context>
     <name>Cron</name>
