@@ -182,24 +182,38 @@ def workspace(root: Path) -> Path:
 
 
 async def run(args: argparse.Namespace) -> list[Row]:
-    """Every row, baseline first, in one run."""
+    """Every row, baseline first, in one run (``--only``: that cluster row alone)."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="flowdesk-bench-cluster-") as name:
         tmp = Path(name)
         sizes = {"noop": lambda w: int(args.noop_runs), "sleep": lambda w: int(args.sleep_runs * max(1, w))}
-        for workload in WORKLOADS:
+        only = parse_only(args.only)
+        for workload in WORKLOADS if only is None else ():
             rows.append(await baseline(tmp, workload, sizes[workload](1), args.idle_runs))
             print(rows[-1], flush=True)
         servers = ClusterServers(tmp / "servers")
         try:
             for workload in WORKLOADS:
                 for workers in (1, 2, 4):
+                    if only is not None and only != (workers, workload):
+                        continue
                     rows.append(await cluster_row(tmp, servers, workers, workload, sizes[workload](workers),
                                                   args.idle_runs))
                     print(rows[-1], flush=True)
         finally:
             servers.stop()
     return rows
+
+
+def parse_only(value: str | None) -> tuple[int, str] | None:
+    """``--only 2:noop`` -> (2, "noop")."""
+    if not value:
+        return None
+    workers, _, workload = value.partition(":")
+    if workload not in WORKLOADS or workers not in ("1", "2", "4"):
+        raise SystemExit(f"--only {value!r}: expected WORKERS:WORKLOAD with WORKERS 1, 2 or 4 and WORKLOAD "
+                         f"{' or '.join(WORKLOADS)}")
+    return int(workers), workload
 
 
 def report(rows: list[Row]) -> tuple[list[str], list[Target]]:
@@ -240,7 +254,16 @@ def main() -> int:
     parser.add_argument("--sleep-runs", type=int, default=160, help="200 ms deliveries per burst, per worker")
     parser.add_argument("--idle-runs", type=int, default=100, help="deliveries sent one at a time per row")
     parser.add_argument("--write", action="store_true", help="rewrite the cluster section of BENCHMARKS.md")
+    parser.add_argument("--only", metavar="WORKERS:WORKLOAD",
+                        help="measure one cluster row alone, e.g. 2:noop (no baseline, no targets, no --write)")
     args = parser.parse_args()
+    if args.only:
+        parse_only(args.only)
+        for row in asyncio.run(run(args)):
+            print(f"{row.workers} workers, {row.workload}: drain {row.drain_rate or 0:.0f} runs/s, live "
+                  f"{row.live_rate:.0f} runs/s, idle accept->start p50 {row.idle_p50:.2f} ms, lost {row.lost}, "
+                  f"duplicated {row.duplicated}")
+        return 0
     facts = machine_facts()
     other = OtherLoad()
     started = time.monotonic()

