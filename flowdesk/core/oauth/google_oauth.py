@@ -24,13 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-import requests
-from google.auth import exceptions as google_exceptions
-from google.auth.transport.requests import Request as GoogleRequest
-from google.oauth2.credentials import Credentials
+if TYPE_CHECKING:  # requests, google-auth and the cryptography under it (~20 MB) load when a token is used
+    import requests
+    from google.auth import exceptions as google_exceptions
+    from google.oauth2.credentials import Credentials
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -195,6 +195,8 @@ def _endpoint_error(url: str, response: requests.Response, what: str) -> OAuthEr
 
 
 def _post_form(url: str, form: Mapping[str, str], what: str, timeout: float) -> requests.Response:
+    import requests
+
     try:
         return requests.post(url, data=dict(form), headers={"Accept": "application/json"}, timeout=timeout)
     except requests.RequestException as exc:
@@ -225,6 +227,8 @@ def exchange_code(client: ClientConfig, code: str, redirect_uri: str, code_verif
     granted = str(data.get("scope") or "").split() or list(requested_scopes)
     expires_in = data.get("expires_in")
     expiry = utcnow() + timedelta(seconds=int(expires_in)) if expires_in is not None else None
+    from google.oauth2.credentials import Credentials
+
     return Credentials(token=token, refresh_token=data.get("refresh_token"), token_uri=client.token_uri,
                        client_id=client.client_id, client_secret=client.client_secret, scopes=granted,
                        expiry=expiry)
@@ -239,6 +243,8 @@ def oauth_error_from_refresh(exc: google_exceptions.GoogleAuthError) -> OAuthErr
         detail = f"{code}: {description}" if description else code
     else:
         detail = str(exc.args[0]) if exc.args else type(exc).__name__
+    from google.auth import exceptions as google_exceptions
+
     if isinstance(exc, google_exceptions.TransportError):
         return OAuthError(f"token refresh: cannot reach the token endpoint ({detail})")
     if code in RECONNECT_ERRORS or (code is None and "necessary fields" in detail):
@@ -248,6 +254,9 @@ def oauth_error_from_refresh(exc: google_exceptions.GoogleAuthError) -> OAuthErr
 
 def auth_transport(timeout: float = HTTP_TIMEOUT) -> Any:
     """google-auth's request adapter with our timeout (its default is 120 s)."""
+    import requests
+    from google.auth.transport.requests import Request as GoogleRequest
+
     return functools.partial(GoogleRequest(requests.Session()), timeout=timeout)
 
 
@@ -255,6 +264,8 @@ def refresh_credentials(creds: Credentials, timeout: float = HTTP_TIMEOUT) -> No
     """Get a new access token in place; ReconnectRequired when the refresh token is dead or absent."""
     if not creds.refresh_token:
         raise ReconnectRequired("the token has no refresh token (connect again to get one)")
+    from google.auth import exceptions as google_exceptions
+
     try:
         creds.refresh(auth_transport(timeout))
     except google_exceptions.GoogleAuthError as exc:

@@ -6,8 +6,6 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from google.oauth2.credentials import Credentials
-
 from flowdesk.core.oauth.google_oauth import (
     OAuthError,
     authorization_url,
@@ -95,6 +93,8 @@ def finish_connect(flow: PendingFlow, code: str) -> ConnectResult:
         # Google may omit it on a repeated consent; the old one of the same client still works.
         previous = _previous_refresh_token(flow.token_file, client.client_id)
         if previous:
+            from google.oauth2.credentials import Credentials  # loaded by exchange_code already
+
             creds = Credentials(token=creds.token, refresh_token=previous, token_uri=creds.token_uri,
                                 client_id=creds.client_id, client_secret=creds.client_secret,
                                 scopes=creds.scopes, expiry=creds.expiry)

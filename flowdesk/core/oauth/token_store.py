@@ -12,12 +12,13 @@ import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-from google.oauth2.credentials import Credentials
+from typing import TYPE_CHECKING, Any
 
 from flowdesk.core.atomic_files import write_json_atomic
 from flowdesk.core.oauth.google_oauth import GOOGLE_TOKEN_URI, ClientConfig
+
+if TYPE_CHECKING:  # google-auth loads when a token is turned into credentials
+    from google.oauth2.credentials import Credentials
 
 RECONNECT_KEY = "flowdesk_reconnect"
 _lock = threading.Lock()
@@ -80,6 +81,8 @@ def _scopes_of(info: Mapping[str, Any]) -> list[str] | None:
 
 def credentials_from_info(info: Mapping[str, Any], client: ClientConfig | None = None) -> Credentials:
     """Credentials from a token dict; the file's ``token_uri`` is kept (google-auth would force Google's)."""
+    from google.oauth2.credentials import Credentials
+
     token_uri = info.get("token_uri") or (client.token_uri if client else GOOGLE_TOKEN_URI)
     return Credentials(
         # access_token / token_expiry: files written by the older oauth2client library.
