@@ -32,7 +32,7 @@ from flowdesk.core.oauth.oauth_targets import OAuthTarget, build_target
 from flowdesk.core.oauth.token_store import TokenFileError
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry
-from flowdesk.i18n.cli_text import error_line, translate
+from flowdesk.i18n.cli_text import error_line, shown, translate
 
 SEED_PORT = 8000  # "web" clients made for the seed platform registered http://localhost:8000/oauth/google/callback
 
@@ -227,7 +227,7 @@ def handle_status(args: argparse.Namespace) -> int:
         print_table([translate("cli", "tool"), translate("cli", "profile"), translate("cli", "state"),
                      translate("cli", "expires"), translate("cli", "scopes"), translate("cli", "reason")],
                     [[s["tool"], s["profile"], _state_word(s), s["expires_at"] or "", len(s["scopes"]),
-                      s["reason"] or ""] for s in statuses])
+                      shown(s["reason"]) or ""] for s in statuses])
     return 1 if any(s["needs_reconnect"] for s in statuses) else 0
 
 

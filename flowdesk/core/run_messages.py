@@ -39,13 +39,21 @@ REVISION_MISMATCH = message_template("RunMessages", "workspace revision mismatch
 TOOL_BROKEN = message_template("RunMessages", "tool {tool} is broken: {reason}")
 TOOL_DISABLED = message_template("RunMessages", "tool {tool} is disabled")
 TOOL_MISSING = message_template("RunMessages", "tool {tool} (profile {profile}) is missing {missing}")
+RECONNECT_BECAUSE = message_template("RunMessages", "reconnect {tool} (profile {profile}): {reason}")
+RECONNECT = message_template("RunMessages", "reconnect {tool} (profile {profile})")
+NO_TOKEN_FILE = message_template("RunMessages", "no token file configured")
+NOT_CONNECTED_YET = message_template("RunMessages", "not connected yet (no token file at {path})")
+TOKEN_EXPIRED = message_template("RunMessages", "the access token expired and there is no refresh token")
+LACKS_SCOPES = message_template("RunMessages", "the token lacks scope(s) {scopes}")
+NOT_CONFIGURED = message_template("RunMessages", "not configured: set {names}")
 
 RUN_TEMPLATES: tuple[MessageTemplate, ...] = (
     TIMED_OUT, ENGINE_STOPPED_BEFORE_START, ENGINE_STOPPED_BEFORE_END, FLOWDESK_STOPPED, INPUT_NOT_KEPT,
     CANNOT_START_QUEUED, ENGINE_ERROR, WORKER_ERROR, CANNOT_SEND, CHANNEL_CLOSED, WORKER_LOST, WORKER_CRASHED,
     WORKER_EXITED, DURING_RUN, DURING_IMPORT_CHECK, IMPORT_TIMED_OUT, NO_EXECUTE, NOT_IN_WORKSPACE,
     REVISION_MISMATCH, TOOL_BROKEN, TOOL_DISABLED, TOOL_MISSING,
-)
+    RECONNECT_BECAUSE, RECONNECT, NO_TOKEN_FILE, NOT_CONNECTED_YET, TOKEN_EXPIRED, LACKS_SCOPES, NOT_CONFIGURED,
+)  # first match wins: "reconnect ...: reason" before "reconnect ..."
 _MAX_RECOGNISED = 2000  # a workflow's own long message or traceback is not one of ours: not worth matching
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from flowdesk.core.store import overview_queries as oq
 from flowdesk.gui.activity import Activity
+from flowdesk.gui.i18n import core_text
+from flowdesk.gui.qt import QCoreApplication
 from flowdesk.gui.tool_status import ToolState, collect_tools
 
 if TYPE_CHECKING:
@@ -92,6 +94,10 @@ def read_overview(rt: Runtime, now: datetime | None = None) -> OverviewData:
     )
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("OverviewData", text)
+
+
 def credential_issues(tools: list[ToolState]) -> list[CredentialIssue]:
     """Profiles used by a workflow that are incomplete, not connected, or need a reconnect."""
     issues = []
@@ -103,13 +109,14 @@ def credential_issues(tools: list[ToolState]) -> list[CredentialIssue]:
                 continue
             oauth = p.oauth or {}
             if not p.configured:
-                kind, detail = "missing", "missing " + ", ".join(p.missing) if p.missing else "incomplete"
+                kind, detail = "missing", _tr("missing %1").replace("%1", ", ".join(p.missing)) if p.missing \
+                    else _tr("incomplete")
             elif oauth.get("needs_reconnect") and "not connected yet" not in (oauth.get("reason") or ""):
-                kind, detail = "reconnect", str(oauth.get("reason") or "the token no longer works")
+                kind, detail = "reconnect", str(core_text(oauth.get("reason")) or _tr("the token no longer works"))
             elif oauth.get("expires_at") and not oauth.get("refreshable"):
-                kind, detail = "expired", "the access token expired"
+                kind, detail = "expired", _tr("the access token expired")
             else:
-                kind, detail = "connect", "not connected yet"
+                kind, detail = "connect", _tr("not connected yet")
             issues.append(CredentialIssue(tool.slug, tool.entry.display_name, p.profile, kind, detail, list(p.used_by)))
     return issues
 

@@ -4494,6 +4494,34 @@ API : %4</translation>
         <source>tool {tool} (profile {profile}) is missing {missing}</source>
         <translation>il manque {missing} à l&apos;outil {tool} (profil {profile})</translation>
     </message>
+    <message>
+        <source>reconnect {tool} (profile {profile}): {reason}</source>
+        <translation>reconnectez {tool} (profil {profile}) : {reason}</translation>
+    </message>
+    <message>
+        <source>reconnect {tool} (profile {profile})</source>
+        <translation>reconnectez {tool} (profil {profile})</translation>
+    </message>
+    <message>
+        <source>no token file configured</source>
+        <translation>aucun fichier de jeton configuré</translation>
+    </message>
+    <message>
+        <source>not connected yet (no token file at {path})</source>
+        <translation>pas encore connecté (aucun fichier de jeton à {path})</translation>
+    </message>
+    <message>
+        <source>the access token expired and there is no refresh token</source>
+        <translation>le jeton d&apos;accès a expiré et il n&apos;y a pas de jeton de renouvellement</translation>
+    </message>
+    <message>
+        <source>the token lacks scope(s) {scopes}</source>
+        <translation>il manque au jeton la ou les portées {scopes}</translation>
+    </message>
+    <message>
+        <source>not configured: set {names}</source>
+        <translation>non configuré : renseignez {names}</translation>
+    </message>
 </context>
 <context>
     <name>Config</name>
@@ -4927,6 +4955,29 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
     <message>
         <source>{where}: FlowDesk&apos;s own {package} {installed} is imported first and does not satisfy it; relax the requirement</source>
         <translation>{where} : le {package} {installed} de FlowDesk est importé en premier et ne convient pas ; assouplissez la contrainte</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewData</name>
+    <message>
+        <source>incomplete</source>
+        <translation>incomplet</translation>
+    </message>
+    <message>
+        <source>the access token expired</source>
+        <translation>le jeton d&apos;accès a expiré</translation>
+    </message>
+    <message>
+        <source>not connected yet</source>
+        <translation>pas encore connecté</translation>
+    </message>
+    <message>
+        <source>missing %1</source>
+        <translation>manquant : %1</translation>
+    </message>
+    <message>
+        <source>the token no longer works</source>
+        <translation>le jeton ne fonctionne plus</translation>
     </message>
 </context>
 </TS>

@@ -13,9 +13,9 @@ from tests.conftest import REPO
 
 def test_every_template_recognises_its_own_english() -> None:
     for template in RUN_TEMPLATES:
-        filled = template(**{name: f"<{name}>" for name in ("seconds", "reason", "during", "signal", "code", "workflow",
-                                                             "worker", "revision", "theirs", "tool", "profile",
-                                                             "missing") if "{" + name + "}" in template.template})
+        names = ("seconds", "reason", "during", "signal", "code", "workflow", "worker", "revision", "theirs", "tool",
+                 "profile", "missing", "path", "scopes", "names")
+        filled = template(**{name: f"<{name}>" for name in names if "{" + name + "}" in template.template})
         found = recognise_run_text(str(filled))
         assert isinstance(found, Translatable) and found.template == template.template, template.template
 

@@ -35,6 +35,15 @@ from flowdesk.core.oauth.token_store import (
 )
 from flowdesk.core.profiles import ProfileResolver, is_input_profile
 from flowdesk.core.registry import Registry
+from flowdesk.core.run_messages import (
+    LACKS_SCOPES,
+    NO_TOKEN_FILE,
+    NOT_CONFIGURED,
+    NOT_CONNECTED_YET,
+    RECONNECT,
+    RECONNECT_BECAUSE,
+    TOKEN_EXPIRED,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +62,8 @@ def connect_command(tool: str, profile: str) -> str:
 
 def reconnect_message(tool: str, profile: str, reason: str | None = None) -> str:
     """``reconnect google_calendar (profile WORK)``, with the reason after a colon when known."""
-    head = f"reconnect {tool} (profile {profile})"
-    return f"{head}: {reason}" if reason else head
+    return RECONNECT_BECAUSE(tool=tool, profile=profile, reason=reason) if reason else RECONNECT(tool=tool,
+                                                                                                    profile=profile)
 
 
 @dataclass
@@ -99,7 +108,7 @@ def token_status(token_file: Path | None, credentials_file: Path | None, require
             st.credentials_present = credentials_file.is_file()
             st.last_error = st.reason = str(exc)
     if token_file is None:
-        st.reason = st.reason or "no token file configured"
+        st.reason = st.reason or NO_TOKEN_FILE()
         return st
     try:
         info = read_token_info(token_file)
@@ -108,7 +117,7 @@ def token_status(token_file: Path | None, credentials_file: Path | None, require
         st.last_error = st.reason = str(exc)
         return st
     if info is None:
-        st.reason = st.reason or f"not connected yet (no token file at {token_file})"
+        st.reason = st.reason or NOT_CONNECTED_YET(path=str(token_file))
         return st
     st.token_present = True
     creds = credentials_from_info(info, client)
@@ -137,9 +146,9 @@ def token_status(token_file: Path | None, credentials_file: Path | None, require
         if dead is not None:
             st.reason = dead
         elif not st.valid and not st.refreshable:
-            st.reason = "the access token expired and there is no refresh token"
+            st.reason = TOKEN_EXPIRED()
         elif st.missing_scopes:
-            st.reason = f"the token lacks scope(s) {', '.join(st.missing_scopes)}"
+            st.reason = LACKS_SCOPES(scopes=", ".join(st.missing_scopes))
     return st
 
 
@@ -155,7 +164,7 @@ def target_status(target: OAuthTarget, *, verify: bool = False, service: str | N
         "connect_command": connect_command(target.tool, target.profile),
     }
     if not target.configured:
-        out.update(TokenStatus(reason=f"not configured: set {', '.join(target.missing)}").to_dict())
+        out.update(TokenStatus(reason=NOT_CONFIGURED(names=", ".join(target.missing))).to_dict())
     else:
         out.update(token_status(target.token_file, target.credentials_file, target.own_scopes, verify=verify).to_dict())
     out["needs_reconnect"] = target.configured and not out["authenticated"]

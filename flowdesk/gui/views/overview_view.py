@@ -30,6 +30,7 @@ from flowdesk.gui.widgets.kpi_tile import KpiTile
 from flowdesk.gui.widgets.list_card import CardRow, ListCard, icon_label
 from flowdesk.gui.widgets.runs_chart import RunsChart, span_text
 from flowdesk.gui.widgets.view_header import ViewHeader
+from flowdesk.gui.i18n import run_text
 
 if TYPE_CHECKING:  # the data modules load the core: the Overview is built, and painted, before it starts
     from flowdesk.core.store.overview_queries import PeriodSummary
@@ -207,9 +208,9 @@ class OverviewView(QWidget):
         for failure in data.failures:
             chip = ChipRow([status_chip(failure.status)])
             chip.setFixedWidth(chip.sizeHint().width())
-            row = CardRow(failure.workflow, failure.reason, chip,
-                          on_click=lambda run_id=failure.id: self.open_run(run_id))
-            row.detail.setToolTip(failure.reason)
+            reason = run_text(failure.reason)  # FlowDesk's own words (timed out, worker died…) translated
+            row = CardRow(failure.workflow, reason, chip, on_click=lambda run_id=failure.id: self.open_run(run_id))
+            row.detail.setToolTip(reason)
             row.setToolTip(self.tr("Open this run"))
             when = QLabel(relative(failure.finished_at or failure.queued_at, data.now))
             when.setProperty("role", "muted")

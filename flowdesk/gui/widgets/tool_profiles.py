@@ -18,6 +18,7 @@ from flowdesk.gui.qt import (
 )
 from flowdesk.gui.tool_status import ProfileState, ToolState
 from flowdesk.gui.widgets.status_colors import status_color
+from flowdesk.gui.i18n import core_text
 
 COLUMNS = ["Profile", "Status", "Used by", "Last test", ""]  # i18n: ok (keys; headers() shows them translated)
 STATUS_COL, TEST_COL, BUTTONS_COL = 1, 3, 4
@@ -60,7 +61,7 @@ def profile_status(p: ProfileState) -> tuple[str, str]:
             return text + (" " + _tr("(renewed automatically)") if oauth.get("refreshable") else ""), "success"
         return _tr("Connected · a new access token is fetched on next use"), "success"
     if oauth.get("needs_reconnect") and "not connected yet" not in (oauth.get("reason") or ""):
-        return _tr("Reconnect needed: %1").replace("%1", str(oauth.get("reason"))), "error"
+        return _tr("Reconnect needed: %1").replace("%1", str(core_text(oauth.get("reason")))), "error"
     return _tr("Not connected: press Connect to sign in with Google"), "skipped"
 
 
