@@ -206,3 +206,31 @@ def test_new_model_file(tmp_path):
     save_config(target, InterfaceConfig(name="crm", route="/crm/"))
     assert json.loads(target.read_text()) == {"name": "crm", "route": "/crm/"}  # as the caller wrote it
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("config", [
+    {"name": "x", "triggers": ["sometimes"]},
+    {"name": "x", "timeout": "soon"},
+    {"name": "x", "retries": -1},
+    {"name": "x", "timezone": "Mars/Olympus"},
+    {"name": 5},
+    {"name": "x", "inputs_schema": [{"name": "a b"}]},
+    {"name": "x", "inputs_schema": [{"name": "a", "type": "colour"}]},
+    {"name": "x", "inputs_schema": [{"name": "a", "type": "select"}]},
+    {"name": "x", "inputs_schema": [{"name": "a", "type": "integer", "min": 5, "max": 1}]},
+    {"name": "x", "inputs_schema": [{"name": "a", "type": "date", "min": "tomorrow"}]},
+    {"name": "x", "inputs_schema": [{"name": "a", "type": "integer", "default": "many"}]},
+    {"name": "x", "inputs_schema": [{"name": "a"}, {"name": "a"}]},
+    {"name": "x", "webhook": {"auth": "hmac"}},
+])
+def test_every_config_error_is_translatable_and_english_as_before(tmp_path: Path, config: dict) -> None:
+    from flowdesk.core.translatable import Translatable
+
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    with pytest.raises(ConfigErrors) as caught:
+        load_workflow_config(path)
+    for error in caught.value.errors:
+        assert isinstance(error.message, Translatable), error.render()  # the window and the CLI can translate it
+        assert isinstance(error.render(), Translatable) and error.render() == ": ".join(
+            p for p in (error.path, error.field, str(error.message)) if p)
