@@ -88,3 +88,16 @@ def test_a_broker_that_refuses_scripts_falls_back_to_kombus_pipelines(broker_url
         conn.release()
     finally:
         client.execute_command("ACL", "DELUSER", "noscripts")
+
+
+def test_a_batch_of_runs_is_published_in_one_go_and_consumed_in_its_order(broker_url: str) -> None:
+    settings = ClusterSettings(broker_url)
+    RunPublisher(make_celery_app(settings), PublishedMarks(settings)).publish(
+        [Publication(f"run-{n}", "rev1", 2) for n in range(5)] + [Publication("click", "rev1", 0)])
+    client = redis.Redis.from_url(broker_url)
+    assert client.llen(QUEUES[2]) == 5 and client.llen(QUEUES[0]) == 1
+    assert client.scard("flowdesk:published") == 6
+    conn = make_celery_app(settings).connection_for_read()
+    got = [conn.default_channel.basic_get(QUEUES[2], no_ack=True).payload[0][0] for _ in range(5)]
+    assert got == [f"run-{n}" for n in range(5)]
+    conn.release()
