@@ -7,7 +7,6 @@ timeouts, secret masking and crash isolation are exactly those of the desktop ap
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
@@ -58,21 +57,21 @@ class EngineThread:
     def run(self, spec: RunSpec) -> RunOutcome:
         """Run one spec on the engine and wait for its outcome (called from a Celery task thread).
 
-        The engine's own future is bridged to this thread directly (no coroutine, task and chained
-        futures per run as ``run_coroutine_threadsafe`` makes): one wake-up each way.
+        The engine's own future is bridged to this thread by one lock the loop releases (no
+        coroutine, task and chained futures per run as ``run_coroutine_threadsafe`` makes).
         """
-        done: concurrent.futures.Future[RunOutcome] = concurrent.futures.Future()
-        self.loop.call_soon_threadsafe(self._submit, spec, done)
-        return done.result()
+        handoff = _Handoff()
+        self.loop.call_soon_threadsafe(self._submit, spec, handoff)
+        return handoff.wait()
 
-    def _submit(self, spec: RunSpec, done: concurrent.futures.Future[RunOutcome]) -> None:
+    def _submit(self, spec: RunSpec, handoff: _Handoff) -> None:
         """On the engine loop: submit, and hand the outcome (or the refusal) to the waiting thread."""
         try:
             future = self.engine.submit(spec)
         except BaseException as exc:  # noqa: BLE001 - QueueFull, EngineStopped: the caller's to handle
-            done.set_exception(exc)
+            handoff.fail(exc)
             return
-        future.add_done_callback(lambda f: _settle(f, done))
+        future.add_done_callback(handoff.settle)
 
     def call_soon(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` on the engine loop."""
@@ -98,11 +97,36 @@ class EngineThread:
             return self._left
 
 
-def _settle(future: asyncio.Future[RunOutcome], done: concurrent.futures.Future[RunOutcome]) -> None:
-    """Copy an engine future's end into the waiting thread's future."""
-    if future.cancelled():
-        done.cancel()
-    elif (exc := future.exception()) is not None:
-        done.set_exception(exc)
-    else:
-        done.set_result(future.result())
+
+class _Handoff:
+    """One outcome passed from the engine loop to the thread waiting for it."""
+
+    __slots__ = ("_done", "_outcome", "_error")
+
+    def __init__(self) -> None:
+        self._done = threading.Lock()
+        self._done.acquire()  # released once, by the loop, when the outcome is in
+        self._outcome: RunOutcome | None = None
+        self._error: BaseException | None = None
+
+    def settle(self, future: asyncio.Future[RunOutcome]) -> None:
+        """The engine future's end (called on the loop)."""
+        if future.cancelled():
+            self._error = asyncio.CancelledError()
+        else:
+            self._error = future.exception()
+            self._outcome = None if self._error is not None else future.result()
+        self._done.release()
+
+    def fail(self, exc: BaseException) -> None:
+        """The engine refused the run."""
+        self._error = exc
+        self._done.release()
+
+    def wait(self) -> RunOutcome:
+        """Block until settled; the outcome, or the engine's error raised here."""
+        self._done.acquire()
+        if self._error is not None:
+            raise self._error
+        assert self._outcome is not None
+        return self._outcome
