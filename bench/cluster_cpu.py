@@ -122,7 +122,8 @@ def statement_counts(database: str) -> tuple[list[tuple[int, str]], int]:
     import psycopg
 
     with psycopg.connect(database, autocommit=True) as conn:
-        rows = conn.execute("SELECT calls, query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
+        rows = conn.execute("SELECT calls, round(mean_exec_time::numeric * 1000) || ' us  ' || query"
+                            " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
                             " WHERE d.datname = current_database() ORDER BY calls DESC").fetchall()
         commits = conn.execute("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").fetchone()
     return [(int(c), str(q)) for c, q in rows], int(commits[0])
@@ -154,6 +155,14 @@ async def measure(args: argparse.Namespace) -> None:
         servers = ClusterServers(tmp / "servers")
         if args.statements:
             with_statement_stats(servers)
+        if args.pg_setting:
+            import psycopg
+
+            with psycopg.connect(servers.database_root, autocommit=True) as conn:
+                for setting in args.pg_setting:
+                    name, _, value = setting.partition("=")
+                    conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+                conn.execute("SELECT pg_reload_conf()")
         procs: list[WorkerProcess] = []
         try:
             ws, ledger, token = workspace(tmp / "ws"), tmp / "ledger", secrets.token_hex(16)
@@ -166,7 +175,15 @@ async def measure(args: argparse.Namespace) -> None:
                 if args.statements:
                     reset_statements(database)
                 before, started = groups.sample(), time.monotonic()
+                serve_spy = None
+                if args.profile:
+                    serve_spy = subprocess.Popen([args.profile, "record", "-r", "250", "-o", str(Path(
+                        args.profile_out).with_suffix(".serve.txt")), "-f", "raw", "-p", str(fd.pid), "--threads",
+                        "--gil"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 backlog = await send(fd.url, ledger, args.runs, 0.0, 0)
+                if serve_spy is not None:
+                    serve_spy.send_signal(2)
+                    serve_spy.wait(30)
                 print_cpu("intake (16 clients, no worker)", delta(groups.sample(), before), len(backlog),
                           time.monotonic() - started)
                 if args.statements:
@@ -209,6 +226,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--statements", action="store_true", help="count statements per run (pg_stat_statements)")
+    parser.add_argument("--pg-setting", action="append", metavar="NAME=VALUE",
+                        help="a PostgreSQL setting for this measurement (ALTER SYSTEM + reload), e.g. commit_delay=100")
     parser.add_argument("--profile", metavar="PY_SPY", help="py-spy binary: sample each worker during the drain")
     parser.add_argument("--profile-out", default="/tmp/flowdesk-worker-profile.txt",
                         help="where the py-spy samples go (one file per worker)")
