@@ -18,7 +18,7 @@ from flowdesk.core.service import FlowDeskService
 from flowdesk.core.service_log import setup_service_logging
 from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import resolve_data_dir
-from flowdesk.i18n.cli_text import translate
+from flowdesk.i18n.cli_text import error_line, translate
 
 log = logging.getLogger("flowdesk.serve")
 
@@ -47,7 +47,7 @@ async def serve(service: FlowDeskService) -> int:
     try:
         await service.start()
     except AlreadyRunning as exc:
-        print(f"flowdesk: {exc}", file=sys.stderr)
+        print(f"flowdesk: {error_line(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"flowdesk: {exc.strerror or exc}", file=sys.stderr)

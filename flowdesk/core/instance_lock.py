@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flowdesk.core.errors import FlowDeskError
+from flowdesk.core.translatable import translatable
 
 LOCK_FILENAME = "flowdesk.lock"
 
@@ -19,11 +20,15 @@ class AlreadyRunning(FlowDeskError):
 
     def __init__(self, path: Path, holder: dict[str, Any]) -> None:
         self.holder = holder
-        where = f" listening on {holder['url']}" if holder.get("url") else ""
-        super().__init__(
-            f"FlowDesk is already running on data dir {path.parent} (pid {holder.get('pid', '?')}{where}); "
-            "stop it first or use another --data-dir"
-        )
+        if holder.get("url"):
+            message = translatable("Workspace", "FlowDesk is already running on data dir {folder} (pid {pid} listening "
+                                   "on {url}); stop it first or use another --data-dir", folder=str(path.parent),
+                                   pid=holder.get("pid", "?"), url=holder["url"])
+        else:
+            message = translatable("Workspace", "FlowDesk is already running on data dir {folder} (pid {pid}); stop "
+                                   "it first or use another --data-dir", folder=str(path.parent),
+                                   pid=holder.get("pid", "?"))
+        super().__init__(message)
 
 
 @dataclass

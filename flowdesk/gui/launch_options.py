@@ -31,13 +31,19 @@ class LaunchOptions:
     port_overridden: bool = False  # a flag or FLOWDESK_PORT chose it, not the settings
 
 
+def _tr(text: str) -> str:
+    from flowdesk.gui.qt import QCoreApplication  # the window's catalogue is installed before launch options are read
+
+    return QCoreApplication.translate("LaunchOptions", text)
+
+
 def _port(text: str, source: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise FlowDeskError(f"{source}: '{text}' is not a port number") from None
+        raise FlowDeskError(_tr("%1: '%2' is not a port number").replace("%1", source).replace("%2", text)) from None
     if not 0 <= port <= 65535:
-        raise FlowDeskError(f"{source}: {port} is not between 0 and 65535")
+        raise FlowDeskError(_tr("%1: %2 is not between 0 and 65535").replace("%1", source).replace("%2", str(port)))
     return port
 
 

@@ -4837,6 +4837,14 @@ API : %4</translation>
         <source>{path}: not a FlowDesk workspace (no private/ folder)</source>
         <translation>{path} : ce n&apos;est pas un espace de travail FlowDesk (pas de dossier private/)</translation>
     </message>
+    <message>
+        <source>FlowDesk is already running on data dir {folder} (pid {pid} listening on {url}); stop it first or use another --data-dir</source>
+        <translation>FlowDesk tourne déjà sur le dossier de données {folder} (pid {pid}, à l&apos;écoute sur {url}) ; arrêtez-le d&apos;abord ou utilisez un autre --data-dir</translation>
+    </message>
+    <message>
+        <source>FlowDesk is already running on data dir {folder} (pid {pid}); stop it first or use another --data-dir</source>
+        <translation>FlowDesk tourne déjà sur le dossier de données {folder} (pid {pid}) ; arrêtez-le d&apos;abord ou utilisez un autre --data-dir</translation>
+    </message>
 </context>
 <context>
     <name>Listener</name>
@@ -4978,6 +4986,17 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
     <message>
         <source>the token no longer works</source>
         <translation>le jeton ne fonctionne plus</translation>
+    </message>
+</context>
+<context>
+    <name>LaunchOptions</name>
+    <message>
+        <source>%1: %2 is not between 0 and 65535</source>
+        <translation>%1 : %2 n&apos;est pas entre 0 et 65535</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a port number</source>
+        <translation>%1 : « %2 » n&apos;est pas un numéro de port</translation>
     </message>
 </context>
 </TS>
