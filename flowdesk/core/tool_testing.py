@@ -20,6 +20,7 @@ from flowdesk.core.profiles import (
     profile_var,
 )
 from flowdesk.core.registry import Registry, ToolEntry
+from flowdesk.core.translatable import Translatable, message_template, recognise
 
 PREFIX_FOLDER, PREFIX_CLASS, PREFIX_ALIAS = "folder", "class-name", "alias"
 
@@ -101,31 +102,50 @@ def tool_environment(root: Path) -> Iterator[None]:
             os.environ["FLOWDESK_WORKSPACE"] = previous_env
 
 
+LABELLED = message_template("ToolTest", "{tool} (profile {profile}): {reason}")
+SUCCEEDED = message_template("ToolTest", "authenticate() succeeded")
+RETURNED_FALSE = message_template("ToolTest", "authenticate() returned False")
+MISSING = message_template("ToolTest", "missing {names}")
+INPUT_PROFILE = message_template("ToolTest", "INPUT_ profiles take their value from a run's input; test a named profile")
+REASONS = (SUCCEEDED, RETURNED_FALSE, MISSING, INPUT_PROFILE)
+
+
+def recognise_test_message(text: str) -> str:
+    """A test result read back as English text (it crossed a process boundary) as a translatable message."""
+    found = LABELLED.recognise(text) if isinstance(text, str) and not isinstance(text, Translatable) else None
+    if found is None:
+        return text
+    return LABELLED(tool=found.arguments["tool"], profile=found.arguments["profile"],
+                    reason=recognise(found.arguments["reason"], REASONS))
+
+
 def test_tool(registry: Registry, resolver: ProfileResolver, name: str, profile: str) -> tuple[bool, str]:
     """Build ``name`` with ``profile`` as the engine does and run ``authenticate()``: (ok, message)."""
     entry = registry.tool(name)
     profile = normalize(profile or DEFAULT_PROFILE)
-    label = f"{entry.slug} (profile {profile})"
+    def labelled(reason: str) -> str:
+        return LABELLED(tool=entry.slug, profile=profile, reason=reason)
+
     if entry.broken or entry.config is None:
-        return False, f"{label}: {entry.error}"
+        return False, labelled(entry.error or "")
     if is_input_profile(profile):
-        return False, f"{label}: INPUT_ profiles take their value from a run's input; test a named profile"
+        return False, labelled(INPUT_PROFILE())
     resolved = resolve_profile(entry, resolver, profile)
     if not resolved.available:
-        return False, f"{label}: missing {', '.join(resolved.missing)}"
+        return False, labelled(MISSING(names=", ".join(resolved.missing)))
     with tool_environment(registry.workspace.root):
         try:
             cls = seed_compat.load_tool_class(entry.module, entry.class_name)
             tool = cls(profile=profile, config=dict(resolved.values))
             ok = bool(tool.authenticate())
         except Exception as exc:  # noqa: BLE001 - any failure of user code is the answer to print
-            return False, f"{label}: {type(exc).__name__}: {exc}"
+            return False, labelled(f"{type(exc).__name__}: {exc}")
     if ok:
-        return True, f"{label}: authenticate() succeeded"
+        return True, labelled(SUCCEEDED())
     reason = getattr(tool, "auth_error", None) or (
-        f"missing {', '.join(tool.missing_variables())}" if hasattr(tool, "missing_variables")
-        and tool.missing_variables() else "authenticate() returned False")
-    return False, f"{label}: {reason}"
+        MISSING(names=", ".join(tool.missing_variables())) if hasattr(tool, "missing_variables")
+        and tool.missing_variables() else RETURNED_FALSE())
+    return False, labelled(reason)
 
 
 test_tool.__test__ = False  # type: ignore[attr-defined]  # not a pytest test despite its name

@@ -4999,4 +4999,27 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
         <translation>%1 : « %2 » n&apos;est pas un numéro de port</translation>
     </message>
 </context>
+<context>
+    <name>ToolTest</name>
+    <message>
+        <source>{tool} (profile {profile}): {reason}</source>
+        <translation>{tool} (profil {profile}) : {reason}</translation>
+    </message>
+    <message>
+        <source>authenticate() succeeded</source>
+        <translation>authenticate() a réussi</translation>
+    </message>
+    <message>
+        <source>authenticate() returned False</source>
+        <translation>authenticate() a renvoyé False</translation>
+    </message>
+    <message>
+        <source>missing {names}</source>
+        <translation>manquant : {names}</translation>
+    </message>
+    <message>
+        <source>INPUT_ profiles take their value from a run&apos;s input; test a named profile</source>
+        <translation>les profils INPUT_ prennent leur valeur dans les données d&apos;une exécution ; testez un profil nommé</translation>
+    </message>
+</context>
 </TS>

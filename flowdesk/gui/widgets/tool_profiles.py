@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flowdesk.core.tool_testing import recognise_test_message
+from flowdesk.core.translatable import Translatable
 from flowdesk.gui.qt import (
     QAbstractItemView,
     QCoreApplication,
@@ -159,9 +161,11 @@ class ProfilesTable(QTableWidget):
             item = QTableWidgetItem("—")
         else:
             ok, message = result
-            item = QTableWidgetItem(_tr("OK") if ok else _reason(message))
+            found = recognise_test_message(message)  # English from the test's child process: shown translated
+            reason = core_text(found.arguments["reason"]) if isinstance(found, Translatable) else _reason(message)
+            item = QTableWidgetItem(_tr("OK") if ok else reason)
             item.setForeground(status_color("success" if ok else "error", self))
-            item.setToolTip(message)
+            item.setToolTip(core_text(found))
         item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setItem(row, TEST_COL, item)
         button = self.buttons.get((profile, "Test"))
