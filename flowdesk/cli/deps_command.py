@@ -66,7 +66,7 @@ def print_report(report: DepsReport) -> None:
 
 
 def _progress_line(event: InstallProgress) -> None:
-    print(f"[{event.fraction:4.0%}] {terminal_safe(event.message)}", flush=True)
+    print(f"[{event.fraction:4.0%}] {terminal_safe(shown(event.message))}", flush=True)
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -4964,6 +4964,30 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
         <source>{where}: FlowDesk&apos;s own {package} {installed} is imported first and does not satisfy it; relax the requirement</source>
         <translation>{where} : le {package} {installed} de FlowDesk est importé en premier et ne convient pas ; assouplissez la contrainte</translation>
     </message>
+    <message>
+        <source>Reading the requirement files</source>
+        <translation>Lecture des fichiers de dépendances</translation>
+    </message>
+    <message>
+        <source>Nothing to install</source>
+        <translation>Rien à installer</translation>
+    </message>
+    <message>
+        <source>Resolving with {installer}</source>
+        <translation>Résolution avec {installer}</translation>
+    </message>
+    <message>
+        <source>Installing {count} package(s)</source>
+        <translation>Installation de {count} paquet(s)</translation>
+    </message>
+    <message>
+        <source>Could not copy the lock into the workspace: {reason}</source>
+        <translation>Impossible de copier le verrou dans l&apos;espace de travail : {reason}</translation>
+    </message>
+    <message>
+        <source>Installed {count} package(s) into {folder}</source>
+        <translation>{count} paquet(s) installé(s) dans {folder}</translation>
+    </message>
 </context>
 <context>
     <name>OverviewData</name>

@@ -30,6 +30,7 @@ from flowdesk.core.workspace_deps.install_commands import (
     resolve_argv,
 )
 from flowdesk.core.workspace_deps.lock_file import lock_text, parse_pins, read_lock_hash, workspace_lock_path, write_lock
+from flowdesk.core.translatable import translatable
 
 OUTPUT_TAIL = 40  # lines of the installer's output quoted when it fails
 # Progress is reported as a fraction: resolving takes the first part, installing most of the rest.
@@ -142,10 +143,10 @@ async def install_dependencies(workspace: Workspace, data_dir: Path,
     what FlowDesk does not already ship into a staging folder, then renames it into place.
     """
     progress = on_progress or (lambda _p: None)
-    progress(InstallProgress(0.0, "Reading the requirement files"))
+    progress(InstallProgress(0.0, translatable("Dependencies", "Reading the requirement files")))
     report = await asyncio.to_thread(dependency_report, workspace, data_dir)
     if report.key is None or report.requirements_hash is None or not report.missing:
-        progress(InstallProgress(1.0, "Nothing to install"))
+        progress(InstallProgress(1.0, translatable("Dependencies", "Nothing to install")))
         return InstallResult(report.env, left_out=[s.message() for s in report.conflicts], nothing_to_do=True)
     installer = choose_installer()
     root = envs_dir(data_dir)
@@ -169,7 +170,8 @@ async def _install(report: DepsReport, installer: Installer, staging: Path, fina
     shared_lock = workspace_lock_path(report.workspace)
     if read_lock_hash(shared_lock) == report.requirements_hash:
         constraints.append(shared_lock)  # same requirements as where the lock was made: same versions
-    progress(InstallProgress(RESOLVE_SPAN[0], f"Resolving with {installer.describe()}"))
+    progress(InstallProgress(RESOLVE_SPAN[0], translatable("Dependencies", "Resolving with {installer}",
+                                                             installer=installer.describe())))
     resolved = staging / ("resolved.txt" if installer.kind == "uv" else "resolved.json")
     await _run(resolve_argv(installer, staging / INPUT_NAME, constraints, resolved), "resolving the requirements",
                RESOLVE_SPAN, 0, progress)
@@ -179,7 +181,8 @@ async def _install(report: DepsReport, installer: Installer, staging: Path, fina
     write_text_atomic(staging / "install.txt", "".join(f"{n}=={v}\n" for n, v in wanted))
     env.site_packages.mkdir()
     if wanted:
-        progress(InstallProgress(INSTALL_SPAN[0], f"Installing {len(wanted)} package(s)"))
+        progress(InstallProgress(INSTALL_SPAN[0], translatable("Dependencies", "Installing {count} package(s)",
+                                                                 count=len(wanted))))
         await _run(install_argv(installer, staging / "install.txt", env.site_packages), "installing",
                    INSTALL_SPAN, len(wanted), progress)
     # Paths relative to the workspace: the lock travels with it to other machines.
@@ -197,6 +200,8 @@ async def _install(report: DepsReport, installer: Installer, staging: Path, fina
     try:
         write_lock(workspace_lock_path(report.workspace), text)
     except OSError as exc:  # a read-only workspace still gets its environment
-        progress(InstallProgress(0.99, f"Could not copy the lock into the workspace: {exc}"))
-    progress(InstallProgress(1.0, f"Installed {len(wanted)} package(s) into {final}"))
+        progress(InstallProgress(0.99, translatable("Dependencies", "Could not copy the lock into the workspace: {reason}",
+                                                     reason=str(exc))))
+    progress(InstallProgress(1.0, translatable("Dependencies", "Installed {count} package(s) into {folder}", count=len(wanted),
+                                               folder=str(final))))
     return InstallResult(EnvLocation(final), installed, [f"{n}=={v}" for n, v in pins], left_out)

@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from flowdesk.gui.qt import QCoreApplication, QHBoxLayout, QLabel, QObject, QProgressBar, QPushButton, Qt, QVBoxLayout, QWidget, Signal
+from flowdesk.gui.i18n import core_text
 from flowdesk.gui.widgets.status_colors import error_color
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ class DepsBanner(QWidget):
         relay = self._relay
 
         def report(event: InstallProgress) -> None:  # core thread: only emit, Qt queues it to the GUI
-            relay.progress.emit(event.fraction, event.message)
+            # translated here: a queued signal hands over a plain string (the installer's own steps are translatable)
+            relay.progress.emit(event.fraction, core_text(event.message))
 
         self.bridge.submit(lambda rt: install_and_reload(rt, report), self._on_installed, self._on_failed)
 
@@ -134,7 +136,7 @@ class DepsBanner(QWidget):
         self.progress.hide()
         log.info("installed workspace requirements: %s", ", ".join(result.installed) or "nothing new")
         if result.left_out:  # conflicts stay listed; the rest is done and the banner goes away
-            self.status.setText(self.tr("Not installed: %1").replace("%1", "; ".join(result.left_out)))
+            self.status.setText(self.tr("Not installed: %1").replace("%1", "; ".join(core_text(line) for line in result.left_out)))
         else:
             self.status.hide()
         self.installed.emit(result)

@@ -67,3 +67,19 @@ def qtbot_button():  # noqa: ANN201 - Qt enum, loaded after QT_QPA_PLATFORM is s
     from flowdesk.gui.qt import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_installer_steps_read_in_french(qtbot, bridge, french_window) -> None:
+    tools = ToolsView(bridge)
+    qtbot.addWidget(tools)
+    qtbot.waitUntil(lambda: tools.loaded, timeout=10000)
+    tools.select_tool("meteo")
+    banner = tools.detail.deps
+    qtbot.waitUntil(lambda: not banner.isHidden() and "dépendance" in banner.text.text(), timeout=10000)
+    steps: list[str] = []
+    banner._relay.progress.connect(lambda _fraction, message: steps.append(message))
+    with qtbot.waitSignal(banner.installed, timeout=60000):
+        qtbot.mouseClick(banner.install_button, qtbot_button())
+    assert steps[0] == "Lecture des fichiers de dépendances"
+    assert any(step.startswith("Résolution avec ") for step in steps)
+    assert steps[-1].startswith("1 paquet(s) installé(s) dans ")
