@@ -847,6 +847,47 @@
     </message>
 </context>
 <context>
+    <name>ClusterDemo</name>
+    <message>
+        <source>stopping the demo…</source>
+        <translation>arrêt de la démo…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>arrêtée</translation>
+    </message>
+    <message>
+        <source>broker    {url}  (embedded Valkey, data in {folder})</source>
+        <translation>broker    {url}  (Valkey embarqué, données dans {folder})</translation>
+    </message>
+    <message>
+        <source>database  {url}  (embedded PostgreSQL, data in {folder})</source>
+        <translation>base      {url}  (PostgreSQL embarqué, données dans {folder})</translation>
+    </message>
+    <message>
+        <source>
+FlowDesk cluster demo: serve and {workers} worker(s) on {workspace}</source>
+        <translation>
+Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</translation>
+    </message>
+    <message>
+        <source>  status:  flowdesk cluster status --broker {broker} --database &apos;{database}&apos;</source>
+        <translation>  état :   flowdesk cluster status --broker {broker} --database &apos;{database}&apos;</translation>
+    </message>
+    <message>
+        <source>  Flower:  celery --broker {broker} flower   (pip install flower; then http://127.0.0.1:5555)</source>
+        <translation>  Flower :  celery --broker {broker} flower   (pip install flower ; puis http://127.0.0.1:5555)</translation>
+    </message>
+    <message>
+        <source>Ctrl+C stops everything.</source>
+        <translation>Ctrl+C arrête tout.</translation>
+    </message>
+    <message>
+        <source>{label} exited ({code}): stopping the demo</source>
+        <translation>{label} s&apos;est terminé ({code}) : arrêt de la démo</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <source>Queued</source>
@@ -1025,6 +1066,247 @@
     </message>
 </context>
 <context>
+    <name>Config</name>
+    <message>
+        <source>is required</source>
+        <translation>est obligatoire</translation>
+    </message>
+    <message>
+        <source>unknown key</source>
+        <translation>clé inconnue</translation>
+    </message>
+    <message>
+        <source>must be a string</source>
+        <translation>doit être une chaîne de caractères</translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>doit être un nombre</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>doit valoir true ou false</translation>
+    </message>
+    <message>
+        <source>must be a list</source>
+        <translation>doit être une liste</translation>
+    </message>
+    <message>
+        <source>must be an object</source>
+        <translation>doit être un objet</translation>
+    </message>
+    <message>
+        <source>must be at least {bound}</source>
+        <translation>doit valoir au moins {bound}</translation>
+    </message>
+    <message>
+        <source>must be greater than {bound}</source>
+        <translation>doit être supérieur à {bound}</translation>
+    </message>
+    <message>
+        <source>must be at most {bound}</source>
+        <translation>doit valoir au plus {bound}</translation>
+    </message>
+    <message>
+        <source>must be less than {bound}</source>
+        <translation>doit être inférieur à {bound}</translation>
+    </message>
+    <message>
+        <source>must be {expected}, not {value}</source>
+        <translation>doit valoir {expected}, pas {value}</translation>
+    </message>
+    <message>
+        <source>invalid JSON at line {line} column {column}: {reason}</source>
+        <translation>JSON non valide à la ligne {line}, colonne {column} : {reason}</translation>
+    </message>
+    <message>
+        <source>file is empty</source>
+        <translation>le fichier est vide</translation>
+    </message>
+    <message>
+        <source>the top level must be a JSON object {...}</source>
+        <translation>le premier niveau doit être un objet JSON {...}</translation>
+    </message>
+    <message>
+        <source>file not found</source>
+        <translation>fichier introuvable</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation>texte non UTF-8</translation>
+    </message>
+    <message>
+        <source>cannot read file: {reason}</source>
+        <translation>impossible de lire le fichier : {reason}</translation>
+    </message>
+    <message>
+        <source>an option value must be a string, a number or true/false</source>
+        <translation>la valeur d&apos;une option doit être une chaîne, un nombre ou true/false</translation>
+    </message>
+    <message>
+        <source>min/max do not apply to an {type} field</source>
+        <translation>min/max ne s&apos;appliquent pas à un champ {type}</translation>
+    </message>
+    <message>
+        <source>min/max do not apply to a {type} field</source>
+        <translation>min/max ne s&apos;appliquent pas à un champ {type}</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; is not a valid input name: use letters, digits, _ and -, starting with a letter or _</source>
+        <translation>« {name} » n&apos;est pas un nom d&apos;entrée valide : utilisez des lettres, des chiffres, _ et -, en commençant par une lettre ou _</translation>
+    </message>
+    <message>
+        <source>unknown input type &apos;{value}&apos;; use one of: {types}</source>
+        <translation>type d&apos;entrée inconnu « {value} » ; utilisez l&apos;un de : {types}</translation>
+    </message>
+    <message>
+        <source>must be a number (or an ISO date for date fields)</source>
+        <translation>doit être un nombre (ou une date ISO pour les champs date)</translation>
+    </message>
+    <message>
+        <source>max ({max}) is less than min ({min})</source>
+        <translation>max ({max}) est inférieur à min ({min})</translation>
+    </message>
+    <message>
+        <source>must be an ISO {type} string for a {type} field</source>
+        <translation>doit être une chaîne {type} ISO pour un champ {type}</translation>
+    </message>
+    <message>
+        <source>must be a number for an {type} field</source>
+        <translation>doit être un nombre pour un champ {type}</translation>
+    </message>
+    <message>
+        <source>must be a number for a {type} field</source>
+        <translation>doit être un nombre pour un champ {type}</translation>
+    </message>
+    <message>
+        <source>must be a whole number, 0 or more</source>
+        <translation>doit être un nombre entier, 0 ou plus</translation>
+    </message>
+    <message>
+        <source>&apos;{bound}&apos; is not an ISO {type}</source>
+        <translation>« {bound} » n&apos;est pas au format ISO {type}</translation>
+    </message>
+    <message>
+        <source>an {type} field needs options</source>
+        <translation>un champ {type} a besoin d&apos;options</translation>
+    </message>
+    <message>
+        <source>a {type} field needs options</source>
+        <translation>un champ {type} a besoin d&apos;options</translation>
+    </message>
+    <message>
+        <source>duplicate option value {value}</source>
+        <translation>valeur d&apos;option en double {value}</translation>
+    </message>
+    <message>
+        <source>default value is invalid: {reason}</source>
+        <translation>la valeur par défaut n&apos;est pas valide : {reason}</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; must start with /</source>
+        <translation>« {value} » doit commencer par /</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; must not contain . or .. segments</source>
+        <translation>« {value} » ne doit pas contenir de segments . ou ..</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; may only use letters, digits and - _ . ~ /</source>
+        <translation>« {value} » ne peut utiliser que des lettres, des chiffres et - _ . ~ /</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; must not contain //</source>
+        <translation>« {value} » ne doit pas contenir //</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is reserved for FlowDesk&apos;s own routes (/{first})</source>
+        <translation>« {value} » est réservé aux routes de FlowDesk (/{first})</translation>
+    </message>
+    <message>
+        <source>{value} must not contain a NUL character</source>
+        <translation>{value} ne doit pas contenir de caractère NUL</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is an absolute path; give a folder inside the interface folder, e.g. src</source>
+        <translation>« {value} » est un chemin absolu ; indiquez un dossier dans le dossier de l&apos;interface, par exemple src</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; leads outside the interface folder (.. is not allowed)</source>
+        <translation>« {value} » sort du dossier de l&apos;interface (.. n&apos;est pas autorisé)</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; names a hidden folder ({hidden}); hidden files are never served</source>
+        <translation>« {value} » désigne un dossier caché ({hidden}) ; les fichiers cachés ne sont jamais servis</translation>
+    </message>
+    <message>
+        <source>must name a folder inside the interface folder, e.g. src</source>
+        <translation>doit désigner un dossier dans le dossier de l&apos;interface, par exemple src</translation>
+    </message>
+    <message>
+        <source>parameters must be an object {name: description} or a list</source>
+        <translation>parameters doit être un objet {name: description} ou une liste</translation>
+    </message>
+    <message>
+        <source>must be an object {action: {...}} or a list of actions</source>
+        <translation>doit être un objet {action: {...}} ou une liste d&apos;actions</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not a Python class name</source>
+        <translation>« {value} » n&apos;est pas un nom de classe Python</translation>
+    </message>
+    <message>
+        <source>action &apos;{name}&apos; must be an object</source>
+        <translation>l&apos;action « {name} » doit être un objet</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not a valid environment variable name</source>
+        <translation>« {value} » n&apos;est pas un nom de variable d&apos;environnement valide</translation>
+    </message>
+    <message>
+        <source>give either secret or secret_env, not both</source>
+        <translation>indiquez secret ou secret_env, pas les deux</translation>
+    </message>
+    <message>
+        <source>auth &apos;{auth}&apos; needs a secret or a secret_env variable name</source>
+        <translation>auth « {auth} » a besoin de secret ou d&apos;un nom de variable secret_env</translation>
+    </message>
+    <message>
+        <source>a signed timestamp needs auth &apos;hmac&apos;</source>
+        <translation>un horodatage signé nécessite auth « hmac »</translation>
+    </message>
+    <message>
+        <source>unknown trigger {trigger}; use {triggers}</source>
+        <translation>déclencheur inconnu {trigger} ; utilisez {triggers}</translation>
+    </message>
+    <message>
+        <source>duplicate input name &apos;{name}&apos;</source>
+        <translation>nom d&apos;entrée en double « {name} »</translation>
+    </message>
+    <message>
+        <source>unknown time zone &apos;{value}&apos; (use an IANA name such as Europe/Paris)</source>
+        <translation>fuseau horaire inconnu « {value} » (utilisez un nom IANA comme Europe/Paris)</translation>
+    </message>
+    <message>
+        <source>{path}: {field}: {message}</source>
+        <translation>{path} : {field} : {message}</translation>
+    </message>
+    <message>
+        <source>{where}: {message}</source>
+        <translation>{where} : {message}</translation>
+    </message>
+    <message>
+        <source>{first}
+{rest}</source>
+        <translation>{first}
+{rest}</translation>
+    </message>
+</context>
+<context>
     <name>ConfigEditor</name>
     <message>
         <source>Edit %1 — config.json</source>
@@ -1095,6 +1377,25 @@
     </message>
 </context>
 <context>
+    <name>Cron</name>
+    <message>
+        <source>empty cron expression</source>
+        <translation>expression cron vide</translation>
+    </message>
+    <message>
+        <source>unknown macro {macro} (use one of {macros})</source>
+        <translation>macro inconnue {macro} (utilisez l&apos;une de {macros})</translation>
+    </message>
+    <message>
+        <source>expected 5 fields ({fields}), got {count}: {expression}</source>
+        <translation>5 champs attendus ({fields}), {count} reçus : {expression}</translation>
+    </message>
+    <message>
+        <source>unknown timezone {name} (use an IANA name such as Europe/Paris)</source>
+        <translation>fuseau horaire inconnu {name} (utilisez un nom IANA comme Europe/Paris)</translation>
+    </message>
+</context>
+<context>
     <name>DailyUseHooks</name>
     <message>
         <source>Command palette…</source>
@@ -1103,6 +1404,61 @@
     <message>
         <source>Keyboard shortcuts</source>
         <translation>Raccourcis clavier</translation>
+    </message>
+</context>
+<context>
+    <name>Dependencies</name>
+    <message>
+        <source>Reading the requirement files</source>
+        <translation>Lecture des fichiers de dépendances</translation>
+    </message>
+    <message>
+        <source>Resolving with {installer}</source>
+        <translation>Résolution avec {installer}</translation>
+    </message>
+    <message>
+        <source>Installed {count} package(s) into {folder}</source>
+        <translation>{count} paquet(s) installé(s) dans {folder}</translation>
+    </message>
+    <message>
+        <source>Nothing to install</source>
+        <translation>Rien à installer</translation>
+    </message>
+    <message>
+        <source>Installing {count} package(s)</source>
+        <translation>Installation de {count} paquet(s)</translation>
+    </message>
+    <message>
+        <source>Could not copy the lock into the workspace: {reason}</source>
+        <translation>Impossible de copier le verrou dans l&apos;espace de travail : {reason}</translation>
+    </message>
+    <message>
+        <source>{path}: cannot be read: {reason}</source>
+        <translation>{path} : illisible : {reason}</translation>
+    </message>
+    <message>
+        <source>{path}: line {line}: option {option} is not supported here; list one package per line (index settings belong in uv&apos;s configuration)</source>
+        <translation>{path} : ligne {line} : l&apos;option {option} n&apos;est pas prise en charge ici ; indiquez un paquet par ligne (les réglages d&apos;index relèvent de la configuration de uv)</translation>
+    </message>
+    <message>
+        <source>{path}: line {line}: &apos;{content}&apos; is not a valid requirement: {reason}</source>
+        <translation>{path} : ligne {line} : « {content} » n&apos;est pas une dépendance valide : {reason}</translation>
+    </message>
+    <message>
+        <source>install it with `flowdesk deps install` or the Install button</source>
+        <translation>installez-la avec `flowdesk deps install` ou le bouton Installer</translation>
+    </message>
+    <message>
+        <source>{where}: missing dependency {module} ({package}); {hint}</source>
+        <translation>{where} : dépendance manquante {module} ({package}) ; {hint}</translation>
+    </message>
+    <message>
+        <source>{where}: FlowDesk&apos;s own {package} {installed} is imported first and does not satisfy it; relax the requirement</source>
+        <translation>{where} : le {package} {installed} de FlowDesk est importé en premier et ne convient pas ; assouplissez la contrainte</translation>
+    </message>
+    <message>
+        <source>{where}: missing dependency {module} ({package}) ({installed} is installed); {hint}</source>
+        <translation>{where} : dépendance manquante {module} ({package}) ({installed} est installé) ; {hint}</translation>
     </message>
 </context>
 <context>
@@ -1168,6 +1524,129 @@
     <message>
         <source>Create one at %1 with a few example workflows to start from?</source>
         <translation>En créer un dans %1 avec quelques workflows d&apos;exemple pour commencer ?</translation>
+    </message>
+</context>
+<context>
+    <name>InputValidation</name>
+    <message>
+        <source>must be a whole number</source>
+        <translation>doit être un nombre entier</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>doit valoir true ou false</translation>
+    </message>
+    <message>
+        <source>choose one of: {choices}</source>
+        <translation>choisissez parmi : {choices}</translation>
+    </message>
+    <message>
+        <source>must be a single value</source>
+        <translation>doit être une seule valeur</translation>
+    </message>
+    <message>
+        <source>must be text</source>
+        <translation>doit être du texte</translation>
+    </message>
+    <message>
+        <source>not a valid email address</source>
+        <translation>adresse e-mail non valide</translation>
+    </message>
+    <message>
+        <source>not a valid URL (it must start with http://, https:// or ftp:// and name a host)</source>
+        <translation>URL non valide (elle doit commencer par http://, https:// ou ftp:// et nommer un hôte)</translation>
+    </message>
+    <message>
+        <source>must be at least {bound}</source>
+        <translation>doit valoir au moins {bound}</translation>
+    </message>
+    <message>
+        <source>must be at most {bound}</source>
+        <translation>doit valoir au plus {bound}</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>doit être un nombre</translation>
+    </message>
+    <message>
+        <source>must be on or after {bound}</source>
+        <translation>doit être le {bound} ou après</translation>
+    </message>
+    <message>
+        <source>must be on or before {bound}</source>
+        <translation>doit être le {bound} ou avant</translation>
+    </message>
+    <message>
+        <source>must be a JSON object</source>
+        <translation>doit être un objet JSON</translation>
+    </message>
+    <message>
+        <source>must be JSON data (object, list, text, number or true/false)</source>
+        <translation>doit être une donnée JSON (objet, liste, texte, nombre ou true/false)</translation>
+    </message>
+    <message>
+        <source>is required</source>
+        <translation>est obligatoire</translation>
+    </message>
+    <message>
+        <source>must be a list of choices</source>
+        <translation>doit être une liste de choix</translation>
+    </message>
+    <message>
+        <source>must be a date like 2024-12-31</source>
+        <translation>doit être une date comme 2024-12-31</translation>
+    </message>
+    <message>
+        <source>must be a date and time like 2024-12-31T09:30</source>
+        <translation>doit être une date et une heure comme 2024-12-31T09:30</translation>
+    </message>
+    <message>
+        <source>not valid JSON ({reason} at line {line} column {column})</source>
+        <translation>JSON non valide ({reason} à la ligne {line}, colonne {column})</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not one of the choices: {choices}</source>
+        <translation>« {value} » ne fait pas partie des choix : {choices}</translation>
+    </message>
+    <message>
+        <source>must be at least {count} character</source>
+        <translation>doit contenir au moins {count} caractère</translation>
+    </message>
+    <message>
+        <source>must be at least {count} characters</source>
+        <translation>doit contenir au moins {count} caractères</translation>
+    </message>
+    <message>
+        <source>must be at most {count} character</source>
+        <translation>doit contenir au plus {count} caractère</translation>
+    </message>
+    <message>
+        <source>must be at most {count} characters</source>
+        <translation>doit contenir au plus {count} caractères</translation>
+    </message>
+    <message>
+        <source>choose at least {count} option</source>
+        <translation>choisissez au moins {count} option</translation>
+    </message>
+    <message>
+        <source>choose at least {count} options</source>
+        <translation>choisissez au moins {count} options</translation>
+    </message>
+    <message>
+        <source>choose at most {count} option</source>
+        <translation>choisissez au plus {count} option</translation>
+    </message>
+    <message>
+        <source>choose at most {count} options</source>
+        <translation>choisissez au plus {count} options</translation>
+    </message>
+    <message>
+        <source>JSON nested deeper than {limit} levels</source>
+        <translation>JSON imbriqué sur plus de {limit} niveaux</translation>
+    </message>
+    <message>
+        <source>number too long (more than {digits} digits)</source>
+        <translation>nombre trop long (plus de {digits} chiffres)</translation>
     </message>
 </context>
 <context>
@@ -1372,6 +1851,64 @@
     <message>
         <source>Copy path</source>
         <translation>Copier le chemin</translation>
+    </message>
+</context>
+<context>
+    <name>LaunchOptions</name>
+    <message>
+        <source>%1: %2 is not between 0 and 65535</source>
+        <translation>%1 : %2 n&apos;est pas entre 0 et 65535</translation>
+    </message>
+    <message>
+        <source>%1: &apos;%2&apos; is not a port number</source>
+        <translation>%1 : « %2 » n&apos;est pas un numéro de port</translation>
+    </message>
+</context>
+<context>
+    <name>Listener</name>
+    <message>
+        <source>unauthorized</source>
+        <translation>non autorisé</translation>
+    </message>
+    <message>
+        <source>missing or wrong API token (Authorization: Bearer &lt;token&gt;)</source>
+        <translation>jeton d&apos;API absent ou incorrect (Authorization: Bearer &lt;token&gt;)</translation>
+    </message>
+    <message>
+        <source>Host is not allowed</source>
+        <translation>hôte non autorisé</translation>
+    </message>
+    <message>
+        <source>Host {host} is not allowed; use http://127.0.0.1</source>
+        <translation>l&apos;hôte {host} n&apos;est pas autorisé ; utilisez http://127.0.0.1</translation>
+    </message>
+    <message>
+        <source>request body too large (limit {limit} bytes)</source>
+        <translation>corps de requête trop volumineux (limite {limit} octets)</translation>
+    </message>
+    <message>
+        <source>unsupported Expect header</source>
+        <translation>en-tête Expect non pris en charge</translation>
+    </message>
+    <message>
+        <source>invalid JSON body at line {line} column {column}: {reason}</source>
+        <translation>corps JSON non valide à la ligne {line}, colonne {column} : {reason}</translation>
+    </message>
+    <message>
+        <source>workflow is broken</source>
+        <translation>le workflow est cassé</translation>
+    </message>
+    <message>
+        <source>workflow {name} cannot be loaded</source>
+        <translation>le workflow {name} ne peut pas être chargé</translation>
+    </message>
+    <message>
+        <source>workflow {name} is inactive</source>
+        <translation>le workflow {name} est désactivé</translation>
+    </message>
+    <message>
+        <source>workflow {name} does not allow the {trigger} trigger (triggers: {triggers})</source>
+        <translation>le workflow {name} n&apos;autorise pas le déclencheur {trigger} (déclencheurs : {triggers})</translation>
     </message>
 </context>
 <context>
@@ -1610,6 +2147,29 @@ API : %4</translation>
     <message>
         <source>Failures and timeouts always notify (Settings ▸ notifications)</source>
         <translation>Les échecs et dépassements de délai notifient toujours (Paramètres ▸ notifications)</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewData</name>
+    <message>
+        <source>incomplete</source>
+        <translation>incomplet</translation>
+    </message>
+    <message>
+        <source>the access token expired</source>
+        <translation>le jeton d&apos;accès a expiré</translation>
+    </message>
+    <message>
+        <source>not connected yet</source>
+        <translation>pas encore connecté</translation>
+    </message>
+    <message>
+        <source>missing %1</source>
+        <translation>manquant : %1</translation>
+    </message>
+    <message>
+        <source>the token no longer works</source>
+        <translation>le jeton ne fonctionne plus</translation>
     </message>
 </context>
 <context>
@@ -1930,6 +2490,65 @@ API : %4</translation>
     </message>
 </context>
 <context>
+    <name>Registry</name>
+    <message>
+        <source>{path}: config.json is missing</source>
+        <translation>{path} : config.json est absent</translation>
+    </message>
+    <message>
+        <source>{path}: main.py is missing</source>
+        <translation>{path} : main.py est absent</translation>
+    </message>
+    <message>
+        <source>{path}: main.py defines no execute(data, tools) function</source>
+        <translation>{path} : main.py ne définit pas de fonction execute(data, tools)</translation>
+    </message>
+    <message>
+        <source>{first}; {rest}</source>
+        <translation>{first} ; {rest}</translation>
+    </message>
+    <message>
+        <source>{path}: main.py defines no subclass of BaseTool</source>
+        <translation>{path} : main.py ne définit aucune sous-classe de BaseTool</translation>
+    </message>
+    <message>
+        <source>{path}: class_name: main.py defines no class {name}</source>
+        <translation>{path} : class_name : main.py ne définit pas de classe {name}</translation>
+    </message>
+    <message>
+        <source>{path}: route: {route} is reserved by FlowDesk</source>
+        <translation>{path} : route : {route} est réservée par FlowDesk</translation>
+    </message>
+    <message>
+        <source>{path}: {folder}/index.html is missing, so {route}/ answers 404 (the interface&apos;s other files are served)</source>
+        <translation>{path} : {folder}/index.html est absent, donc {route}/ répond 404 (les autres fichiers de l&apos;interface sont servis)</translation>
+    </message>
+    <message>
+        <source>workflow {name} not found in {folder}</source>
+        <translation>workflow {name} introuvable dans {folder}</translation>
+    </message>
+    <message>
+        <source>tool {name} is not installed (built-in tools: {builtin})</source>
+        <translation>l&apos;outil {name} n&apos;est pas installé (outils intégrés : {builtin})</translation>
+    </message>
+    <message>
+        <source>interface {name} not found in {folder}</source>
+        <translation>interface {name} introuvable dans {folder}</translation>
+    </message>
+    <message>
+        <source>{path}: route: {route} is already used by interface {other}</source>
+        <translation>{path} : route : {route} est déjà utilisée par l&apos;interface {other}</translation>
+    </message>
+    <message>
+        <source>{path}: tools_required: {tool}: the tool is broken</source>
+        <translation>{path} : tools_required : {tool} : l&apos;outil est cassé</translation>
+    </message>
+    <message>
+        <source>{path}: tools_required: {tool}: profile {profile} needs {missing}</source>
+        <translation>{path} : tools_required : {tool} : le profil {profile} a besoin de {missing}</translation>
+    </message>
+</context>
+<context>
     <name>RunFilterBar</name>
     <message>
         <source>All workflows</source>
@@ -2186,6 +2805,125 @@ API : %4</translation>
     </message>
 </context>
 <context>
+    <name>RunMessages</name>
+    <message>
+        <source>timed out after {seconds} s</source>
+        <translation>délai dépassé après {seconds} s</translation>
+    </message>
+    <message>
+        <source>the engine stopped before this run started</source>
+        <translation>le moteur s&apos;est arrêté avant le début de cette exécution</translation>
+    </message>
+    <message>
+        <source>the engine stopped before this run finished</source>
+        <translation>le moteur s&apos;est arrêté avant la fin de cette exécution</translation>
+    </message>
+    <message>
+        <source>FlowDesk stopped before this run finished</source>
+        <translation>FlowDesk s&apos;est arrêté avant la fin de cette exécution</translation>
+    </message>
+    <message>
+        <source>this run&apos;s input was not kept by the FlowDesk that accepted it; run it again</source>
+        <translation>les données d&apos;entrée de cette exécution n&apos;ont pas été conservées par le FlowDesk qui l&apos;a acceptée ; relancez-la</translation>
+    </message>
+    <message>
+        <source>cannot start this queued run: {reason}</source>
+        <translation>impossible de démarrer cette exécution en file : {reason}</translation>
+    </message>
+    <message>
+        <source>engine error: {reason}</source>
+        <translation>erreur du moteur : {reason}</translation>
+    </message>
+    <message>
+        <source>worker error: {reason}</source>
+        <translation>erreur du worker : {reason}</translation>
+    </message>
+    <message>
+        <source>the run input or tool config cannot be sent to a worker: {reason}</source>
+        <translation>impossible d&apos;envoyer les données d&apos;entrée ou la configuration des outils à un worker : {reason}</translation>
+    </message>
+    <message>
+        <source>worker process closed its control channel during {during} and was killed</source>
+        <translation>le processus worker a fermé son canal de contrôle pendant {during} et a été tué</translation>
+    </message>
+    <message>
+        <source>worker process was lost during {during}</source>
+        <translation>le processus worker a été perdu pendant {during}</translation>
+    </message>
+    <message>
+        <source>worker process crashed (signal {signal})</source>
+        <translation>le processus worker a planté (signal {signal})</translation>
+    </message>
+    <message>
+        <source>worker process exited with code {code} during {during}</source>
+        <translation>le processus worker s&apos;est terminé avec le code {code} pendant {during}</translation>
+    </message>
+    <message>
+        <source>the run</source>
+        <translation>l&apos;exécution</translation>
+    </message>
+    <message>
+        <source>the import check</source>
+        <translation>la vérification de l&apos;import</translation>
+    </message>
+    <message>
+        <source>importing main.py timed out after {seconds} s</source>
+        <translation>l&apos;import de main.py a dépassé le délai de {seconds} s</translation>
+    </message>
+    <message>
+        <source>main.py defines no execute(data, tools) function</source>
+        <translation>main.py ne définit pas de fonction execute(data, tools)</translation>
+    </message>
+    <message>
+        <source>workflow {workflow} is not in worker {worker}&apos;s workspace (the run was accepted for revision {revision}); deploy the same workspace to every machine</source>
+        <translation>le workflow {workflow} n&apos;est pas dans l&apos;espace de travail du worker {worker} (l&apos;exécution a été acceptée pour la révision {revision}) ; déployez le même espace de travail sur chaque machine</translation>
+    </message>
+    <message>
+        <source>workspace revision mismatch: this run of {workflow} was accepted for revision {revision}, but worker {worker} has revision {theirs} (after reloading its workspace); deploy the same workspace to every machine</source>
+        <translation>révisions d&apos;espace de travail différentes : cette exécution de {workflow} a été acceptée pour la révision {revision}, mais le worker {worker} a la révision {theirs} (après avoir rechargé son espace de travail) ; déployez le même espace de travail sur chaque machine</translation>
+    </message>
+    <message>
+        <source>tool {tool} is broken: {reason}</source>
+        <translation>l&apos;outil {tool} est cassé : {reason}</translation>
+    </message>
+    <message>
+        <source>tool {tool} is disabled</source>
+        <translation>l&apos;outil {tool} est désactivé</translation>
+    </message>
+    <message>
+        <source>tool {tool} (profile {profile}) is missing {missing}</source>
+        <translation>il manque {missing} à l&apos;outil {tool} (profil {profile})</translation>
+    </message>
+    <message>
+        <source>reconnect {tool} (profile {profile}): {reason}</source>
+        <translation>reconnectez {tool} (profil {profile}) : {reason}</translation>
+    </message>
+    <message>
+        <source>reconnect {tool} (profile {profile})</source>
+        <translation>reconnectez {tool} (profil {profile})</translation>
+    </message>
+    <message>
+        <source>no token file configured</source>
+        <translation>aucun fichier de jeton configuré</translation>
+    </message>
+    <message>
+        <source>not connected yet (no token file at {path})</source>
+        <translation>pas encore connecté (aucun fichier de jeton à {path})</translation>
+    </message>
+    <message>
+        <source>the access token expired and there is no refresh token</source>
+        <translation>le jeton d&apos;accès a expiré et il n&apos;y a pas de jeton de renouvellement</translation>
+    </message>
+    <message>
+        <source>the token lacks scope(s) {scopes}</source>
+        <translation>il manque au jeton la ou les portées {scopes}</translation>
+    </message>
+    <message>
+        <source>not configured: set {names}</source>
+        <translation>non configuré : renseignez {names}</translation>
+    </message>
+</context>
+<context>
     <name>RunSparkline</name>
     <message>
         <source>No runs yet</source>
@@ -2280,14 +3018,6 @@ API : %4</translation>
         <source>Clear the filters</source>
         <translation>Effacer les filtres</translation>
     </message>
-    <message>
-        <source>Could not re-run %1: %2</source>
-        <translation>Impossible de relancer %1 : %2</translation>
-    </message>
-    <message>
-        <source>Workflow %1 no longer exists.</source>
-        <translation>Le workflow %1 n&apos;existe plus.</translation>
-    </message>
 </context>
 <context>
     <name>ScheduleEditor</name>
@@ -2318,6 +3048,13 @@ API : %4</translation>
     <message>
         <source>No schedule: the workflow runs only when started.</source>
         <translation>Pas de planification : le workflow ne s&apos;exécute que lorsqu&apos;on le lance.</translation>
+    </message>
+</context>
+<context>
+    <name>Scheduler</name>
+    <message>
+        <source>{path}: schedule: {reason}</source>
+        <translation>{path} : schedule : {reason}</translation>
     </message>
 </context>
 <context>
@@ -2366,10 +3103,6 @@ API : %4</translation>
         <translation>Non planifié :</translation>
     </message>
     <message>
-        <source>Cannot change: %1</source>
-        <translation>Impossible de modifier : %1</translation>
-    </message>
-    <message>
         <source>paused</source>
         <translation>en pause</translation>
     </message>
@@ -2384,6 +3117,10 @@ API : %4</translation>
     <message>
         <source>(local)</source>
         <translation>(heure locale)</translation>
+    </message>
+    <message>
+        <source>Cannot change: %1</source>
+        <translation>Impossible de modifier : %1</translation>
     </message>
 </context>
 <context>
@@ -2764,6 +3501,29 @@ API : %4</translation>
     <message>
         <source>Remove</source>
         <translation>Retirer</translation>
+    </message>
+</context>
+<context>
+    <name>ToolTest</name>
+    <message>
+        <source>{tool} (profile {profile}): {reason}</source>
+        <translation>{tool} (profil {profile}) : {reason}</translation>
+    </message>
+    <message>
+        <source>authenticate() succeeded</source>
+        <translation>authenticate() a réussi</translation>
+    </message>
+    <message>
+        <source>authenticate() returned False</source>
+        <translation>authenticate() a renvoyé False</translation>
+    </message>
+    <message>
+        <source>missing {names}</source>
+        <translation>manquant : {names}</translation>
+    </message>
+    <message>
+        <source>INPUT_ profiles take their value from a run&apos;s input; test a named profile</source>
+        <translation>les profils INPUT_ prennent leur valeur dans les données d&apos;une exécution ; testez un profil nommé</translation>
     </message>
 </context>
 <context>
@@ -3204,6 +3964,10 @@ API : %4</translation>
         <translation>prochaine %1</translation>
     </message>
     <message>
+        <source>invalid: %1</source>
+        <translation>non valide : %1</translation>
+    </message>
+    <message>
         <source>Cannot be loaded:</source>
         <translation>Chargement impossible :</translation>
     </message>
@@ -3214,10 +3978,6 @@ API : %4</translation>
     <message>
         <source>local time</source>
         <translation>heure locale</translation>
-    </message>
-    <message>
-        <source>invalid: %1</source>
-        <translation>non valide : %1</translation>
     </message>
 </context>
 <context>
@@ -3292,1019 +4052,26 @@ API : %4</translation>
     </message>
 </context>
 <context>
-    <name>cli</name>
+    <name>Workspace</name>
     <message>
-        <source>a FlowDesk cluster: status, or a demo on this machine</source>
-        <translation>un cluster FlowDesk : état, ou une démo sur cette machine</translation>
+        <source>FlowDesk is already running on data dir {folder} (pid {pid} listening on {url}); stop it first or use another --data-dir</source>
+        <translation>FlowDesk tourne déjà sur le dossier de données {folder} (pid {pid}, à l&apos;écoute sur {url}) ; arrêtez-le d&apos;abord ou utilisez un autre --data-dir</translation>
     </message>
     <message>
-        <source>workers, queue depth and runs by status</source>
-        <translation>workers, profondeur de la file et exécutions par statut</translation>
+        <source>FlowDesk is already running on data dir {folder} (pid {pid}); stop it first or use another --data-dir</source>
+        <translation>FlowDesk tourne déjà sur le dossier de données {folder} (pid {pid}) ; arrêtez-le d&apos;abord ou utilisez un autre --data-dir</translation>
     </message>
     <message>
-        <source>machine-readable output</source>
-        <translation>sortie lisible par une machine</translation>
+        <source>{path}: no workspace yet (run FlowDesk once to create it from the examples)</source>
+        <translation>{path} : pas encore d&apos;espace de travail (lancez FlowDesk une fois pour le créer à partir des exemples)</translation>
     </message>
     <message>
-        <source>embedded Valkey + PostgreSQL, serve and N workers on this machine, until Ctrl+C</source>
-        <translation>Valkey + PostgreSQL embarqués, serve et N workers sur cette machine, jusqu&apos;à Ctrl+C</translation>
+        <source>{path}: workspace folder does not exist</source>
+        <translation>{path} : le dossier de l&apos;espace de travail n&apos;existe pas</translation>
     </message>
     <message>
-        <source>worker processes (default 3)</source>
-        <translation>processus workers (défaut 3)</translation>
-    </message>
-    <message>
-        <source>runs at once per worker (default 2)</source>
-        <translation>exécutions simultanées par worker (défaut 2)</translation>
-    </message>
-    <message>
-        <source>serve&apos;s port (default 8000)</source>
-        <translation>port de serve (défaut 8000)</translation>
-    </message>
-    <message>
-        <source>the run database: copy a workstation&apos;s history to a server</source>
-        <translation>la base des exécutions : copier l&apos;historique d&apos;un poste vers un serveur</translation>
-    </message>
-    <message>
-        <source>copy runs (with logs), job state and settings from the data dir&apos;s SQLite store into a PostgreSQL database (created or upgraded); safe to run again</source>
-        <translation>copier les exécutions (avec journaux), l&apos;état des tâches et les réglages de la base SQLite du dossier de données vers une base PostgreSQL (créée ou mise à jour) ; peut être relancé sans risque</translation>
-    </message>
-    <message>
-        <source>postgresql://user:password@host:5432/dbname</source>
-        <translation>postgresql://user:password@host:5432/dbname</translation>
-    </message>
-    <message>
-        <source>the workstation&apos;s data dir (default: $FLOWDESK_DATA_DIR, else the user data dir)</source>
-        <translation>le dossier de données du poste (défaut : $FLOWDESK_DATA_DIR, sinon le dossier de données de l&apos;utilisateur)</translation>
-    </message>
-    <message>
-        <source>log debug details to stderr</source>
-        <translation>journaliser les détails de débogage sur stderr</translation>
-    </message>
-    <message>
-        <source>workspace requirements: what is missing; `deps install` installs it into the workspace&apos;s own environment</source>
-        <translation>dépendances de l&apos;espace de travail : ce qui manque ; `deps install` l&apos;installe dans l&apos;environnement propre à l&apos;espace de travail</translation>
-    </message>
-    <message>
-        <source>install what is missing</source>
-        <translation>installer ce qui manque</translation>
-    </message>
-    <message>
-        <source>machine-readable output (the listing)</source>
-        <translation>sortie lisible par une machine (la liste)</translation>
-    </message>
-    <message>
-        <source>%1 missing: run `flowdesk deps install`</source>
-        <translation>%1 manquant(s) : lancez `flowdesk deps install`</translation>
-    </message>
-    <message>
-        <source>Everything is installed.</source>
-        <translation>Tout est installé.</translation>
-    </message>
-    <message>
-        <source>Installed %1</source>
-        <translation>Installé : %1</translation>
-    </message>
-    <message>
-        <source>not installed: %1</source>
-        <translation>non installé : %1</translation>
-    </message>
-    <message>
-        <source>workflows, tools and interfaces, broken ones with why</source>
-        <translation>workflows, outils et interfaces, ceux qui sont cassés avec la raison</translation>
-    </message>
-    <message>
-        <source>skip importing each workflow and tool in a worker</source>
-        <translation>ne pas importer chaque workflow et outil dans un worker</translation>
-    </message>
-    <message>
-        <source>validate the workspace: exit 1 and one line per broken file</source>
-        <translation>valider l&apos;espace de travail : code de sortie 1 et une ligne par fichier cassé</translation>
-    </message>
-    <message>
-        <source>Workspace %1</source>
-        <translation>Espace de travail %1</translation>
-    </message>
-    <message>
-        <source>Workflows</source>
-        <translation>Workflows</translation>
-    </message>
-    <message>
-        <source>Tools</source>
-        <translation>Outils</translation>
-    </message>
-    <message>
-        <source>Interfaces</source>
-        <translation>Interfaces</translation>
-    </message>
-    <message>
-        <source>Broken</source>
-        <translation>Cassés</translation>
-    </message>
-    <message>
-        <source>Warnings</source>
-        <translation>Avertissements</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>avertissement : %1</translation>
-    </message>
-    <message>
-        <source>%1 error(s), %2 warning(s)</source>
-        <translation>%1 erreur(s), %2 avertissement(s)</translation>
-    </message>
-    <message>
-        <source>scheduled workflows with next_run / last_run</source>
-        <translation>workflows planifiés avec next_run / last_run</translation>
-    </message>
-    <message>
-        <source>running (pid %1, %2)</source>
-        <translation>en cours (pid %1, %2)</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>arrêté</translation>
-    </message>
-    <message>
-        <source>Scheduler: %1</source>
-        <translation>Planificateur : %1</translation>
-    </message>
-    <message>
-        <source>, paused</source>
-        <translation>, en pause</translation>
-    </message>
-    <message>
-        <source>error: %1</source>
-        <translation>erreur : %1</translation>
-    </message>
-    <message>
-        <source>with no command: the app&apos;s listener port for this launch (default $FLOWDESK_PORT, else Settings)</source>
-        <translation>sans commande : le port d&apos;écoute de l&apos;application pour ce lancement (défaut $FLOWDESK_PORT, sinon les Paramètres)</translation>
-    </message>
-    <message>
-        <source>with no command: the app&apos;s listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)</source>
-        <translation>sans commande : l&apos;adresse d&apos;écoute de l&apos;application pour ce lancement (défaut $FLOWDESK_HOST, sinon 127.0.0.1)</translation>
-    </message>
-    <message>
-        <source>Local-first workflow automation. With no command, opens the desktop app.</source>
-        <translation>Automatisation de workflows en local. Sans commande, ouvre l&apos;application de bureau.</translation>
-    </message>
-    <message>
-        <source>with no command: open the app (or the running one) on this interface</source>
-        <translation>sans commande : ouvrir l&apos;application (ou celle qui tourne) sur cette interface</translation>
-    </message>
-    <message>
-        <source>workspace folder (default: $FLOWDESK_WORKSPACE, the current folder if it has private/, else ~/FlowDesk)</source>
-        <translation>dossier de l&apos;espace de travail (défaut : $FLOWDESK_WORKSPACE, le dossier courant s&apos;il a private/, sinon ~/FlowDesk)</translation>
-    </message>
-    <message>
-        <source>database, logs and API token (default: $FLOWDESK_DATA_DIR, else the user data dir)</source>
-        <translation>base de données, journaux et jeton d&apos;API (défaut : $FLOWDESK_DATA_DIR, sinon le dossier de données de l&apos;utilisateur)</translation>
-    </message>
-    <message>
-        <source>run history database: postgresql://user:pass@host/db (default: $FLOWDESK_DATABASE_URL, else the data dir&apos;s SQLite file)</source>
-        <translation>base de l&apos;historique des exécutions : postgresql://user:pass@host/db (défaut : $FLOWDESK_DATABASE_URL, sinon le fichier SQLite du dossier de données)</translation>
-    </message>
-    <message>
-        <source>create a working workflow, tool or interface folder</source>
-        <translation>créer un dossier de workflow, d&apos;outil ou d&apos;interface qui fonctionne</translation>
-    </message>
-    <message>
-        <source>folder name: letters, digits and underscores</source>
-        <translation>nom du dossier : lettres, chiffres et tirets bas</translation>
-    </message>
-    <message>
-        <source>created %1</source>
-        <translation>%1 créé</translation>
-    </message>
-    <message>
-        <source>run it: flowdesk run %1</source>
-        <translation>lancez-le : flowdesk run %1</translation>
-    </message>
-    <message>
-        <source>test it: flowdesk tools test %1 --profile DEFAULT</source>
-        <translation>testez-le : flowdesk tools test %1 --profile DEFAULT</translation>
-    </message>
-    <message>
-        <source>open it from the app, or at its route once `flowdesk serve` runs</source>
-        <translation>ouvrez-la depuis l&apos;application, ou à sa route une fois `flowdesk serve` lancé</translation>
-    </message>
-    <message>
-        <source>connect, check or disconnect Google accounts of tool profiles</source>
-        <translation>connecter, vérifier ou déconnecter les comptes Google des profils d&apos;outils</translation>
-    </message>
-    <message>
-        <source>sign in with Google and write the profile&apos;s token file</source>
-        <translation>se connecter avec Google et écrire le fichier de jeton du profil</translation>
-    </message>
-    <message>
-        <source>tool name or alias (google_calendar, calendar, drive, sheets...)</source>
-        <translation>nom ou alias de l&apos;outil (google_calendar, calendar, drive, sheets...)</translation>
-    </message>
-    <message>
-        <source>profile name (default DEFAULT)</source>
-        <translation>nom du profil (défaut DEFAULT)</translation>
-    </message>
-    <message>
-        <source>only print the URL to open</source>
-        <translation>afficher seulement l&apos;URL à ouvrir</translation>
-    </message>
-    <message>
-        <source>callback port on 127.0.0.1 (default: 8000 for &apos;web&apos; clients, as registered for the seed platform; a free port for &apos;installed&apos; clients)</source>
-        <translation>port de retour sur 127.0.0.1 (défaut : 8000 pour les clients &apos;web&apos;, comme enregistrés pour la plateforme d&apos;origine ; un port libre pour les clients &apos;installed&apos;)</translation>
-    </message>
-    <message>
-        <source>seconds to wait for the sign-in (default 300)</source>
-        <translation>secondes à attendre la connexion (défaut 300)</translation>
-    </message>
-    <message>
-        <source>token state of every OAuth tool profile</source>
-        <translation>état du jeton de chaque profil d&apos;outil OAuth</translation>
-    </message>
-    <message>
-        <source>only this tool</source>
-        <translation>seulement cet outil</translation>
-    </message>
-    <message>
-        <source>only this profile</source>
-        <translation>seulement ce profil</translation>
-    </message>
-    <message>
-        <source>also refresh each token at the provider to prove it works</source>
-        <translation>rafraîchir aussi chaque jeton chez le fournisseur pour prouver qu&apos;il fonctionne</translation>
-    </message>
-    <message>
-        <source>revoke the token at Google and delete the file</source>
-        <translation>révoquer le jeton chez Google et supprimer le fichier</translation>
-    </message>
-    <message>
-        <source>tool name or alias</source>
-        <translation>nom ou alias de l&apos;outil</translation>
-    </message>
-    <message>
-        <source>profile name</source>
-        <translation>nom du profil</translation>
-    </message>
-    <message>
-        <source>Sign in to connect %1; scopes: %2</source>
-        <translation>Connectez-vous pour relier %1 ; portées : %2</translation>
-    </message>
-    <message>
-        <source>The token is shared with %1.</source>
-        <translation>Le jeton est partagé avec %1.</translation>
-    </message>
-    <message>
-        <source>Open this URL if no browser opened:</source>
-        <translation>Ouvrez cette URL si aucun navigateur ne s&apos;est ouvert :</translation>
-    </message>
-    <message>
-        <source>no answer from Google within %1 s; run the command again</source>
-        <translation>pas de réponse de Google en %1 s ; relancez la commande</translation>
-    </message>
-    <message>
-        <source>Connected %1 (profile %2); token written to %3</source>
-        <translation>%1 connecté (profil %2) ; jeton écrit dans %3</translation>
-    </message>
-    <message>
-        <source>No OAuth tool in this workspace.</source>
-        <translation>Aucun outil OAuth dans cet espace de travail.</translation>
-    </message>
-    <message>
-        <source>%1 was not connected (no token file at %2)</source>
-        <translation>%1 n&apos;était pas connecté (pas de fichier de jeton dans %2)</translation>
-    </message>
-    <message>
-        <source>The token was shared: %1 must be connected again too.</source>
-        <translation>Le jeton était partagé : %1 doit aussi être reconnecté.</translation>
-    </message>
-    <message>
-        <source>open an interface (default: the dashboard) in the browser, signed in</source>
-        <translation>ouvrir une interface (défaut : le tableau de bord) dans le navigateur, connecté</translation>
-    </message>
-    <message>
-        <source>interface folder or display name (default: the dashboard at /)</source>
-        <translation>dossier ou nom affiché de l&apos;interface (défaut : le tableau de bord à /)</translation>
-    </message>
-    <message>
-        <source>print the one-time URL instead of starting a browser (valid once, for 60 seconds)</source>
-        <translation>afficher l&apos;URL à usage unique au lieu de lancer un navigateur (valable une fois, 60 secondes)</translation>
-    </message>
-    <message>
-        <source>run a workflow once and print the run record as JSON</source>
-        <translation>exécuter un workflow une fois et afficher l&apos;enregistrement de l&apos;exécution en JSON</translation>
-    </message>
-    <message>
-        <source>Run a workflow once. Input comes from --data (a JSON object, or @file.json) and -p key=value pairs (repeat a key for a list); -p wins over --data.</source>
-        <translation>Exécute un workflow une fois. L&apos;entrée vient de --data (un objet JSON, ou @fichier.json) et de paires -p clé=valeur (répétez une clé pour une liste) ; -p l&apos;emporte sur --data.</translation>
-    </message>
-    <message>
-        <source>workflow folder name (or its display name)</source>
-        <translation>nom du dossier du workflow (ou son nom affiché)</translation>
-    </message>
-    <message>
-        <source>input as a JSON object, e.g. &apos;{&quot;name&quot;: &quot;Ada&quot;}&apos;, or @path.json</source>
-        <translation>entrée en objet JSON, ex. &apos;{&quot;name&quot;: &quot;Ada&quot;}&apos;, ou @chemin.json</translation>
-    </message>
-    <message>
-        <source>one input value</source>
-        <translation>une valeur d&apos;entrée</translation>
-    </message>
-    <message>
-        <source>leave the captured log out of the printed record</source>
-        <translation>laisser le journal capturé hors de l&apos;enregistrement affiché</translation>
-    </message>
-    <message>
-        <source>run it even if its config.json says &quot;active&quot;: false</source>
-        <translation>l&apos;exécuter même si son config.json dit &quot;active&quot;: false</translation>
-    </message>
-    <message>
-        <source>--data: invalid JSON at line %1 column %2: %3</source>
-        <translation>--data : JSON invalide ligne %1 colonne %2 : %3</translation>
-    </message>
-    <message>
-        <source>--data: must be a JSON object</source>
-        <translation>--data : doit être un objet JSON</translation>
-    </message>
-    <message>
-        <source>-p %1: expected KEY=VALUE</source>
-        <translation>-p %1 : CLÉ=VALEUR attendu</translation>
-    </message>
-    <message>
-        <source>invalid input for workflow %1:</source>
-        <translation>entrée invalide pour le workflow %1 :</translation>
-    </message>
-    <message>
-        <source>run history (newest first)</source>
-        <translation>historique des exécutions (les plus récentes d&apos;abord)</translation>
-    </message>
-    <message>
-        <source>only this workflow</source>
-        <translation>seulement ce workflow</translation>
-    </message>
-    <message>
-        <source>only runs with this status</source>
-        <translation>seulement les exécutions avec ce statut</translation>
-    </message>
-    <message>
-        <source>only runs started this way</source>
-        <translation>seulement les exécutions lancées ainsi</translation>
-    </message>
-    <message>
-        <source>how many (default 20)</source>
-        <translation>combien (défaut 20)</translation>
-    </message>
-    <message>
-        <source>show one run in full, with its log</source>
-        <translation>afficher une exécution en entier, avec son journal</translation>
-    </message>
-    <message>
-        <source>No runs yet. Start one with: flowdesk run %1</source>
-        <translation>Pas encore d&apos;exécution. Lancez-en une avec : flowdesk run %1</translation>
-    </message>
-    <message>
-        <source>run the scheduler and the HTTP listener without a window</source>
-        <translation>lancer le planificateur et le serveur HTTP sans fenêtre</translation>
-    </message>
-    <message>
-        <source>seconds running runs get to finish on stop</source>
-        <translation>secondes laissées aux exécutions en cours pour finir à l&apos;arrêt</translation>
-    </message>
-    <message>
-        <source>do not reload when files under private/ change</source>
-        <translation>ne pas recharger quand des fichiers de private/ changent</translation>
-    </message>
-    <message>
-        <source>FlowDesk listening on %1  (workspace %2)</source>
-        <translation>FlowDesk à l&apos;écoute sur %1  (espace de travail %2)</translation>
-    </message>
-    <message>
-        <source>API token: %1  |  %2 workflows, %3 schedules, %4 broken  |  Ctrl+C to stop</source>
-        <translation>Jeton d&apos;API : %1  |  %2 workflows, %3 planifications, %4 cassés  |  Ctrl+C pour arrêter</translation>
-    </message>
-    <message>
-        <source>every tool: source, actions, each profile&apos;s status</source>
-        <translation>chaque outil : source, actions, état de chaque profil</translation>
-    </message>
-    <message>
-        <source>List tools; `flowdesk tools test TOOL --profile P` checks one profile for real.</source>
-        <translation>Liste les outils ; `flowdesk tools test OUTIL --profile P` vérifie un profil pour de vrai.</translation>
-    </message>
-    <message>
-        <source>build the tool with a profile and run authenticate()</source>
-        <translation>construire l&apos;outil avec un profil et lancer authenticate()</translation>
-    </message>
-    <message>
-        <source>enabled</source>
-        <translation>activé</translation>
-    </message>
-    <message>
-        <source>disabled</source>
-        <translation>désactivé</translation>
-    </message>
-    <message>
-        <source>%1 (in code)</source>
-        <translation>%1 (dans le code)</translation>
-    </message>
-    <message>
-        <source>actions: %1</source>
-        <translation>actions : %1</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>aucune</translation>
-    </message>
-    <message>
-        <source>note: %1</source>
-        <translation>note : %1</translation>
-    </message>
-    <message>
-        <source>Redis/Valkey URL of the cluster&apos;s broker, e.g. redis://host:6379/0 (default: $FLOWDESK_BROKER_URL)</source>
-        <translation>URL Redis/Valkey du broker du cluster, ex. redis://host:6379/0 (défaut : $FLOWDESK_BROKER_URL)</translation>
-    </message>
-    <message>
-        <source>run queued runs of a FlowDesk cluster on this machine</source>
-        <translation>exécuter sur cette machine les exécutions en file d&apos;un cluster FlowDesk</translation>
-    </message>
-    <message>
-        <source>runs at once on this worker (default 4)</source>
-        <translation>exécutions simultanées sur ce worker (défaut 4)</translation>
-    </message>
-    <message>
-        <source>worker name shown by `flowdesk cluster status` (default &lt;host&gt;-&lt;pid&gt;)</source>
-        <translation>nom du worker affiché par `flowdesk cluster status` (défaut &lt;host&gt;-&lt;pid&gt;)</translation>
-    </message>
-    <message>
-        <source>seconds running runs get to finish on SIGTERM before they end interrupted (and retry)</source>
-        <translation>secondes laissées aux exécutions en cours sur SIGTERM avant qu&apos;elles finissent interrompues (et soient retentées)</translation>
-    </message>
-    <message>
-        <source>send Celery task events from the start (Flower turns them on by itself when it connects)</source>
-        <translation>envoyer les événements de tâches Celery dès le départ (Flower les active lui-même quand il se connecte)</translation>
-    </message>
-    <message>
-        <source>Workers (%1 alive of %2):</source>
-        <translation>Workers (%1 en vie sur %2) :</translation>
-    </message>
-    <message>
-        <source>alive</source>
-        <translation>en vie</translation>
-    </message>
-    <message>
-        <source>silent</source>
-        <translation>muet</translation>
-    </message>
-    <message>
-        <source>name</source>
-        <translation>nom</translation>
-    </message>
-    <message>
-        <source>host</source>
-        <translation>hôte</translation>
-    </message>
-    <message>
-        <source>concurrency</source>
-        <translation>simultanéité</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>en cours</translation>
-    </message>
-    <message>
-        <source>last heartbeat</source>
-        <translation>dernier signe de vie</translation>
-    </message>
-    <message>
-        <source>state</source>
-        <translation>état</translation>
-    </message>
-    <message>
-        <source>Queue: %1 queued run(s) in the store, %2 waiting for max_instances</source>
-        <translation>File : %1 exécution(s) en attente dans la base, %2 en attente de max_instances</translation>
-    </message>
-    <message>
-        <source>Broker: %1</source>
-        <translation>Broker : %1</translation>
-    </message>
-    <message>
-        <source>Broker: unreachable (%1)</source>
-        <translation>Broker : injoignable (%1)</translation>
-    </message>
-    <message>
-        <source>Runs by status: %1</source>
-        <translation>Exécutions par statut : %1</translation>
-    </message>
-    <message>
-        <source>--workers and --concurrency must be at least 1</source>
-        <translation>--workers et --concurrency doivent valoir au moins 1</translation>
-    </message>
-    <message>
-        <source>runs</source>
-        <translation>exécutions</translation>
-    </message>
-    <message>
-        <source>logs</source>
-        <translation>journaux</translation>
-    </message>
-    <message>
-        <source>job states</source>
-        <translation>états des tâches planifiées</translation>
-    </message>
-    <message>
-        <source>settings</source>
-        <translation>réglages</translation>
-    </message>
-    <message>
-        <source>webhook delivery ids</source>
-        <translation>identifiants de livraison des webhooks</translation>
-    </message>
-    <message>
-        <source>runs per transaction (default %1)</source>
-        <translation>exécutions par transaction (défaut %1)</translation>
-    </message>
-    <message>
-        <source>--batch-size must be at least 1</source>
-        <translation>--batch-size doit valoir au moins 1</translation>
-    </message>
-    <message>
-        <source>%1: no SQLite store to copy (choose the data dir with --data-dir)</source>
-        <translation>%1 : aucune base SQLite à copier (choisissez le dossier de données avec --data-dir)</translation>
-    </message>
-    <message>
-        <source>%1: schema v%2</source>
-        <translation>%1 : schéma v%2</translation>
-    </message>
-    <message>
-        <source>%1: schema v%3 -&gt; v%2</source>
-        <translation>%1 : schéma v%3 -&gt; v%2</translation>
-    </message>
-    <message>
-        <source>%1: created at schema v%2</source>
-        <translation>%1 : créée au schéma v%2</translation>
-    </message>
-    <message>
-        <source>Copying %1 into %2</source>
-        <translation>Copie de %1 vers %2</translation>
-    </message>
-    <message>
-        <source>runs: %1/%2 read, %3 new</source>
-        <translation>exécutions : %1/%2 lues, %3 nouvelles</translation>
-    </message>
-    <message>
-        <source>%1: %2 copied, %3 already there</source>
-        <translation>%1 : %2 copié(s), %3 déjà présent(s)</translation>
-    </message>
-    <message>
-        <source>done in %1 s</source>
-        <translation>terminé en %1 s</translation>
-    </message>
-    <message>
-        <source>show program&apos;s version number and exit</source>
-        <translation>afficher le numéro de version du programme et quitter</translation>
-    </message>
-    <message>
-        <source>workflow %1 is inactive (&quot;active&quot;: false in %2); run it anyway with: flowdesk run %3 --force</source>
-        <translation>le workflow %1 est désactivé (&quot;active&quot;: false dans %2) ; lancez-le quand même avec : flowdesk run %3 --force</translation>
-    </message>
-    <message>
-        <source>the cluster mode needs %1: pip install &apos;flowdesk[cluster]&apos; (the desktop bundle does not carry them)</source>
-        <translation>le mode cluster a besoin de %1 : pip install &apos;flowdesk[cluster]&apos; (le paquet de bureau ne les contient pas)</translation>
-    </message>
-    <message>
-        <source>SQLite in %1</source>
-        <translation>SQLite dans %1</translation>
-    </message>
-    <message>
-        <source>FlowDesk worker %1 ready: concurrency %2, broker %3, database %4, workspace %5  |  Ctrl+C to stop</source>
-        <translation>Worker FlowDesk %1 prêt : simultanéité %2, broker %3, base %4, espace de travail %5  |  Ctrl+C pour arrêter</translation>
-    </message>
-    <message>
-        <source>--concurrency must be at least 1</source>
-        <translation>--concurrency doit valoir au moins 1</translation>
-    </message>
-    <message>
-        <source>source</source>
-        <translation>source</translation>
-    </message>
-    <message>
-        <source>target</source>
-        <translation>cible</translation>
-    </message>
-    <message>
-        <source>run %1 not found</source>
-        <translation>exécution %1 introuvable</translation>
-    </message>
-    <message>
-        <source>id</source>
-        <translation>id</translation>
-    </message>
-    <message>
-        <source>workflow</source>
-        <translation>workflow</translation>
-    </message>
-    <message>
-        <source>trigger</source>
-        <translation>déclencheur</translation>
-    </message>
-    <message>
-        <source>status</source>
-        <translation>statut</translation>
-    </message>
-    <message>
-        <source>started</source>
-        <translation>début</translation>
-    </message>
-    <message>
-        <source>duration</source>
-        <translation>durée</translation>
-    </message>
-    <message>
-        <source>message</source>
-        <translation>message</translation>
-    </message>
-    <message>
-        <source>tool</source>
-        <translation>outil</translation>
-    </message>
-    <message>
-        <source>interface</source>
-        <translation>interface</translation>
-    </message>
-    <message>
-        <source>yes</source>
-        <translation>oui</translation>
-    </message>
-    <message>
-        <source>no</source>
-        <translation>non</translation>
-    </message>
-    <message>
-        <source>category</source>
-        <translation>catégorie</translation>
-    </message>
-    <message>
-        <source>triggers</source>
-        <translation>déclencheurs</translation>
-    </message>
-    <message>
-        <source>schedule</source>
-        <translation>planification</translation>
-    </message>
-    <message>
-        <source>active</source>
-        <translation>actif</translation>
-    </message>
-    <message>
-        <source>built-in</source>
-        <translation>intégré</translation>
-    </message>
-    <message>
-        <source>workspace</source>
-        <translation>espace de travail</translation>
-    </message>
-    <message>
-        <source>actions</source>
-        <translation>actions</translation>
-    </message>
-    <message>
-        <source>route</source>
-        <translation>route</translation>
-    </message>
-    <message>
-        <source> (inactive)</source>
-        <translation> (désactivé)</translation>
-    </message>
-    <message>
-        <source>in words</source>
-        <translation>en clair</translation>
-    </message>
-    <message>
-        <source>timezone</source>
-        <translation>fuseau horaire</translation>
-    </message>
-    <message>
-        <source>next run</source>
-        <translation>prochaine exécution</translation>
-    </message>
-    <message>
-        <source>last run</source>
-        <translation>dernière exécution</translation>
-    </message>
-    <message>
-        <source>last status</source>
-        <translation>dernier statut</translation>
-    </message>
-    <message>
-        <source>no requirement files</source>
-        <translation>aucun fichier de dépendances</translation>
-    </message>
-    <message>
-        <source>environment: none installed yet</source>
-        <translation>environnement : aucun installé pour l&apos;instant</translation>
-    </message>
-    <message>
-        <source>current</source>
-        <translation>à jour</translation>
-    </message>
-    <message>
-        <source>the previous one: the requirements changed since</source>
-        <translation>le précédent : les dépendances ont changé depuis</translation>
-    </message>
-    <message>
-        <source>environment: %1 (%2)</source>
-        <translation>environnement : %1 (%2)</translation>
-    </message>
-    <message>
-        <source>Workspace %1: %2</source>
-        <translation>Espace de travail %1 : %2</translation>
-    </message>
-    <message>
-        <source>workspace env</source>
-        <translation>environnement de l&apos;espace de travail</translation>
-    </message>
-    <message>
-        <source>bundled</source>
-        <translation>fourni</translation>
-    </message>
-    <message>
-        <source>missing dependency %1 (%2)</source>
-        <translation>dépendance manquante %1 (%2)</translation>
-    </message>
-    <message>
-        <source>, %1 installed</source>
-        <translation>, %1 installé</translation>
-    </message>
-    <message>
-        <source>FlowDesk&apos;s own %1 %2 is imported first and does not satisfy it</source>
-        <translation>le %1 %2 de FlowDesk est importé en premier et ne convient pas</translation>
-    </message>
-    <message>
-        <source>Lock: %1</source>
-        <translation>Verrou : %1</translation>
-    </message>
-    <message>
-        <source>port %1 is already in use (is FlowDesk serving on it?). Connect from the running app: %2, or pass --port with a port your OAuth client allows</source>
-        <translation>le port %1 est déjà utilisé (FlowDesk l&apos;écoute-t-il ?). Connectez-vous depuis l&apos;application lancée : %2, ou passez --port avec un port autorisé par votre client OAuth</translation>
-    </message>
-    <message>
-        <source>%1 is not configured: set %2 in %3</source>
-        <translation>%1 n&apos;est pas configuré : renseignez %2 dans %3</translation>
-    </message>
-    <message>
-        <source>%1 not connected: %2</source>
-        <translation>%1 non connecté : %2</translation>
-    </message>
-    <message>
-        <source>Warning: Google did not grant %1</source>
-        <translation>Attention : Google n&apos;a pas accordé %1</translation>
-    </message>
-    <message>
-        <source>not configured</source>
-        <translation>non configuré</translation>
-    </message>
-    <message>
-        <source>connected</source>
-        <translation>connecté</translation>
-    </message>
-    <message>
-        <source>connected (refresh due)</source>
-        <translation>connecté (renouvellement à faire)</translation>
-    </message>
-    <message>
-        <source>reconnect needed</source>
-        <translation>reconnexion nécessaire</translation>
-    </message>
-    <message>
-        <source>profile</source>
-        <translation>profil</translation>
-    </message>
-    <message>
-        <source>expires</source>
-        <translation>expiration</translation>
-    </message>
-    <message>
-        <source>scopes</source>
-        <translation>portées</translation>
-    </message>
-    <message>
-        <source>reason</source>
-        <translation>raison</translation>
-    </message>
-    <message>
-        <source>%1 is not configured: set %2</source>
-        <translation>%1 n&apos;est pas configuré : renseignez %2</translation>
-    </message>
-    <message>
-        <source>revoked at Google</source>
-        <translation>révoqué chez Google</translation>
-    </message>
-    <message>
-        <source>not revoked (%1)</source>
-        <translation>non révoqué (%1)</translation>
-    </message>
-    <message>
-        <source>already invalid</source>
-        <translation>déjà invalide</translation>
-    </message>
-    <message>
-        <source>Disconnected %1: token file deleted, %2</source>
-        <translation>%1 déconnecté : fichier de jeton supprimé, %2</translation>
-    </message>
-    <message>
-        <source>no web browser could be started; open this link within 60 seconds (it works once):</source>
-        <translation>aucun navigateur n&apos;a pu être lancé ; ouvrez ce lien dans les 60 secondes (il ne fonctionne qu&apos;une fois) :</translation>
-    </message>
-    <message>
-        <source>Opened %1 in the browser</source>
-        <translation>%1 ouvert dans le navigateur</translation>
-    </message>
-    <message>
-        <source>Cluster mode: runs go to the workers of %1</source>
-        <translation>Mode cluster : les exécutions vont aux workers de %1</translation>
-    </message>
-    <message>
-        <source>missing %1</source>
-        <translation>manquant : %1</translation>
-    </message>
-    <message>
-        <source>configured</source>
-        <translation>configuré</translation>
-    </message>
-    <message>
-        <source>connected, token valid until %1</source>
-        <translation>connecté, jeton valide jusqu&apos;au %1</translation>
-    </message>
-    <message>
-        <source>reconnect needed: %1 (%2)</source>
-        <translation>reconnexion nécessaire : %1 (%2)</translation>
-    </message>
-    <message>
-        <source>from %1</source>
-        <translation>depuis %1</translation>
-    </message>
-    <message>
-        <source>OK </source>
-        <translation>OK </translation>
-    </message>
-    <message>
-        <source>FAIL </source>
-        <translation>ÉCHEC </translation>
-    </message>
-    <message>
-        <source>Open an interface of the running FlowDesk (serve or the app) in the web browser ($BROWSER is honoured). The browser signs in with a one-time code that the service trades for a session cookie (%1, /auth/login), so the API token never appears in the URL or the history, and bookmarks work afterwards.</source>
-        <translation>Ouvre une interface du FlowDesk lancé (serve ou l&apos;application) dans le navigateur ($BROWSER est respecté). Le navigateur se connecte avec un code à usage unique que le service échange contre un cookie de session (%1, /auth/login) : le jeton d&apos;API n&apos;apparaît jamais dans l&apos;URL ni dans l&apos;historique, et les favoris fonctionnent ensuite.</translation>
-    </message>
-    <message>
-        <source>what to create</source>
-        <translation>ce qu&apos;il faut créer</translation>
-    </message>
-</context>
-<context>
-    <name>Cron</name>
-    <message>
-        <source>empty cron expression</source>
-        <translation>expression cron vide</translation>
-    </message>
-    <message>
-        <source>unknown macro {macro} (use one of {macros})</source>
-        <translation>macro inconnue {macro} (utilisez l&apos;une de {macros})</translation>
-    </message>
-    <message>
-        <source>expected 5 fields ({fields}), got {count}: {expression}</source>
-        <translation>5 champs attendus ({fields}), {count} reçus : {expression}</translation>
-    </message>
-    <message>
-        <source>unknown timezone {name} (use an IANA name such as Europe/Paris)</source>
-        <translation>fuseau horaire inconnu {name} (utilisez un nom IANA comme Europe/Paris)</translation>
-    </message>
-</context>
-<context>
-    <name>InputValidation</name>
-    <message>
-        <source>must be a whole number</source>
-        <translation>doit être un nombre entier</translation>
-    </message>
-    <message>
-        <source>must be true or false</source>
-        <translation>doit valoir true ou false</translation>
-    </message>
-    <message>
-        <source>choose one of: {choices}</source>
-        <translation>choisissez parmi : {choices}</translation>
-    </message>
-    <message>
-        <source>must be a single value</source>
-        <translation>doit être une seule valeur</translation>
-    </message>
-    <message>
-        <source>must be text</source>
-        <translation>doit être du texte</translation>
-    </message>
-    <message>
-        <source>not a valid email address</source>
-        <translation>adresse e-mail non valide</translation>
-    </message>
-    <message>
-        <source>not a valid URL (it must start with http://, https:// or ftp:// and name a host)</source>
-        <translation>URL non valide (elle doit commencer par http://, https:// ou ftp:// et nommer un hôte)</translation>
-    </message>
-    <message>
-        <source>must be at least {bound}</source>
-        <translation>doit valoir au moins {bound}</translation>
-    </message>
-    <message>
-        <source>must be at most {bound}</source>
-        <translation>doit valoir au plus {bound}</translation>
-    </message>
-    <message>
-        <source>must be a number</source>
-        <translation>doit être un nombre</translation>
-    </message>
-    <message>
-        <source>must be on or after {bound}</source>
-        <translation>doit être le {bound} ou après</translation>
-    </message>
-    <message>
-        <source>must be on or before {bound}</source>
-        <translation>doit être le {bound} ou avant</translation>
-    </message>
-    <message>
-        <source>must be a JSON object</source>
-        <translation>doit être un objet JSON</translation>
-    </message>
-    <message>
-        <source>must be JSON data (object, list, text, number or true/false)</source>
-        <translation>doit être une donnée JSON (objet, liste, texte, nombre ou true/false)</translation>
-    </message>
-    <message>
-        <source>is required</source>
-        <translation>est obligatoire</translation>
-    </message>
-    <message>
-        <source>must be a list of choices</source>
-        <translation>doit être une liste de choix</translation>
-    </message>
-    <message>
-        <source>must be a date like 2024-12-31</source>
-        <translation>doit être une date comme 2024-12-31</translation>
-    </message>
-    <message>
-        <source>must be a date and time like 2024-12-31T09:30</source>
-        <translation>doit être une date et une heure comme 2024-12-31T09:30</translation>
-    </message>
-    <message>
-        <source>not valid JSON ({reason} at line {line} column {column})</source>
-        <translation>JSON non valide ({reason} à la ligne {line}, colonne {column})</translation>
-    </message>
-    <message>
-        <source>&apos;{value}&apos; is not one of the choices: {choices}</source>
-        <translation>« {value} » ne fait pas partie des choix : {choices}</translation>
-    </message>
-    <message>
-        <source>must be at least {count} character</source>
-        <translation>doit contenir au moins {count} caractère</translation>
-    </message>
-    <message>
-        <source>must be at least {count} characters</source>
-        <translation>doit contenir au moins {count} caractères</translation>
-    </message>
-    <message>
-        <source>must be at most {count} character</source>
-        <translation>doit contenir au plus {count} caractère</translation>
-    </message>
-    <message>
-        <source>must be at most {count} characters</source>
-        <translation>doit contenir au plus {count} caractères</translation>
-    </message>
-    <message>
-        <source>choose at least {count} option</source>
-        <translation>choisissez au moins {count} option</translation>
-    </message>
-    <message>
-        <source>choose at least {count} options</source>
-        <translation>choisissez au moins {count} options</translation>
-    </message>
-    <message>
-        <source>choose at most {count} option</source>
-        <translation>choisissez au plus {count} option</translation>
-    </message>
-    <message>
-        <source>choose at most {count} options</source>
-        <translation>choisissez au plus {count} options</translation>
-    </message>
-    <message>
-        <source>JSON nested deeper than {limit} levels</source>
-        <translation>JSON imbriqué sur plus de {limit} niveaux</translation>
-    </message>
-    <message>
-        <source>number too long (more than {digits} digits)</source>
-        <translation>nombre trop long (plus de {digits} chiffres)</translation>
-    </message>
-</context>
-<context>
-    <name>Scheduler</name>
-    <message>
-        <source>{path}: schedule: {reason}</source>
-        <translation>{path} : schedule : {reason}</translation>
+        <source>{path}: not a FlowDesk workspace (no private/ folder)</source>
+        <translation>{path} : ce n&apos;est pas un espace de travail FlowDesk (pas de dossier private/)</translation>
     </message>
 </context>
 <context>
@@ -4405,645 +4172,870 @@ API : %4</translation>
     </message>
 </context>
 <context>
-    <name>RunMessages</name>
+    <name>cli</name>
     <message>
-        <source>timed out after {seconds} s</source>
-        <translation>délai dépassé après {seconds} s</translation>
+        <source>a FlowDesk cluster: status, or a demo on this machine</source>
+        <translation>un cluster FlowDesk : état, ou une démo sur cette machine</translation>
     </message>
     <message>
-        <source>the engine stopped before this run started</source>
-        <translation>le moteur s&apos;est arrêté avant le début de cette exécution</translation>
+        <source>workers, queue depth and runs by status</source>
+        <translation>workers, profondeur de la file et exécutions par statut</translation>
     </message>
     <message>
-        <source>the engine stopped before this run finished</source>
-        <translation>le moteur s&apos;est arrêté avant la fin de cette exécution</translation>
+        <source>machine-readable output</source>
+        <translation>sortie lisible par une machine</translation>
     </message>
     <message>
-        <source>FlowDesk stopped before this run finished</source>
-        <translation>FlowDesk s&apos;est arrêté avant la fin de cette exécution</translation>
+        <source>embedded Valkey + PostgreSQL, serve and N workers on this machine, until Ctrl+C</source>
+        <translation>Valkey + PostgreSQL embarqués, serve et N workers sur cette machine, jusqu&apos;à Ctrl+C</translation>
     </message>
     <message>
-        <source>this run&apos;s input was not kept by the FlowDesk that accepted it; run it again</source>
-        <translation>les données d&apos;entrée de cette exécution n&apos;ont pas été conservées par le FlowDesk qui l&apos;a acceptée ; relancez-la</translation>
+        <source>worker processes (default 3)</source>
+        <translation>processus workers (défaut 3)</translation>
     </message>
     <message>
-        <source>cannot start this queued run: {reason}</source>
-        <translation>impossible de démarrer cette exécution en file : {reason}</translation>
+        <source>runs at once per worker (default 2)</source>
+        <translation>exécutions simultanées par worker (défaut 2)</translation>
     </message>
     <message>
-        <source>engine error: {reason}</source>
-        <translation>erreur du moteur : {reason}</translation>
+        <source>serve&apos;s port (default 8000)</source>
+        <translation>port de serve (défaut 8000)</translation>
     </message>
     <message>
-        <source>worker error: {reason}</source>
-        <translation>erreur du worker : {reason}</translation>
+        <source>Workers (%1 alive of %2):</source>
+        <translation>Workers (%1 en vie sur %2) :</translation>
     </message>
     <message>
-        <source>the run input or tool config cannot be sent to a worker: {reason}</source>
-        <translation>impossible d&apos;envoyer les données d&apos;entrée ou la configuration des outils à un worker : {reason}</translation>
+        <source>alive</source>
+        <translation>en vie</translation>
     </message>
     <message>
-        <source>worker process closed its control channel during {during} and was killed</source>
-        <translation>le processus worker a fermé son canal de contrôle pendant {during} et a été tué</translation>
+        <source>silent</source>
+        <translation>muet</translation>
     </message>
     <message>
-        <source>worker process was lost during {during}</source>
-        <translation>le processus worker a été perdu pendant {during}</translation>
+        <source>name</source>
+        <translation>nom</translation>
     </message>
     <message>
-        <source>worker process crashed (signal {signal})</source>
-        <translation>le processus worker a planté (signal {signal})</translation>
+        <source>host</source>
+        <translation>hôte</translation>
     </message>
     <message>
-        <source>worker process exited with code {code} during {during}</source>
-        <translation>le processus worker s&apos;est terminé avec le code {code} pendant {during}</translation>
+        <source>concurrency</source>
+        <translation>simultanéité</translation>
     </message>
     <message>
-        <source>the run</source>
-        <translation>l&apos;exécution</translation>
+        <source>running</source>
+        <translation>en cours</translation>
     </message>
     <message>
-        <source>the import check</source>
-        <translation>la vérification de l&apos;import</translation>
+        <source>last heartbeat</source>
+        <translation>dernier signe de vie</translation>
     </message>
     <message>
-        <source>importing main.py timed out after {seconds} s</source>
-        <translation>l&apos;import de main.py a dépassé le délai de {seconds} s</translation>
+        <source>state</source>
+        <translation>état</translation>
     </message>
     <message>
-        <source>main.py defines no execute(data, tools) function</source>
-        <translation>main.py ne définit pas de fonction execute(data, tools)</translation>
+        <source>Queue: %1 queued run(s) in the store, %2 waiting for max_instances</source>
+        <translation>File : %1 exécution(s) en attente dans la base, %2 en attente de max_instances</translation>
     </message>
     <message>
-        <source>workflow {workflow} is not in worker {worker}&apos;s workspace (the run was accepted for revision {revision}); deploy the same workspace to every machine</source>
-        <translation>le workflow {workflow} n&apos;est pas dans l&apos;espace de travail du worker {worker} (l&apos;exécution a été acceptée pour la révision {revision}) ; déployez le même espace de travail sur chaque machine</translation>
+        <source>Broker: %1</source>
+        <translation>Broker : %1</translation>
     </message>
     <message>
-        <source>workspace revision mismatch: this run of {workflow} was accepted for revision {revision}, but worker {worker} has revision {theirs} (after reloading its workspace); deploy the same workspace to every machine</source>
-        <translation>révisions d&apos;espace de travail différentes : cette exécution de {workflow} a été acceptée pour la révision {revision}, mais le worker {worker} a la révision {theirs} (après avoir rechargé son espace de travail) ; déployez le même espace de travail sur chaque machine</translation>
+        <source>Broker: unreachable (%1)</source>
+        <translation>Broker : injoignable (%1)</translation>
     </message>
     <message>
-        <source>tool {tool} is broken: {reason}</source>
-        <translation>l&apos;outil {tool} est cassé : {reason}</translation>
+        <source>Runs by status: %1</source>
+        <translation>Exécutions par statut : %1</translation>
     </message>
     <message>
-        <source>tool {tool} is disabled</source>
-        <translation>l&apos;outil {tool} est désactivé</translation>
+        <source>--workers and --concurrency must be at least 1</source>
+        <translation>--workers et --concurrency doivent valoir au moins 1</translation>
     </message>
     <message>
-        <source>tool {tool} (profile {profile}) is missing {missing}</source>
-        <translation>il manque {missing} à l&apos;outil {tool} (profil {profile})</translation>
+        <source>runs</source>
+        <translation>exécutions</translation>
     </message>
     <message>
-        <source>reconnect {tool} (profile {profile}): {reason}</source>
-        <translation>reconnectez {tool} (profil {profile}) : {reason}</translation>
+        <source>logs</source>
+        <translation>journaux</translation>
     </message>
     <message>
-        <source>reconnect {tool} (profile {profile})</source>
-        <translation>reconnectez {tool} (profil {profile})</translation>
+        <source>job states</source>
+        <translation>états des tâches planifiées</translation>
     </message>
     <message>
-        <source>no token file configured</source>
-        <translation>aucun fichier de jeton configuré</translation>
+        <source>settings</source>
+        <translation>réglages</translation>
     </message>
     <message>
-        <source>not connected yet (no token file at {path})</source>
-        <translation>pas encore connecté (aucun fichier de jeton à {path})</translation>
+        <source>webhook delivery ids</source>
+        <translation>identifiants de livraison des webhooks</translation>
     </message>
     <message>
-        <source>the access token expired and there is no refresh token</source>
-        <translation>le jeton d&apos;accès a expiré et il n&apos;y a pas de jeton de renouvellement</translation>
+        <source>the run database: copy a workstation&apos;s history to a server</source>
+        <translation>la base des exécutions : copier l&apos;historique d&apos;un poste vers un serveur</translation>
     </message>
     <message>
-        <source>the token lacks scope(s) {scopes}</source>
-        <translation>il manque au jeton la ou les portées {scopes}</translation>
+        <source>copy runs (with logs), job state and settings from the data dir&apos;s SQLite store into a PostgreSQL database (created or upgraded); safe to run again</source>
+        <translation>copier les exécutions (avec journaux), l&apos;état des tâches et les réglages de la base SQLite du dossier de données vers une base PostgreSQL (créée ou mise à jour) ; peut être relancé sans risque</translation>
     </message>
     <message>
-        <source>not configured: set {names}</source>
-        <translation>non configuré : renseignez {names}</translation>
+        <source>postgresql://user:password@host:5432/dbname</source>
+        <translation>postgresql://user:password@host:5432/dbname</translation>
     </message>
-</context>
-<context>
-    <name>Config</name>
     <message>
-        <source>is required</source>
-        <translation>est obligatoire</translation>
+        <source>the workstation&apos;s data dir (default: $FLOWDESK_DATA_DIR, else the user data dir)</source>
+        <translation>le dossier de données du poste (défaut : $FLOWDESK_DATA_DIR, sinon le dossier de données de l&apos;utilisateur)</translation>
     </message>
     <message>
-        <source>unknown key</source>
-        <translation>clé inconnue</translation>
+        <source>log debug details to stderr</source>
+        <translation>journaliser les détails de débogage sur stderr</translation>
     </message>
     <message>
-        <source>must be a string</source>
-        <translation>doit être une chaîne de caractères</translation>
+        <source>runs per transaction (default %1)</source>
+        <translation>exécutions par transaction (défaut %1)</translation>
     </message>
     <message>
-        <source>must be a whole number</source>
-        <translation>doit être un nombre entier</translation>
+        <source>--batch-size must be at least 1</source>
+        <translation>--batch-size doit valoir au moins 1</translation>
     </message>
     <message>
-        <source>must be a number</source>
-        <translation>doit être un nombre</translation>
+        <source>%1: no SQLite store to copy (choose the data dir with --data-dir)</source>
+        <translation>%1 : aucune base SQLite à copier (choisissez le dossier de données avec --data-dir)</translation>
     </message>
     <message>
-        <source>must be true or false</source>
-        <translation>doit valoir true ou false</translation>
+        <source>%1: schema v%2</source>
+        <translation>%1 : schéma v%2</translation>
     </message>
     <message>
-        <source>must be a list</source>
-        <translation>doit être une liste</translation>
+        <source>%1: schema v%3 -&gt; v%2</source>
+        <translation>%1 : schéma v%3 -&gt; v%2</translation>
     </message>
     <message>
-        <source>must be an object</source>
-        <translation>doit être un objet</translation>
+        <source>%1: created at schema v%2</source>
+        <translation>%1 : créée au schéma v%2</translation>
     </message>
     <message>
-        <source>must be at least {bound}</source>
-        <translation>doit valoir au moins {bound}</translation>
+        <source>Copying %1 into %2</source>
+        <translation>Copie de %1 vers %2</translation>
     </message>
     <message>
-        <source>must be greater than {bound}</source>
-        <translation>doit être supérieur à {bound}</translation>
+        <source>source</source>
+        <translation>source</translation>
     </message>
     <message>
-        <source>must be at most {bound}</source>
-        <translation>doit valoir au plus {bound}</translation>
+        <source>target</source>
+        <translation>cible</translation>
     </message>
     <message>
-        <source>must be less than {bound}</source>
-        <translation>doit être inférieur à {bound}</translation>
+        <source>runs: %1/%2 read, %3 new</source>
+        <translation>exécutions : %1/%2 lues, %3 nouvelles</translation>
     </message>
     <message>
-        <source>must be {expected}, not {value}</source>
-        <translation>doit valoir {expected}, pas {value}</translation>
+        <source>%1: %2 copied, %3 already there</source>
+        <translation>%1 : %2 copié(s), %3 déjà présent(s)</translation>
     </message>
     <message>
-        <source>invalid JSON at line {line} column {column}: {reason}</source>
-        <translation>JSON non valide à la ligne {line}, colonne {column} : {reason}</translation>
+        <source>done in %1 s</source>
+        <translation>terminé en %1 s</translation>
     </message>
     <message>
-        <source>file is empty</source>
-        <translation>le fichier est vide</translation>
+        <source>workspace requirements: what is missing; `deps install` installs it into the workspace&apos;s own environment</source>
+        <translation>dépendances de l&apos;espace de travail : ce qui manque ; `deps install` l&apos;installe dans l&apos;environnement propre à l&apos;espace de travail</translation>
     </message>
     <message>
-        <source>the top level must be a JSON object {...}</source>
-        <translation>le premier niveau doit être un objet JSON {...}</translation>
+        <source>install what is missing</source>
+        <translation>installer ce qui manque</translation>
     </message>
     <message>
-        <source>file not found</source>
-        <translation>fichier introuvable</translation>
+        <source>machine-readable output (the listing)</source>
+        <translation>sortie lisible par une machine (la liste)</translation>
     </message>
     <message>
-        <source>not UTF-8 text</source>
-        <translation>texte non UTF-8</translation>
+        <source>no requirement files</source>
+        <translation>aucun fichier de dépendances</translation>
     </message>
     <message>
-        <source>cannot read file: {reason}</source>
-        <translation>impossible de lire le fichier : {reason}</translation>
+        <source>environment: none installed yet</source>
+        <translation>environnement : aucun installé pour l&apos;instant</translation>
     </message>
     <message>
-        <source>an option value must be a string, a number or true/false</source>
-        <translation>la valeur d&apos;une option doit être une chaîne, un nombre ou true/false</translation>
+        <source>current</source>
+        <translation>à jour</translation>
     </message>
     <message>
-        <source>min/max do not apply to an {type} field</source>
-        <translation>min/max ne s&apos;appliquent pas à un champ {type}</translation>
+        <source>the previous one: the requirements changed since</source>
+        <translation>le précédent : les dépendances ont changé depuis</translation>
     </message>
     <message>
-        <source>min/max do not apply to a {type} field</source>
-        <translation>min/max ne s&apos;appliquent pas à un champ {type}</translation>
+        <source>environment: %1 (%2)</source>
+        <translation>environnement : %1 (%2)</translation>
     </message>
     <message>
-        <source>&apos;{name}&apos; is not a valid input name: use letters, digits, _ and -, starting with a letter or _</source>
-        <translation>« {name} » n&apos;est pas un nom d&apos;entrée valide : utilisez des lettres, des chiffres, _ et -, en commençant par une lettre ou _</translation>
+        <source>Workspace %1: %2</source>
+        <translation>Espace de travail %1 : %2</translation>
     </message>
     <message>
-        <source>unknown input type &apos;{value}&apos;; use one of: {types}</source>
-        <translation>type d&apos;entrée inconnu « {value} » ; utilisez l&apos;un de : {types}</translation>
+        <source>bundled</source>
+        <translation>fourni</translation>
     </message>
     <message>
-        <source>must be a number (or an ISO date for date fields)</source>
-        <translation>doit être un nombre (ou une date ISO pour les champs date)</translation>
+        <source>workspace env</source>
+        <translation>environnement de l&apos;espace de travail</translation>
     </message>
     <message>
-        <source>max ({max}) is less than min ({min})</source>
-        <translation>max ({max}) est inférieur à min ({min})</translation>
+        <source>missing dependency %1 (%2)</source>
+        <translation>dépendance manquante %1 (%2)</translation>
     </message>
     <message>
-        <source>must be an ISO {type} string for a {type} field</source>
-        <translation>doit être une chaîne {type} ISO pour un champ {type}</translation>
+        <source>, %1 installed</source>
+        <translation>, %1 installé</translation>
     </message>
     <message>
-        <source>must be a number for an {type} field</source>
-        <translation>doit être un nombre pour un champ {type}</translation>
+        <source>FlowDesk&apos;s own %1 %2 is imported first and does not satisfy it</source>
+        <translation>le %1 %2 de FlowDesk est importé en premier et ne convient pas</translation>
     </message>
     <message>
-        <source>must be a number for a {type} field</source>
-        <translation>doit être un nombre pour un champ {type}</translation>
+        <source>%1 missing: run `flowdesk deps install`</source>
+        <translation>%1 manquant(s) : lancez `flowdesk deps install`</translation>
     </message>
     <message>
-        <source>must be a whole number, 0 or more</source>
-        <translation>doit être un nombre entier, 0 ou plus</translation>
+        <source>Everything is installed.</source>
+        <translation>Tout est installé.</translation>
     </message>
     <message>
-        <source>&apos;{bound}&apos; is not an ISO {type}</source>
-        <translation>« {bound} » n&apos;est pas au format ISO {type}</translation>
+        <source>Installed %1</source>
+        <translation>Installé : %1</translation>
     </message>
     <message>
-        <source>an {type} field needs options</source>
-        <translation>un champ {type} a besoin d&apos;options</translation>
+        <source>Lock: %1</source>
+        <translation>Verrou : %1</translation>
     </message>
     <message>
-        <source>a {type} field needs options</source>
-        <translation>un champ {type} a besoin d&apos;options</translation>
+        <source>not installed: %1</source>
+        <translation>non installé : %1</translation>
     </message>
     <message>
-        <source>duplicate option value {value}</source>
-        <translation>valeur d&apos;option en double {value}</translation>
+        <source>workflows, tools and interfaces, broken ones with why</source>
+        <translation>workflows, outils et interfaces, ceux qui sont cassés avec la raison</translation>
     </message>
     <message>
-        <source>default value is invalid: {reason}</source>
-        <translation>la valeur par défaut n&apos;est pas valide : {reason}</translation>
+        <source>skip importing each workflow and tool in a worker</source>
+        <translation>ne pas importer chaque workflow et outil dans un worker</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; must start with /</source>
-        <translation>« {value} » doit commencer par /</translation>
+        <source>validate the workspace: exit 1 and one line per broken file</source>
+        <translation>valider l&apos;espace de travail : code de sortie 1 et une ligne par fichier cassé</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; must not contain . or .. segments</source>
-        <translation>« {value} » ne doit pas contenir de segments . ou ..</translation>
+        <source>tool</source>
+        <translation>outil</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; may only use letters, digits and - _ . ~ /</source>
-        <translation>« {value} » ne peut utiliser que des lettres, des chiffres et - _ . ~ /</translation>
+        <source>interface</source>
+        <translation>interface</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; must not contain //</source>
-        <translation>« {value} » ne doit pas contenir //</translation>
+        <source>Workspace %1</source>
+        <translation>Espace de travail %1</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; is reserved for FlowDesk&apos;s own routes (/{first})</source>
-        <translation>« {value} » est réservé aux routes de FlowDesk (/{first})</translation>
+        <source>Workflows</source>
+        <translation>Workflows</translation>
     </message>
     <message>
-        <source>{value} must not contain a NUL character</source>
-        <translation>{value} ne doit pas contenir de caractère NUL</translation>
+        <source>yes</source>
+        <translation>oui</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; is an absolute path; give a folder inside the interface folder, e.g. src</source>
-        <translation>« {value} » est un chemin absolu ; indiquez un dossier dans le dossier de l&apos;interface, par exemple src</translation>
+        <source>no</source>
+        <translation>non</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; leads outside the interface folder (.. is not allowed)</source>
-        <translation>« {value} » sort du dossier de l&apos;interface (.. n&apos;est pas autorisé)</translation>
+        <source>category</source>
+        <translation>catégorie</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; names a hidden folder ({hidden}); hidden files are never served</source>
-        <translation>« {value} » désigne un dossier caché ({hidden}) ; les fichiers cachés ne sont jamais servis</translation>
+        <source>triggers</source>
+        <translation>déclencheurs</translation>
     </message>
     <message>
-        <source>must name a folder inside the interface folder, e.g. src</source>
-        <translation>doit désigner un dossier dans le dossier de l&apos;interface, par exemple src</translation>
+        <source>schedule</source>
+        <translation>planification</translation>
     </message>
     <message>
-        <source>parameters must be an object {name: description} or a list</source>
-        <translation>parameters doit être un objet {name: description} ou une liste</translation>
+        <source>active</source>
+        <translation>actif</translation>
     </message>
     <message>
-        <source>must be an object {action: {...}} or a list of actions</source>
-        <translation>doit être un objet {action: {...}} ou une liste d&apos;actions</translation>
+        <source>Tools</source>
+        <translation>Outils</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; is not a Python class name</source>
-        <translation>« {value} » n&apos;est pas un nom de classe Python</translation>
+        <source>built-in</source>
+        <translation>intégré</translation>
     </message>
     <message>
-        <source>action &apos;{name}&apos; must be an object</source>
-        <translation>l&apos;action « {name} » doit être un objet</translation>
+        <source>workspace</source>
+        <translation>espace de travail</translation>
     </message>
     <message>
-        <source>&apos;{value}&apos; is not a valid environment variable name</source>
-        <translation>« {value} » n&apos;est pas un nom de variable d&apos;environnement valide</translation>
+        <source>actions</source>
+        <translation>actions</translation>
     </message>
     <message>
-        <source>give either secret or secret_env, not both</source>
-        <translation>indiquez secret ou secret_env, pas les deux</translation>
+        <source>Interfaces</source>
+        <translation>Interfaces</translation>
     </message>
     <message>
-        <source>auth &apos;{auth}&apos; needs a secret or a secret_env variable name</source>
-        <translation>auth « {auth} » a besoin de secret ou d&apos;un nom de variable secret_env</translation>
+        <source>route</source>
+        <translation>route</translation>
     </message>
     <message>
-        <source>a signed timestamp needs auth &apos;hmac&apos;</source>
-        <translation>un horodatage signé nécessite auth « hmac »</translation>
+        <source>Broken</source>
+        <translation>Cassés</translation>
     </message>
     <message>
-        <source>unknown trigger {trigger}; use {triggers}</source>
-        <translation>déclencheur inconnu {trigger} ; utilisez {triggers}</translation>
+        <source>Warnings</source>
+        <translation>Avertissements</translation>
     </message>
     <message>
-        <source>duplicate input name &apos;{name}&apos;</source>
-        <translation>nom d&apos;entrée en double « {name} »</translation>
+        <source>warning: %1</source>
+        <translation>avertissement : %1</translation>
     </message>
     <message>
-        <source>unknown time zone &apos;{value}&apos; (use an IANA name such as Europe/Paris)</source>
-        <translation>fuseau horaire inconnu « {value} » (utilisez un nom IANA comme Europe/Paris)</translation>
+        <source>%1 error(s), %2 warning(s)</source>
+        <translation>%1 erreur(s), %2 avertissement(s)</translation>
     </message>
     <message>
-        <source>{path}: {field}: {message}</source>
-        <translation>{path} : {field} : {message}</translation>
+        <source>scheduled workflows with next_run / last_run</source>
+        <translation>workflows planifiés avec next_run / last_run</translation>
     </message>
     <message>
-        <source>{where}: {message}</source>
-        <translation>{where} : {message}</translation>
+        <source> (inactive)</source>
+        <translation> (désactivé)</translation>
     </message>
     <message>
-        <source>{first}
-{rest}</source>
-        <translation>{first}
-{rest}</translation>
+        <source>in words</source>
+        <translation>en clair</translation>
     </message>
-</context>
-<context>
-    <name>Registry</name>
     <message>
-        <source>{path}: config.json is missing</source>
-        <translation>{path} : config.json est absent</translation>
+        <source>timezone</source>
+        <translation>fuseau horaire</translation>
     </message>
     <message>
-        <source>{path}: main.py is missing</source>
-        <translation>{path} : main.py est absent</translation>
+        <source>next run</source>
+        <translation>prochaine exécution</translation>
     </message>
     <message>
-        <source>{path}: main.py defines no execute(data, tools) function</source>
-        <translation>{path} : main.py ne définit pas de fonction execute(data, tools)</translation>
+        <source>last run</source>
+        <translation>dernière exécution</translation>
     </message>
     <message>
-        <source>{first}; {rest}</source>
-        <translation>{first} ; {rest}</translation>
+        <source>last status</source>
+        <translation>dernier statut</translation>
     </message>
     <message>
-        <source>{path}: main.py defines no subclass of BaseTool</source>
-        <translation>{path} : main.py ne définit aucune sous-classe de BaseTool</translation>
+        <source>running (pid %1, %2)</source>
+        <translation>en cours (pid %1, %2)</translation>
     </message>
     <message>
-        <source>{path}: class_name: main.py defines no class {name}</source>
-        <translation>{path} : class_name : main.py ne définit pas de classe {name}</translation>
+        <source>not running</source>
+        <translation>arrêté</translation>
     </message>
     <message>
-        <source>{path}: route: {route} is reserved by FlowDesk</source>
-        <translation>{path} : route : {route} est réservée par FlowDesk</translation>
+        <source>Scheduler: %1</source>
+        <translation>Planificateur : %1</translation>
     </message>
     <message>
-        <source>workflow {name} not found in {folder}</source>
-        <translation>workflow {name} introuvable dans {folder}</translation>
+        <source>, paused</source>
+        <translation>, en pause</translation>
     </message>
     <message>
-        <source>tool {name} is not installed (built-in tools: {builtin})</source>
-        <translation>l&apos;outil {name} n&apos;est pas installé (outils intégrés : {builtin})</translation>
+        <source>error: %1</source>
+        <translation>erreur : %1</translation>
     </message>
     <message>
-        <source>interface {name} not found in {folder}</source>
-        <translation>interface {name} introuvable dans {folder}</translation>
+        <source>with no command: the app&apos;s listener port for this launch (default $FLOWDESK_PORT, else Settings)</source>
+        <translation>sans commande : le port d&apos;écoute de l&apos;application pour ce lancement (défaut $FLOWDESK_PORT, sinon les Paramètres)</translation>
     </message>
     <message>
-        <source>{path}: tools_required: {tool}: the tool is broken</source>
-        <translation>{path} : tools_required : {tool} : l&apos;outil est cassé</translation>
+        <source>with no command: the app&apos;s listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)</source>
+        <translation>sans commande : l&apos;adresse d&apos;écoute de l&apos;application pour ce lancement (défaut $FLOWDESK_HOST, sinon 127.0.0.1)</translation>
     </message>
     <message>
-        <source>{path}: tools_required: {tool}: profile {profile} needs {missing}</source>
-        <translation>{path} : tools_required : {tool} : le profil {profile} a besoin de {missing}</translation>
+        <source>Local-first workflow automation. With no command, opens the desktop app.</source>
+        <translation>Automatisation de workflows en local. Sans commande, ouvre l&apos;application de bureau.</translation>
     </message>
     <message>
-        <source>{path}: route: {route} is already used by interface {other}</source>
-        <translation>{path} : route : {route} est déjà utilisée par l&apos;interface {other}</translation>
+        <source>show program&apos;s version number and exit</source>
+        <translation>afficher le numéro de version du programme et quitter</translation>
     </message>
     <message>
-        <source>{path}: {folder}/index.html is missing, so {route}/ answers 404 (the interface&apos;s other files are served)</source>
-        <translation>{path} : {folder}/index.html est absent, donc {route}/ répond 404 (les autres fichiers de l&apos;interface sont servis)</translation>
+        <source>with no command: open the app (or the running one) on this interface</source>
+        <translation>sans commande : ouvrir l&apos;application (ou celle qui tourne) sur cette interface</translation>
     </message>
-</context>
-<context>
-    <name>Workspace</name>
     <message>
-        <source>{path}: no workspace yet (run FlowDesk once to create it from the examples)</source>
-        <translation>{path} : pas encore d&apos;espace de travail (lancez FlowDesk une fois pour le créer à partir des exemples)</translation>
+        <source>workspace folder (default: $FLOWDESK_WORKSPACE, the current folder if it has private/, else ~/FlowDesk)</source>
+        <translation>dossier de l&apos;espace de travail (défaut : $FLOWDESK_WORKSPACE, le dossier courant s&apos;il a private/, sinon ~/FlowDesk)</translation>
     </message>
     <message>
-        <source>{path}: workspace folder does not exist</source>
-        <translation>{path} : le dossier de l&apos;espace de travail n&apos;existe pas</translation>
+        <source>database, logs and API token (default: $FLOWDESK_DATA_DIR, else the user data dir)</source>
+        <translation>base de données, journaux et jeton d&apos;API (défaut : $FLOWDESK_DATA_DIR, sinon le dossier de données de l&apos;utilisateur)</translation>
     </message>
     <message>
-        <source>{path}: not a FlowDesk workspace (no private/ folder)</source>
-        <translation>{path} : ce n&apos;est pas un espace de travail FlowDesk (pas de dossier private/)</translation>
+        <source>run history database: postgresql://user:pass@host/db (default: $FLOWDESK_DATABASE_URL, else the data dir&apos;s SQLite file)</source>
+        <translation>base de l&apos;historique des exécutions : postgresql://user:pass@host/db (défaut : $FLOWDESK_DATABASE_URL, sinon le fichier SQLite du dossier de données)</translation>
     </message>
     <message>
-        <source>FlowDesk is already running on data dir {folder} (pid {pid} listening on {url}); stop it first or use another --data-dir</source>
-        <translation>FlowDesk tourne déjà sur le dossier de données {folder} (pid {pid}, à l&apos;écoute sur {url}) ; arrêtez-le d&apos;abord ou utilisez un autre --data-dir</translation>
+        <source>create a working workflow, tool or interface folder</source>
+        <translation>créer un dossier de workflow, d&apos;outil ou d&apos;interface qui fonctionne</translation>
     </message>
     <message>
-        <source>FlowDesk is already running on data dir {folder} (pid {pid}); stop it first or use another --data-dir</source>
-        <translation>FlowDesk tourne déjà sur le dossier de données {folder} (pid {pid}) ; arrêtez-le d&apos;abord ou utilisez un autre --data-dir</translation>
+        <source>what to create</source>
+        <translation>ce qu&apos;il faut créer</translation>
     </message>
-</context>
-<context>
-    <name>Listener</name>
     <message>
-        <source>unauthorized</source>
-        <translation>non autorisé</translation>
+        <source>folder name: letters, digits and underscores</source>
+        <translation>nom du dossier : lettres, chiffres et tirets bas</translation>
     </message>
     <message>
-        <source>missing or wrong API token (Authorization: Bearer &lt;token&gt;)</source>
-        <translation>jeton d&apos;API absent ou incorrect (Authorization: Bearer &lt;token&gt;)</translation>
+        <source>created %1</source>
+        <translation>%1 créé</translation>
     </message>
     <message>
-        <source>Host is not allowed</source>
-        <translation>hôte non autorisé</translation>
+        <source>run it: flowdesk run %1</source>
+        <translation>lancez-le : flowdesk run %1</translation>
     </message>
     <message>
-        <source>Host {host} is not allowed; use http://127.0.0.1</source>
-        <translation>l&apos;hôte {host} n&apos;est pas autorisé ; utilisez http://127.0.0.1</translation>
+        <source>test it: flowdesk tools test %1 --profile DEFAULT</source>
+        <translation>testez-le : flowdesk tools test %1 --profile DEFAULT</translation>
     </message>
     <message>
-        <source>request body too large (limit {limit} bytes)</source>
-        <translation>corps de requête trop volumineux (limite {limit} octets)</translation>
+        <source>open it from the app, or at its route once `flowdesk serve` runs</source>
+        <translation>ouvrez-la depuis l&apos;application, ou à sa route une fois `flowdesk serve` lancé</translation>
     </message>
     <message>
-        <source>unsupported Expect header</source>
-        <translation>en-tête Expect non pris en charge</translation>
+        <source>connect, check or disconnect Google accounts of tool profiles</source>
+        <translation>connecter, vérifier ou déconnecter les comptes Google des profils d&apos;outils</translation>
     </message>
     <message>
-        <source>invalid JSON body at line {line} column {column}: {reason}</source>
-        <translation>corps JSON non valide à la ligne {line}, colonne {column} : {reason}</translation>
+        <source>sign in with Google and write the profile&apos;s token file</source>
+        <translation>se connecter avec Google et écrire le fichier de jeton du profil</translation>
     </message>
     <message>
-        <source>workflow is broken</source>
-        <translation>le workflow est cassé</translation>
+        <source>tool name or alias (google_calendar, calendar, drive, sheets...)</source>
+        <translation>nom ou alias de l&apos;outil (google_calendar, calendar, drive, sheets...)</translation>
     </message>
     <message>
-        <source>workflow {name} cannot be loaded</source>
-        <translation>le workflow {name} ne peut pas être chargé</translation>
+        <source>profile name (default DEFAULT)</source>
+        <translation>nom du profil (défaut DEFAULT)</translation>
     </message>
     <message>
-        <source>workflow {name} is inactive</source>
-        <translation>le workflow {name} est désactivé</translation>
+        <source>only print the URL to open</source>
+        <translation>afficher seulement l&apos;URL à ouvrir</translation>
     </message>
     <message>
-        <source>workflow {name} does not allow the {trigger} trigger (triggers: {triggers})</source>
-        <translation>le workflow {name} n&apos;autorise pas le déclencheur {trigger} (déclencheurs : {triggers})</translation>
+        <source>callback port on 127.0.0.1 (default: 8000 for &apos;web&apos; clients, as registered for the seed platform; a free port for &apos;installed&apos; clients)</source>
+        <translation>port de retour sur 127.0.0.1 (défaut : 8000 pour les clients &apos;web&apos;, comme enregistrés pour la plateforme d&apos;origine ; un port libre pour les clients &apos;installed&apos;)</translation>
     </message>
-</context>
-<context>
-    <name>ClusterDemo</name>
     <message>
-        <source>stopping the demo…</source>
-        <translation>arrêt de la démo…</translation>
+        <source>seconds to wait for the sign-in (default 300)</source>
+        <translation>secondes à attendre la connexion (défaut 300)</translation>
     </message>
     <message>
-        <source>stopped</source>
-        <translation>arrêtée</translation>
+        <source>token state of every OAuth tool profile</source>
+        <translation>état du jeton de chaque profil d&apos;outil OAuth</translation>
     </message>
     <message>
-        <source>broker    {url}  (embedded Valkey, data in {folder})</source>
-        <translation>broker    {url}  (Valkey embarqué, données dans {folder})</translation>
+        <source>only this tool</source>
+        <translation>seulement cet outil</translation>
     </message>
     <message>
-        <source>database  {url}  (embedded PostgreSQL, data in {folder})</source>
-        <translation>base      {url}  (PostgreSQL embarqué, données dans {folder})</translation>
+        <source>only this profile</source>
+        <translation>seulement ce profil</translation>
     </message>
     <message>
-        <source>
-FlowDesk cluster demo: serve and {workers} worker(s) on {workspace}</source>
-        <translation>
-Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</translation>
+        <source>also refresh each token at the provider to prove it works</source>
+        <translation>rafraîchir aussi chaque jeton chez le fournisseur pour prouver qu&apos;il fonctionne</translation>
     </message>
     <message>
-        <source>  status:  flowdesk cluster status --broker {broker} --database &apos;{database}&apos;</source>
-        <translation>  état :   flowdesk cluster status --broker {broker} --database &apos;{database}&apos;</translation>
+        <source>revoke the token at Google and delete the file</source>
+        <translation>révoquer le jeton chez Google et supprimer le fichier</translation>
     </message>
     <message>
-        <source>  Flower:  celery --broker {broker} flower   (pip install flower; then http://127.0.0.1:5555)</source>
-        <translation>  Flower :  celery --broker {broker} flower   (pip install flower ; puis http://127.0.0.1:5555)</translation>
+        <source>tool name or alias</source>
+        <translation>nom ou alias de l&apos;outil</translation>
     </message>
     <message>
-        <source>Ctrl+C stops everything.</source>
-        <translation>Ctrl+C arrête tout.</translation>
+        <source>profile name</source>
+        <translation>nom du profil</translation>
     </message>
     <message>
-        <source>{label} exited ({code}): stopping the demo</source>
-        <translation>{label} s&apos;est terminé ({code}) : arrêt de la démo</translation>
+        <source>port %1 is already in use (is FlowDesk serving on it?). Connect from the running app: %2, or pass --port with a port your OAuth client allows</source>
+        <translation>le port %1 est déjà utilisé (FlowDesk l&apos;écoute-t-il ?). Connectez-vous depuis l&apos;application lancée : %2, ou passez --port avec un port autorisé par votre client OAuth</translation>
     </message>
-</context>
-<context>
-    <name>Dependencies</name>
     <message>
-        <source>{path}: cannot be read: {reason}</source>
-        <translation>{path} : illisible : {reason}</translation>
+        <source>Sign in to connect %1; scopes: %2</source>
+        <translation>Connectez-vous pour relier %1 ; portées : %2</translation>
     </message>
     <message>
-        <source>{path}: line {line}: option {option} is not supported here; list one package per line (index settings belong in uv&apos;s configuration)</source>
-        <translation>{path} : ligne {line} : l&apos;option {option} n&apos;est pas prise en charge ici ; indiquez un paquet par ligne (les réglages d&apos;index relèvent de la configuration de uv)</translation>
+        <source>The token is shared with %1.</source>
+        <translation>Le jeton est partagé avec %1.</translation>
     </message>
     <message>
-        <source>{path}: line {line}: &apos;{content}&apos; is not a valid requirement: {reason}</source>
-        <translation>{path} : ligne {line} : « {content} » n&apos;est pas une dépendance valide : {reason}</translation>
+        <source>Open this URL if no browser opened:</source>
+        <translation>Ouvrez cette URL si aucun navigateur ne s&apos;est ouvert :</translation>
     </message>
     <message>
-        <source>install it with `flowdesk deps install` or the Install button</source>
-        <translation>installez-la avec `flowdesk deps install` ou le bouton Installer</translation>
+        <source>no answer from Google within %1 s; run the command again</source>
+        <translation>pas de réponse de Google en %1 s ; relancez la commande</translation>
     </message>
     <message>
-        <source>{where}: missing dependency {module} ({package}); {hint}</source>
-        <translation>{where} : dépendance manquante {module} ({package}) ; {hint}</translation>
+        <source>%1 is not configured: set %2 in %3</source>
+        <translation>%1 n&apos;est pas configuré : renseignez %2 dans %3</translation>
     </message>
     <message>
-        <source>{where}: missing dependency {module} ({package}) ({installed} is installed); {hint}</source>
-        <translation>{where} : dépendance manquante {module} ({package}) ({installed} est installé) ; {hint}</translation>
+        <source>%1 not connected: %2</source>
+        <translation>%1 non connecté : %2</translation>
     </message>
     <message>
-        <source>{where}: FlowDesk&apos;s own {package} {installed} is imported first and does not satisfy it; relax the requirement</source>
-        <translation>{where} : le {package} {installed} de FlowDesk est importé en premier et ne convient pas ; assouplissez la contrainte</translation>
+        <source>Connected %1 (profile %2); token written to %3</source>
+        <translation>%1 connecté (profil %2) ; jeton écrit dans %3</translation>
     </message>
     <message>
-        <source>Reading the requirement files</source>
-        <translation>Lecture des fichiers de dépendances</translation>
+        <source>Warning: Google did not grant %1</source>
+        <translation>Attention : Google n&apos;a pas accordé %1</translation>
     </message>
     <message>
-        <source>Nothing to install</source>
-        <translation>Rien à installer</translation>
+        <source>not configured</source>
+        <translation>non configuré</translation>
     </message>
     <message>
-        <source>Resolving with {installer}</source>
-        <translation>Résolution avec {installer}</translation>
+        <source>connected</source>
+        <translation>connecté</translation>
     </message>
     <message>
-        <source>Installing {count} package(s)</source>
-        <translation>Installation de {count} paquet(s)</translation>
+        <source>connected (refresh due)</source>
+        <translation>connecté (renouvellement à faire)</translation>
     </message>
     <message>
-        <source>Could not copy the lock into the workspace: {reason}</source>
-        <translation>Impossible de copier le verrou dans l&apos;espace de travail : {reason}</translation>
+        <source>reconnect needed</source>
+        <translation>reconnexion nécessaire</translation>
     </message>
     <message>
-        <source>Installed {count} package(s) into {folder}</source>
-        <translation>{count} paquet(s) installé(s) dans {folder}</translation>
+        <source>No OAuth tool in this workspace.</source>
+        <translation>Aucun outil OAuth dans cet espace de travail.</translation>
     </message>
-</context>
-<context>
-    <name>OverviewData</name>
     <message>
-        <source>incomplete</source>
-        <translation>incomplet</translation>
+        <source>profile</source>
+        <translation>profil</translation>
     </message>
     <message>
-        <source>the access token expired</source>
-        <translation>le jeton d&apos;accès a expiré</translation>
+        <source>expires</source>
+        <translation>expiration</translation>
     </message>
     <message>
-        <source>not connected yet</source>
-        <translation>pas encore connecté</translation>
+        <source>scopes</source>
+        <translation>portées</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>raison</translation>
+    </message>
+    <message>
+        <source>%1 is not configured: set %2</source>
+        <translation>%1 n&apos;est pas configuré : renseignez %2</translation>
+    </message>
+    <message>
+        <source>%1 was not connected (no token file at %2)</source>
+        <translation>%1 n&apos;était pas connecté (pas de fichier de jeton dans %2)</translation>
+    </message>
+    <message>
+        <source>revoked at Google</source>
+        <translation>révoqué chez Google</translation>
+    </message>
+    <message>
+        <source>not revoked (%1)</source>
+        <translation>non révoqué (%1)</translation>
+    </message>
+    <message>
+        <source>already invalid</source>
+        <translation>déjà invalide</translation>
+    </message>
+    <message>
+        <source>Disconnected %1: token file deleted, %2</source>
+        <translation>%1 déconnecté : fichier de jeton supprimé, %2</translation>
+    </message>
+    <message>
+        <source>The token was shared: %1 must be connected again too.</source>
+        <translation>Le jeton était partagé : %1 doit aussi être reconnecté.</translation>
+    </message>
+    <message>
+        <source>open an interface (default: the dashboard) in the browser, signed in</source>
+        <translation>ouvrir une interface (défaut : le tableau de bord) dans le navigateur, connecté</translation>
+    </message>
+    <message>
+        <source>Open an interface of the running FlowDesk (serve or the app) in the web browser ($BROWSER is honoured). The browser signs in with a one-time code that the service trades for a session cookie (%1, /auth/login), so the API token never appears in the URL or the history, and bookmarks work afterwards.</source>
+        <translation>Ouvre une interface du FlowDesk lancé (serve ou l&apos;application) dans le navigateur ($BROWSER est respecté). Le navigateur se connecte avec un code à usage unique que le service échange contre un cookie de session (%1, /auth/login) : le jeton d&apos;API n&apos;apparaît jamais dans l&apos;URL ni dans l&apos;historique, et les favoris fonctionnent ensuite.</translation>
+    </message>
+    <message>
+        <source>interface folder or display name (default: the dashboard at /)</source>
+        <translation>dossier ou nom affiché de l&apos;interface (défaut : le tableau de bord à /)</translation>
+    </message>
+    <message>
+        <source>print the one-time URL instead of starting a browser (valid once, for 60 seconds)</source>
+        <translation>afficher l&apos;URL à usage unique au lieu de lancer un navigateur (valable une fois, 60 secondes)</translation>
+    </message>
+    <message>
+        <source>no web browser could be started; open this link within 60 seconds (it works once):</source>
+        <translation>aucun navigateur n&apos;a pu être lancé ; ouvrez ce lien dans les 60 secondes (il ne fonctionne qu&apos;une fois) :</translation>
+    </message>
+    <message>
+        <source>Opened %1 in the browser</source>
+        <translation>%1 ouvert dans le navigateur</translation>
+    </message>
+    <message>
+        <source>run a workflow once and print the run record as JSON</source>
+        <translation>exécuter un workflow une fois et afficher l&apos;enregistrement de l&apos;exécution en JSON</translation>
+    </message>
+    <message>
+        <source>Run a workflow once. Input comes from --data (a JSON object, or @file.json) and -p key=value pairs (repeat a key for a list); -p wins over --data.</source>
+        <translation>Exécute un workflow une fois. L&apos;entrée vient de --data (un objet JSON, ou @fichier.json) et de paires -p clé=valeur (répétez une clé pour une liste) ; -p l&apos;emporte sur --data.</translation>
+    </message>
+    <message>
+        <source>workflow folder name (or its display name)</source>
+        <translation>nom du dossier du workflow (ou son nom affiché)</translation>
+    </message>
+    <message>
+        <source>input as a JSON object, e.g. &apos;{&quot;name&quot;: &quot;Ada&quot;}&apos;, or @path.json</source>
+        <translation>entrée en objet JSON, ex. &apos;{&quot;name&quot;: &quot;Ada&quot;}&apos;, ou @chemin.json</translation>
+    </message>
+    <message>
+        <source>one input value</source>
+        <translation>une valeur d&apos;entrée</translation>
+    </message>
+    <message>
+        <source>leave the captured log out of the printed record</source>
+        <translation>laisser le journal capturé hors de l&apos;enregistrement affiché</translation>
+    </message>
+    <message>
+        <source>run it even if its config.json says &quot;active&quot;: false</source>
+        <translation>l&apos;exécuter même si son config.json dit &quot;active&quot;: false</translation>
+    </message>
+    <message>
+        <source>--data: invalid JSON at line %1 column %2: %3</source>
+        <translation>--data : JSON invalide ligne %1 colonne %2 : %3</translation>
+    </message>
+    <message>
+        <source>--data: must be a JSON object</source>
+        <translation>--data : doit être un objet JSON</translation>
+    </message>
+    <message>
+        <source>-p %1: expected KEY=VALUE</source>
+        <translation>-p %1 : CLÉ=VALEUR attendu</translation>
+    </message>
+    <message>
+        <source>workflow %1 is inactive (&quot;active&quot;: false in %2); run it anyway with: flowdesk run %3 --force</source>
+        <translation>le workflow %1 est désactivé (&quot;active&quot;: false dans %2) ; lancez-le quand même avec : flowdesk run %3 --force</translation>
+    </message>
+    <message>
+        <source>invalid input for workflow %1:</source>
+        <translation>entrée invalide pour le workflow %1 :</translation>
+    </message>
+    <message>
+        <source>run history (newest first)</source>
+        <translation>historique des exécutions (les plus récentes d&apos;abord)</translation>
+    </message>
+    <message>
+        <source>only this workflow</source>
+        <translation>seulement ce workflow</translation>
+    </message>
+    <message>
+        <source>only runs with this status</source>
+        <translation>seulement les exécutions avec ce statut</translation>
+    </message>
+    <message>
+        <source>only runs started this way</source>
+        <translation>seulement les exécutions lancées ainsi</translation>
+    </message>
+    <message>
+        <source>how many (default 20)</source>
+        <translation>combien (défaut 20)</translation>
+    </message>
+    <message>
+        <source>show one run in full, with its log</source>
+        <translation>afficher une exécution en entier, avec son journal</translation>
+    </message>
+    <message>
+        <source>run %1 not found</source>
+        <translation>exécution %1 introuvable</translation>
+    </message>
+    <message>
+        <source>No runs yet. Start one with: flowdesk run %1</source>
+        <translation>Pas encore d&apos;exécution. Lancez-en une avec : flowdesk run %1</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>id</translation>
+    </message>
+    <message>
+        <source>workflow</source>
+        <translation>workflow</translation>
+    </message>
+    <message>
+        <source>trigger</source>
+        <translation>déclencheur</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>statut</translation>
+    </message>
+    <message>
+        <source>started</source>
+        <translation>début</translation>
+    </message>
+    <message>
+        <source>duration</source>
+        <translation>durée</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>message</translation>
+    </message>
+    <message>
+        <source>run the scheduler and the HTTP listener without a window</source>
+        <translation>lancer le planificateur et le serveur HTTP sans fenêtre</translation>
+    </message>
+    <message>
+        <source>seconds running runs get to finish on stop</source>
+        <translation>secondes laissées aux exécutions en cours pour finir à l&apos;arrêt</translation>
+    </message>
+    <message>
+        <source>do not reload when files under private/ change</source>
+        <translation>ne pas recharger quand des fichiers de private/ changent</translation>
+    </message>
+    <message>
+        <source>FlowDesk listening on %1  (workspace %2)</source>
+        <translation>FlowDesk à l&apos;écoute sur %1  (espace de travail %2)</translation>
+    </message>
+    <message>
+        <source>API token: %1  |  %2 workflows, %3 schedules, %4 broken  |  Ctrl+C to stop</source>
+        <translation>Jeton d&apos;API : %1  |  %2 workflows, %3 planifications, %4 cassés  |  Ctrl+C pour arrêter</translation>
+    </message>
+    <message>
+        <source>Cluster mode: runs go to the workers of %1</source>
+        <translation>Mode cluster : les exécutions vont aux workers de %1</translation>
+    </message>
+    <message>
+        <source>every tool: source, actions, each profile&apos;s status</source>
+        <translation>chaque outil : source, actions, état de chaque profil</translation>
+    </message>
+    <message>
+        <source>List tools; `flowdesk tools test TOOL --profile P` checks one profile for real.</source>
+        <translation>Liste les outils ; `flowdesk tools test OUTIL --profile P` vérifie un profil pour de vrai.</translation>
+    </message>
+    <message>
+        <source>build the tool with a profile and run authenticate()</source>
+        <translation>construire l&apos;outil avec un profil et lancer authenticate()</translation>
     </message>
     <message>
         <source>missing %1</source>
         <translation>manquant : %1</translation>
     </message>
     <message>
-        <source>the token no longer works</source>
-        <translation>le jeton ne fonctionne plus</translation>
-    </message>
-</context>
-<context>
-    <name>LaunchOptions</name>
-    <message>
-        <source>%1: %2 is not between 0 and 65535</source>
-        <translation>%1 : %2 n&apos;est pas entre 0 et 65535</translation>
+        <source>configured</source>
+        <translation>configuré</translation>
     </message>
     <message>
-        <source>%1: &apos;%2&apos; is not a port number</source>
-        <translation>%1 : « %2 » n&apos;est pas un numéro de port</translation>
-    </message>
-</context>
-<context>
-    <name>ToolTest</name>
-    <message>
-        <source>{tool} (profile {profile}): {reason}</source>
-        <translation>{tool} (profil {profile}) : {reason}</translation>
+        <source>connected, token valid until %1</source>
+        <translation>connecté, jeton valide jusqu&apos;au %1</translation>
     </message>
     <message>
-        <source>authenticate() succeeded</source>
-        <translation>authenticate() a réussi</translation>
+        <source>reconnect needed: %1 (%2)</source>
+        <translation>reconnexion nécessaire : %1 (%2)</translation>
     </message>
     <message>
-        <source>authenticate() returned False</source>
-        <translation>authenticate() a renvoyé False</translation>
+        <source>enabled</source>
+        <translation>activé</translation>
     </message>
     <message>
-        <source>missing {names}</source>
-        <translation>manquant : {names}</translation>
+        <source>disabled</source>
+        <translation>désactivé</translation>
     </message>
     <message>
-        <source>INPUT_ profiles take their value from a run&apos;s input; test a named profile</source>
-        <translation>les profils INPUT_ prennent leur valeur dans les données d&apos;une exécution ; testez un profil nommé</translation>
+        <source>%1 (in code)</source>
+        <translation>%1 (dans le code)</translation>
+    </message>
+    <message>
+        <source>actions: %1</source>
+        <translation>actions : %1</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>depuis %1</translation>
+    </message>
+    <message>
+        <source>OK </source>
+        <translation>OK </translation>
+    </message>
+    <message>
+        <source>FAIL </source>
+        <translation>ÉCHEC </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message>
+        <source>note: %1</source>
+        <translation>note : %1</translation>
+    </message>
+    <message>
+        <source>Redis/Valkey URL of the cluster&apos;s broker, e.g. redis://host:6379/0 (default: $FLOWDESK_BROKER_URL)</source>
+        <translation>URL Redis/Valkey du broker du cluster, ex. redis://host:6379/0 (défaut : $FLOWDESK_BROKER_URL)</translation>
+    </message>
+    <message>
+        <source>the cluster mode needs %1: pip install &apos;flowdesk[cluster]&apos; (the desktop bundle does not carry them)</source>
+        <translation>le mode cluster a besoin de %1 : pip install &apos;flowdesk[cluster]&apos; (le paquet de bureau ne les contient pas)</translation>
+    </message>
+    <message>
+        <source>run queued runs of a FlowDesk cluster on this machine</source>
+        <translation>exécuter sur cette machine les exécutions en file d&apos;un cluster FlowDesk</translation>
+    </message>
+    <message>
+        <source>runs at once on this worker (default 4)</source>
+        <translation>exécutions simultanées sur ce worker (défaut 4)</translation>
+    </message>
+    <message>
+        <source>worker name shown by `flowdesk cluster status` (default &lt;host&gt;-&lt;pid&gt;)</source>
+        <translation>nom du worker affiché par `flowdesk cluster status` (défaut &lt;host&gt;-&lt;pid&gt;)</translation>
+    </message>
+    <message>
+        <source>seconds running runs get to finish on SIGTERM before they end interrupted (and retry)</source>
+        <translation>secondes laissées aux exécutions en cours sur SIGTERM avant qu&apos;elles finissent interrompues (et soient retentées)</translation>
+    </message>
+    <message>
+        <source>send Celery task events from the start (Flower turns them on by itself when it connects)</source>
+        <translation>envoyer les événements de tâches Celery dès le départ (Flower les active lui-même quand il se connecte)</translation>
+    </message>
+    <message>
+        <source>SQLite in %1</source>
+        <translation>SQLite dans %1</translation>
+    </message>
+    <message>
+        <source>FlowDesk worker %1 ready: concurrency %2, broker %3, database %4, workspace %5  |  Ctrl+C to stop</source>
+        <translation>Worker FlowDesk %1 prêt : simultanéité %2, broker %3, base %4, espace de travail %5  |  Ctrl+C pour arrêter</translation>
+    </message>
+    <message>
+        <source>--concurrency must be at least 1</source>
+        <translation>--concurrency doit valoir au moins 1</translation>
     </message>
 </context>
 </TS>
