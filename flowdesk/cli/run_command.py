@@ -80,7 +80,7 @@ async def _run(args: argparse.Namespace, data: dict[str, Any], source: str) -> i
         except InputValidationError as exc:
             print("flowdesk: " + translate("cli", "invalid input for workflow %1:").replace("%1", repr(args.name)), file=sys.stderr)
             for field, message in exc.errors.items():
-                print(f"  {field}: {shown(message)}", file=sys.stderr)
+                print("  " + translate("cli", "%1: %2").replace("%2", shown(message)).replace("%1", field), file=sys.stderr)
             return 2
     print_json(record.to_dict(include_log=not args.no_log))
     return 0 if record.status == "success" else 1

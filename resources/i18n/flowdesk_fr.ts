@@ -4850,6 +4850,10 @@ API : %4</translation>
         <translation>entrée invalide pour le workflow %1 :</translation>
     </message>
     <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
         <source>run history (newest first)</source>
         <translation>historique des exécutions (les plus récentes d&apos;abord)</translation>
     </message>

@@ -113,3 +113,18 @@ def test_tools_and_jobs_listings_in_french(flowdesk_cli: Callable[..., CliResult
         .startswith("At ")  # machine output stays English
     english = flowdesk_cli("tools", "--workspace", str(workspace), env=ENGLISH).out.splitlines()
     assert "✓ date  (built-in, enabled)" in english
+
+
+def test_invalid_run_input_is_reported_in_french(flowdesk_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    from tests.conftest import REPO, copy_workspace
+
+    workspace = copy_workspace(REPO, tmp_path / "ws")
+    data = '{"attendees": "many", "contact": "nope"}'
+    french = flowdesk_cli("run", "input_showcase", "--data", data, "--workspace", str(workspace), env=FRENCH)
+    assert french.code == 2
+    assert french.err.splitlines() == ["flowdesk: entrée invalide pour le workflow 'input_showcase' :",
+                                       "  contact : adresse e-mail non valide",
+                                       "  attendees : doit être un nombre entier"]
+    english = flowdesk_cli("run", "input_showcase", "--data", data, "--workspace", str(workspace), env=ENGLISH)
+    assert english.err.splitlines() == ["flowdesk: invalid input for workflow 'input_showcase':",
+                                        "  contact: not a valid email address", "  attendees: must be a whole number"]
