@@ -14,6 +14,7 @@ from flowdesk.core.run_queue import FairRunQueue, Lane, QueueItem
 from flowdesk.core.store import new_run_id
 from flowdesk.core.store.records import utc_now
 from flowdesk.core.store.run_queue_tables import RetryPlan
+from flowdesk.core.run_messages import CANNOT_START_QUEUED, ENGINE_ERROR, INPUT_NOT_KEPT
 
 if TYPE_CHECKING:
     from flowdesk.core.run_service import PreparedRun, RunService
@@ -138,9 +139,9 @@ class RunDispatcher:
             except StoreUnavailable:
                 raise  # not this run's fault: it starts once the database answers
             except FlowDeskError as exc:
-                return "error", f"cannot start this queued run: {exc}"
+                return "error", CANNOT_START_QUEUED(reason=str(exc))
             if prepared is None:
-                return "interrupted", "this run's input was not kept by the FlowDesk that accepted it; run it again"
+                return "interrupted", INPUT_NOT_KEPT()
         if prepared.skip_reason:
             return "skipped", prepared.skip_reason
         entry = prepared.entry
@@ -157,7 +158,7 @@ class RunDispatcher:
             outcome = future.result()
         except Exception as exc:  # noqa: BLE001 - an engine bug fails this run, never the dispatcher
             log.exception("run %s ended without an outcome", item.run_id)
-            outcome = RunOutcome.without_run(item.run_id, "error", f"engine error: {exc}")
+            outcome = RunOutcome.without_run(item.run_id, "error", ENGINE_ERROR(reason=str(exc)))
         try:
             self.outcomes.settle(item, outcome, self.retry_plan(item, outcome.status))
         finally:
