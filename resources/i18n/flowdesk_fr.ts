@@ -3795,6 +3795,10 @@ API : %4</translation>
         <translation>Acceptée (%1) : exécution %2</translation>
     </message>
     <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
         <source>Refused (%1): %2</source>
         <translation>Refusée (%1) : %2</translation>
     </message>

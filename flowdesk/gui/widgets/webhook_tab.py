@@ -7,7 +7,7 @@ import html
 from typing import TYPE_CHECKING
 
 from flowdesk.core.errors import NotFound
-from flowdesk.core.request_refusals import recognise_refusal
+from flowdesk.core.request_refusals import recognise_input_errors, recognise_refusal
 from flowdesk.core.input_samples import sample_input
 from flowdesk.core.run_preparation import input_fields
 from flowdesk.core.webhook_request import (
@@ -264,9 +264,13 @@ class WebhookTab(QWidget):
                                 .replace("%2", response.run_id[:12]))
             self.run_requested.emit(response.run_id)
         else:
-            error = response.body.get("error")
+            error, fields = response.body.get("error"), response.body.get("fields")
             # the listener answers in English (the HTTP API's contract): its own refusals are shown translated
-            message = core_text(recognise_refusal(error)) if isinstance(error, str) else str(error or response.body)
+            if isinstance(fields, dict) and fields:
+                message = "; ".join(self.tr("%1: %2").replace("%2", str(core_text(text))).replace("%1", str(name))
+                                    for name, text in recognise_input_errors(fields).items())
+            else:
+                message = core_text(recognise_refusal(error)) if isinstance(error, str) else str(error or response.body)
             self.result.setText(self.tr("Refused (%1): %2").replace("%1", str(response.status)).replace("%2", message))
         self.sent.emit(response)
 

@@ -134,3 +134,17 @@ def test_a_refused_test_request_reads_in_french(qtbot, bridge, french_window) ->
         tab.send_test()
     assert got.args[0].status == 401 and got.args[0].body["error"] == "unauthorized"  # the API's own English
     assert tab.result.text() == "Refusée (401) : non autorisé"
+
+
+def test_input_errors_of_a_refused_test_request_read_in_french(qtbot, bridge, french_window) -> None:
+    add_hook_workflow(qtbot, bridge, "grown_schema", {"auth": "token", "secret": "grown-secret-0123456789"})
+    tab = make_tab(qtbot, bridge, "grown_schema")  # its sample body follows the schema it was shown with
+    config_file = bridge.runtime.workspace.workflows_dir / "grown_schema" / "config.json"
+    config = json.loads(config_file.read_text())
+    config["inputs_schema"].append({"name": "extra", "type": "integer", "required": True})
+    config_file.write_text(json.dumps(config))
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    with qtbot.waitSignal(tab.sent, timeout=30000) as got:
+        tab.send_test()
+    assert got.args[0].status == 422 and got.args[0].body["fields"] == {"extra": "is required"}
+    assert tab.result.text() == "Refusée (422) : extra : est obligatoire"
