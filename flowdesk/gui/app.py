@@ -19,13 +19,13 @@ log = logging.getLogger(__name__)
 
 
 def _workspace(args: argparse.Namespace, chosen: str | None) -> Workspace | None:
-    from flowdesk.gui.first_start import offer_workspace
-
     try:
         return resolve_workspace(chosen, create_default=False)
     except WorkspaceError:
         if getattr(args, "workspace", None):
             raise
+        from flowdesk.gui.first_start import offer_workspace  # its dialogs' classes load only when it is needed
+
         return offer_workspace()
 
 
@@ -75,7 +75,7 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.i18n import install_translations
     from flowdesk.gui.notifications import install_notifier
     from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
-    from flowdesk.gui.qt import QApplication, QCoreApplication, QMessageBox, Qt
+    from flowdesk.gui.qt import QApplication, QCoreApplication, Qt
     from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
     from flowdesk.gui.theme.theme_manager import install_theme
     from flowdesk.gui.tray import Tray
@@ -120,6 +120,8 @@ def run_app(args: argparse.Namespace) -> int:
     def failed(message: str) -> None:
         nonlocal exit_code
         exit_code = 1
+        from flowdesk.gui.qt import QMessageBox
+
         QMessageBox.critical(window, QCoreApplication.translate("App", "FlowDesk cannot start"), message)
         app.quit()
 

@@ -18,7 +18,6 @@ from flowdesk.gui.qt import (
     QKeySequence,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSettings,
     QStackedWidget,
     Qt,
@@ -224,6 +223,7 @@ class MainWindow(DailyUseHooks, QMainWindow):
     def about(self) -> None:
         """Version and where things are."""
         from flowdesk import __version__
+        from flowdesk.gui.qt import QMessageBox  # its enums load when a box is first shown, not with the window
 
         QMessageBox.about(self, _tr("About FlowDesk"), _tr("FlowDesk %1\n\nWorkspace: %2\nData: %3\nAPI: %4")
                           .replace("%1", __version__).replace("%2", str(self.bridge.workspace.root))
@@ -257,6 +257,8 @@ class MainWindow(DailyUseHooks, QMainWindow):
                 self.settings.setValue("told_about_tray", True)
                 self.hidden_to_tray_notice()
             return
+        from flowdesk.gui.qt import QMessageBox
+
         answer = QMessageBox.question(self, _tr("Quit FlowDesk?"), _tr(
             "Scheduled workflows and webhooks stop until FlowDesk is opened again. Quit now?"))
         if answer == QMessageBox.StandardButton.Yes:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from flowdesk.gui import qt
 from flowdesk.gui.qt import (
     QColor,
     QFont,
     QFontMetrics,
-    QModelIndex,
     QPainter,
     QPaintEvent,
     QRect,
     QRectF,
     QSize,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     Qt,
     QWidget,
 )
@@ -24,6 +23,9 @@ from flowdesk.gui.theme import theme_state
 from flowdesk.gui.theme.icons import glyph_pixmap
 from flowdesk.gui.theme.status_look import status_look
 from flowdesk.gui.theme.tokens import FONT_SMALL, Palette, chip_background
+
+if TYPE_CHECKING:  # QStyle and the item option cost ~8 ms of enums: looked up when a table first paints a chip
+    from flowdesk.gui.qt import QModelIndex, QStyleOptionViewItem
 
 CHIPS_ROLE = Qt.ItemDataRole.UserRole + 20  # list[Chip] a cell shows as chips
 CHIP_HEIGHT = 20
@@ -130,12 +132,12 @@ class ChipDelegate(QStyledItemDelegate):
         if not chips:
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
+        opt = qt.QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
         style = opt.widget.style() if opt.widget is not None else None
         if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+            style.drawControl(qt.QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         painter.save()
         painter.setFont(chip_font(opt.widget) if opt.widget is not None else painter.font())
         rect = option.rect.adjusted(6, 0, -4, 0)
