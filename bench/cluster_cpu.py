@@ -201,6 +201,9 @@ async def measure(args: argparse.Namespace) -> None:
                                                .with_suffix(f".w{n}.txt")), "-f", "raw", "-p", str(pid), "--threads", "--gil"],
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                              for n, pid in enumerate(groups.workers)]
+                    spies.append(subprocess.Popen([args.profile, "record", "-r", "250", "-o", str(Path(
+                        args.profile_out).with_suffix(".serve-drain.txt")), "-f", "raw", "-p", str(fd.pid),
+                        "--threads", "--gil"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
                 runs = wait_done(lambda: pg_runs(database), args.runs, 600)
                 used = delta(groups.sample(), before)
                 print_cpu(f"drain ({args.workers} workers x {args.concurrency})", used, args.runs - done_before,

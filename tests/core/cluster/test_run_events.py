@@ -51,3 +51,44 @@ def test_the_relay_announces_each_start_of_a_batch_and_ignores_starts_heard_afte
         asyncio.run(asyncio.sleep(0))
     assert [(e.run_id, e.kind) for e in heard] == [("b", "finished"), ("a", "started"), ("c", "started"),
                                                    ("d", "started")]
+
+
+def test_the_relay_hears_notifications_as_they_come_and_listens_again_after_losing_its_connection(
+        tmp_path: Path, pg_url: str, data_dir: Path) -> None:
+    ws = copy_workspace(FIXTURES / "queue_workspace", tmp_path / "ws")
+
+    async def scenario() -> list[tuple[str, str]]:
+        with RunStore(pg_url) as store:
+            runtime = Runtime(Workspace(ws), data_dir, database=store)
+            heard: list[RunEvent] = []
+            runtime.subscribe(heard.append)
+            relay = RunRelay(runtime, pg_url)
+            relay.start()
+
+            async def until(check: object, what: str) -> None:
+                for _ in range(200):
+                    if check():  # type: ignore[operator]
+                        return
+                    await asyncio.sleep(0.05)
+                raise AssertionError(f"timed out waiting for {what}")
+
+            try:
+                await until(lambda: relay.connected, "the relay to listen")
+                with psycopg.connect(pg_url, autocommit=True) as sender:
+                    with sender.transaction():  # several in one commit arrive together
+                        for n in range(3):
+                            sender.execute("SELECT pg_notify(%s, %s)", (RUNS_CHANNEL, event("l", f"r{n}", t="x")))
+                    sender.execute("SELECT pg_notify(%s, %s)", (RUNS_CHANNEL, event("f", "r0", s="success")))
+                    await until(lambda: len(heard) == 4, "four events")
+                    sender.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                   " WHERE application_name = 'flowdesk-relay'")
+                    await until(lambda: not relay.connected, "the relay to notice")
+                    await until(lambda: relay.connected, "the relay to listen again")
+                    sender.execute("SELECT pg_notify(%s, %s)", (RUNS_CHANNEL, event("f", "r1", s="error", m="boom")))
+                    await until(lambda: len(heard) == 5, "the event after the reconnection")
+            finally:
+                await relay.stop()
+            return [(e.run_id, e.kind) for e in heard]
+
+    assert asyncio.run(scenario()) == [("r0", "log"), ("r1", "log"), ("r2", "log"), ("r0", "finished"),
+                                       ("r1", "finished")]
