@@ -24,7 +24,7 @@ from flowdesk.core.run_preparation import PreparedRun, RunPreparer, RunRequest, 
 from flowdesk.core.run_queue import FairRunQueue, QueueItem
 from flowdesk.core.store import RunRecord, RunStore, new_run_id
 from flowdesk.core.store.models import to_micros
-from flowdesk.core.store.records import utc_now
+from flowdesk.core.store.records import StoredOutputRecord, utc_now
 from flowdesk.core.store.run_queue_tables import QueuedRun, RetryPlan
 
 __all__ = ["PreparedRun", "RunRequest", "RunService", "input_fields", "tool_profiles"]
@@ -219,11 +219,14 @@ class RunService(RunPreparer):
 
     def settle(self, item: QueueItem, outcome: RunOutcome, retry: RetryPlan | None) -> RunRecord:
         """Record how a run ended (queueing its retry in the same transaction) and tell its waiters."""
+        text = getattr(outcome, "result_json", None)  # a worker's result: stored as the text it sent
         record = self.store.finish(
             outcome.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
-            output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
-            log_truncated=getattr(outcome, "log_truncated", False), retry=retry,
+            output=outcome.result if text is None else None, output_json=text, message=outcome.message,
+            error=outcome.error, log=outcome.log, log_truncated=getattr(outcome, "log_truncated", False), retry=retry,
         )
+        if text is not None:  # decoded only by a waiter that reads it (the API, 'flowdesk run')
+            record = StoredOutputRecord.of(record, text)
         return self.settled(item, record, retry)
 
     def settled(self, item: QueueItem, record: RunRecord, retry: RetryPlan | None) -> RunRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 import logging
@@ -112,11 +113,26 @@ class CoreBridge(QObject):
             self.loop.close()
             return
         self.running = True
-        self.runtime.subscribe(self.run_event.emit)
+        self.runtime.subscribe(self._forward_run_event)
         self.runtime.subscribe_reload(self.reloaded.emit)
         self.started.emit(self.url or "")
         self.loop.run_forever()
         self.loop.close()
+
+    def _forward_run_event(self, event: Any) -> None:
+        """Hand a run event to the GUI thread, a finished run's without its output.
+
+        No view shows the output from the event (the inspector reads it from the store, off the GUI
+        thread), and a 10 MB output kept alive by a queued event is either text held twice or, decoded,
+        a million objects every GUI-thread garbage collection walks.
+        """
+        payload = event.payload
+        if event.kind == "finished" and hasattr(payload, "result_json"):
+            light = copy.copy(payload)  # copies the fields as they are: nothing decoded
+            light.result, light.result_json = None, None
+            event = copy.copy(event)
+            event.payload = light
+        self.run_event.emit(event)
 
     def submit(self, fn: Callable[[Runtime], Any], on_result: Callback | None = None,
                on_error: Callback | None = None) -> Future:

@@ -202,7 +202,7 @@ class Engine:
         try:
             frame = encode({"op": "run", "run_id": spec.run_id, "nonce": nonce, "slug": spec.workflow,
                             "dir": str(Path(spec.workflow_dir).absolute()), "data": spec.data,
-                            "tools": [t.to_message() for t in spec.tools]}, default=_json_default)
+                            "tools": [t.to_message() for t in spec.tools], "masks": masks}, default=_json_default)
         except (TypeError, ValueError) as exc:
             text = mask_text(CANNOT_SEND(reason=str(exc)), masks)
             return RunOutcome.without_run(spec.run_id, "error", text, started_at)

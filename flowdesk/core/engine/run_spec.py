@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,7 +44,12 @@ class RunSpec:
 
 @dataclass
 class RunOutcome:
-    """How one run ended; ``result`` is the workflow's own dict (seed shape {status, message, data})."""
+    """How one run ended; ``result`` is the workflow's own dict (seed shape {status, message, data}).
+
+    A worker's result arrives as JSON text (``result_json``) and stays so: ``result`` decodes it at each
+    read, without keeping the objects (10 MB of output is about a million of them, which every garbage
+    collection would walk). The store and the window take the text; readers that need the dict pay for it.
+    """
 
     run_id: str
     status: RunStatus
@@ -55,6 +61,7 @@ class RunOutcome:
     error: str | None  # short message + traceback text where there is one
     log: str  # captured stdout + stderr + logging, capped, masked
     log_truncated: bool = False  # True when output beyond log_limit was dropped
+    result_json: str | None = None  # the result as the worker encoded it; ``result`` decodes it when read
 
     @classmethod
     def without_run(cls, run_id: str, status: RunStatus, message: str,
@@ -65,6 +72,21 @@ class RunOutcome:
         return cls(run_id=run_id, status=status, started_at=start, finished_at=now,
                    duration=max(0.0, (now - start).total_seconds()), result=None, message=message,
                    error=message if status != "success" else None, log="")
+
+
+def _read_result(outcome: RunOutcome) -> dict[str, Any] | None:
+    """The result dict: the one given, else ``result_json`` decoded (afresh at each read, not kept)."""
+    value = outcome.__dict__.get("_result")
+    if value is None and outcome.result_json is not None:
+        return json.loads(outcome.result_json)
+    return value
+
+
+def _write_result(outcome: RunOutcome, value: dict[str, Any] | None) -> None:
+    outcome.__dict__["_result"] = value
+
+
+RunOutcome.result = property(_read_result, _write_result)  # type: ignore[assignment] - after @dataclass built __init__
 
 
 @dataclass

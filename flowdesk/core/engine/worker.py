@@ -86,7 +86,7 @@ def _serve(sock: Any, runner: WorkflowRunner, state: WorkerState) -> None:
             # The sentinel goes out before the result so the engine usually has both at once.
             fit = _write_all(1, sentinel(msg["run_id"], msg["nonce"])) and fit
             reply.update(op="result", run_id=msg["run_id"], dirty=not fit or runner.leftover_activity())
-            send_message(sock, reply, {"result": result_json} if result_json is not None else None)
+            send_message(sock, reply, tail=result_json)  # the engine keeps it as text
         elif op in ("probe", "probe_tool"):
             reply = runner.probe(msg) if op == "probe" else runner.probe_tool(msg)
             state.restore()

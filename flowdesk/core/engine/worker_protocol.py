@@ -4,6 +4,11 @@ Each message is a 4-byte big-endian length followed by that many bytes of UTF-8 
 in practice: ``ensure_ascii`` keeps odd strings encodable). Messages the engine sends:
 ``run``, ``probe``, ``shutdown``; the worker answers ``ready`` once, then ``result`` / ``probed``.
 
+A ``result`` may carry the run's result as JSON text after the message, on the same frame: the message's
+JSON, a newline (JSON text never holds a raw one), then the text. The engine keeps that text as it came
+(``result_text``) instead of decoding 10 MB into objects on its thread, which would hold the GIL for
+hundreds of milliseconds and freeze the window sharing the process.
+
 Output (fd 1 and 2) never travels on this channel: it goes through a separate pipe, and the
 end of a run's output is marked by :func:`sentinel` so output and result can be matched up.
 """
@@ -28,14 +33,17 @@ class ProtocolError(Exception):
 
 
 def encode(msg: Mapping[str, Any], raw: Mapping[str, str] | None = None,
-           default: Callable[[Any], Any] | None = None) -> bytes:
+           default: Callable[[Any], Any] | None = None, tail: str | None = None) -> bytes:
     """One frame; ``raw`` maps extra keys to values that are already JSON text (spares a re-encode),
-    ``default`` converts values plain JSON does not know (as in ``json.dumps``)."""
+    ``default`` converts values plain JSON does not know (as in ``json.dumps``), ``tail`` is JSON text
+    the reader gets back undecoded as ``result_text`` (valid UTF-8: no lone surrogates)."""
     body = json.dumps(msg, separators=(",", ":"), default=default)
     if raw:
         extra = ",".join(f"{json.dumps(k)}:{v}" for k, v in raw.items())
         body = body[:-1] + ("," if len(body) > 2 else "") + extra + "}"
     data = body.encode("utf-8", "surrogatepass")
+    if tail is not None:
+        data += b"\n" + tail.encode("utf-8")
     return HEADER.pack(len(data)) + data
 
 
@@ -58,16 +66,26 @@ class FrameDecoder:
             end = pos + HEADER.size + size
             if len(buf) < end:
                 break
-            out.append(json.loads(bytes(buf[pos + HEADER.size:end])))
+            start = pos + HEADER.size
+            newline = buf.find(b"\n", start, end)
+            if newline < 0:
+                out.append(json.loads(bytes(buf[start:end])))
+            else:  # a message followed by its result's JSON text: kept as text (see the module's docstring)
+                msg = json.loads(bytes(buf[start:newline]))
+                if not isinstance(msg, dict):
+                    raise ProtocolError("a frame must hold a JSON object")
+                msg["result_text"] = str(buf[newline + 1:end], "utf-8")
+                out.append(msg)
             pos = end
         if pos:
             del buf[:pos]
         return out
 
 
-def send_message(sock: socket.socket, msg: Mapping[str, Any], raw: Mapping[str, str] | None = None) -> None:
-    """Blocking send of one frame (worker side)."""
-    sock.sendall(encode(msg, raw))
+def send_message(sock: socket.socket, msg: Mapping[str, Any], raw: Mapping[str, str] | None = None,
+                 tail: str | None = None) -> None:
+    """Blocking send of one frame (worker side); ``tail``: see :func:`encode`."""
+    sock.sendall(encode(msg, raw, tail=tail))
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytes | None:

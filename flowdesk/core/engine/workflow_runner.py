@@ -207,7 +207,7 @@ class WorkflowRunner:
         before = self.enter(slug, folder)
         try:
             result = self._execute(slug, folder, msg.get("data") or {}, msg.get("tools") or [])
-            return self._check(result)
+            return self._check(result, msg.get("masks") or [])
         except RunFailed as failure:
             return {"status": "error", "message": failure.message, "error": failure.error}, None
         finally:
@@ -244,14 +244,31 @@ class WorkflowRunner:
             raise describe_exception(exc) from None
 
     @staticmethod
-    def _check(result: Any) -> tuple[dict[str, Any], str | None]:
+    def _check(result: Any, masks: list[str]) -> tuple[dict[str, Any], str | None]:
+        """(reply fields, the result as the JSON text the store keeps), secrets in ``masks`` masked.
+
+        Masked and encoded here, in the worker process: the engine stores and forwards the text as it
+        comes, without building the objects again on its thread (the window's thread waits for the GIL).
+        """
         if not isinstance(result, dict):
             raise RunFailed(f"{RESULT_SHAPE}, got {type(result).__name__}")
+        # The store's own spelling (non-ASCII as is, as store.models.dump_json writes it).
         try:
-            text = json.dumps(result, separators=(",", ":"))
+            text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError, RecursionError):
             where = find_unserialisable(result, "") or "somewhere inside"
             raise RunFailed(f"execute() returned data that is not JSON-serialisable: {where}") from None
+        value = result
+        if masks:
+            from flowdesk.core.secret_masking import mask_json  # only runs with secrets need it
+
+            value = mask_json(result, masks)
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot carry: escaped instead
+                text = json.dumps(value, separators=(",", ":"))
         status = result.get("status", "success")
         message = result.get("message")
         message = None if message is None else str(message)

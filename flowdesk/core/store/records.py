@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -103,6 +104,38 @@ class RunRecord:
         if include_log:
             data["log"] = self.log if self.log is not None else ""
         return data
+
+
+
+class StoredOutputRecord(RunRecord):
+    """A RunRecord holding its output as the JSON text stored, decoded afresh at each read of ``output``.
+
+    A run's end reaches whoever waits for it (the API, the CLI, the scheduler, the window's Run buttons)
+    as one of these: most read only its status, and decoding a 10 MB output for them would hold the GIL
+    for a third of a second and leave a million objects for every garbage collection to walk.
+    """
+
+    output_json: str | None
+
+    @classmethod
+    def of(cls, record: RunRecord, output_json: str | None) -> StoredOutputRecord:
+        """``record`` with ``output_json`` as its output (the record's own ``output`` is dropped)."""
+        lazy = cls.__new__(cls)
+        lazy.__dict__.update(record.__dict__)
+        lazy.__dict__.pop("output", None)
+        lazy.output_json = output_json
+        return lazy
+
+    @property  # type: ignore[override] - the field, read from its JSON text
+    def output(self) -> Any:
+        """The output, decoded from its JSON text (not kept)."""
+        if self.output_json is not None:
+            return json.loads(self.output_json)
+        return self.__dict__.get("_output")
+
+    @output.setter
+    def output(self, value: Any) -> None:
+        self.__dict__["_output"], self.output_json = value, None
 
 
 @dataclass
