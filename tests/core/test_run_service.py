@@ -6,6 +6,7 @@ Every test runs twice: on the data dir's SQLite file, then on a fresh PostgreSQL
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import subprocess
@@ -24,7 +25,7 @@ from flowdesk.core.runtime import DB_FILENAME, Runtime
 from flowdesk.core.service_settings import RuntimeSettings
 from flowdesk.core.store import ENV_VAR, RunRecord, new_run_id, open_store
 from flowdesk.core.store.models import to_micros
-from flowdesk.core.store.records import utc_now
+from flowdesk.core.store.records import StoredOutputRecord, utc_now
 from flowdesk.core.store.run_queue_tables import QueuedRun
 from flowdesk.core.workspace import Workspace
 from tests.conftest import FIXTURES, copy_workspace
@@ -94,6 +95,23 @@ def test_an_accepted_run_is_committed_with_its_input_before_accept_returns(ws: P
         # the unmasked input waits beside it, for the run only
         assert rows(data_dir, "SELECT payload FROM run WHERE id = ?", run_id) == [
             ('{"n":7,"secret":"hunter2"}',)]
+
+    with_runtime(ws, data_dir, body)
+
+
+
+def test_a_run_s_output_is_stored_as_the_worker_s_text_and_decoded_only_when_a_waiter_reads_it(
+        ws: Path, data_dir: Path) -> None:
+    async def body(rt: Runtime) -> None:
+        run_id, done = submit(rt, "quick", {"n": 7, "secret": "hunter2"})
+        record = await done
+        assert isinstance(record, StoredOutputRecord) and record.status == "success"
+        [(stored,)] = rows(data_dir, "SELECT output FROM run WHERE id = ?", run_id)
+        assert record.output_json == stored  # the worker's text, kept as it came
+        expected = {"status": "success", "message": "n=7", "data": {"n": 7, "secret": "***"}}
+        assert json.loads(stored) == expected and record.output == expected  # masked in the worker
+        assert record.output is not record.output  # decoded at each read, not kept beside the text
+        assert rt.store.get(run_id).to_dict() == record.to_dict()
 
     with_runtime(ws, data_dir, body)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from flowdesk.core.engine import Engine, EngineStopped, RunEvent, RunOutcome
 from flowdesk.core.errors import QueueFull
+from flowdesk.core.store.models import dump_json
 from tests.core.engine.conftest import (
     HOSTILE_WS,
     child_pids,
@@ -44,6 +46,24 @@ def test_stdout_stderr_and_logging_share_one_ordered_log() -> None:
     assert " WARNING root: five" in lines[4]
 
 
+
+@pytest.mark.parametrize("text", ["plain", "café ✓ 😀", "lone \ud800 surrogate", "nul \x00 and \n"])
+def test_a_result_arrives_as_json_text_in_the_store_s_spelling(text: str) -> None:
+    async def body(engine: Engine) -> RunOutcome:
+        return await engine.submit(make_spec("healthy", {"m": text}))  # echoed, not printed
+
+    outcome = run_with_engine(body)
+    expected = {"status": "success", "message": "ok", "data": {"echo": {"m": text}}}
+    assert outcome.status == "success" and outcome.result_json is not None
+    assert json.loads(outcome.result_json) == expected and outcome.result == expected
+    assert outcome.result is not outcome.result  # decoded at each read, never kept beside the text
+    if "\ud800" in text:  # UTF-8 cannot carry a lone surrogate: escaped, so the store can hold the text
+        assert outcome.result_json == json.dumps(expected, separators=(",", ":"))
+        outcome.result_json.encode("utf-8")
+    else:
+        assert outcome.result_json == dump_json(expected)  # what RunStore.finish(output=...) would write
+
+
 @pytest.mark.parametrize("fail", [False, True])
 def test_secrets_are_masked_everywhere(fail: bool) -> None:
     secret = "s3cr3t-t0ken-value"
@@ -53,7 +73,7 @@ def test_secrets_are_masked_everywhere(fail: bool) -> None:
         return await engine.submit(spec)
 
     outcome = run_with_engine(body)
-    everything = repr((outcome.log, outcome.message, outcome.error, outcome.result))
+    everything = repr((outcome.log, outcome.message, outcome.error, outcome.result, outcome.result_json))
     assert secret not in everything
     assert "token is ***\n" in outcome.log and "split:***\n" in outcome.log and "stderr ***" in outcome.log
     if fail:

@@ -95,6 +95,17 @@ def test_frame_decoder_handles_split_and_batched_frames() -> None:
     assert got == [{"op": "a", "x": "ééé"}, {"op": "b", "result": {"k": [1, 2]}}]
 
 
+def test_a_result_sent_as_a_tail_is_read_back_as_text_undecoded() -> None:
+    text = '{"k":["é\\n",1]}'  # JSON text: a non-ASCII character, an escaped newline
+    frames = encode({"op": "result", "status": "success"}, tail=text) + encode({"op": "c"})
+    decoder = FrameDecoder()
+    got = []
+    for i in range(len(frames)):
+        got += decoder.feed(frames[i:i + 1])
+    assert got == [{"op": "result", "status": "success", "result_text": text}, {"op": "c"}]
+    assert isinstance(got[0]["result_text"], str)
+
+
 def test_blocking_send_and_receive_over_a_socketpair() -> None:
     a, b = socket.socketpair()
     big = {"op": "run", "data": list(range(100_000))}  # larger than the socket buffer: needs a reader

@@ -134,6 +134,24 @@ def test_finish_on_sqlite_without_returning(store: RunStore, monkeypatch: pytest
         store.finish("e" * 32, "error", T0)
 
 
+
+@pytest.mark.parametrize("returning", [True, False])
+def test_finish_stores_encoded_output_as_is_and_never_decodes_it_back(
+        store: RunStore, monkeypatch: pytest.MonkeyPatch, returning: bool) -> None:
+    monkeypatch.setattr(run_store, "_RETURNING", returning)  # False: SQLite < 3.35 reads the row back
+    encoded, given = new_run_id(), new_run_id()
+    for rid in (encoded, given):
+        store.create(rid, "wf", "api", {}, queued_at=T0)
+    text = '{"items":[1,2.5,null],"name":"café ✓"}'
+    rec = store.finish(encoded, "success", T0 + timedelta(seconds=1), started_at=T0, output_json=text, message="ok")
+    assert rec.output is None and (rec.status, rec.message, rec.duration) == ("success", "ok", 1.0)
+    stored = store.db.execute_sql(store.sql("SELECT output FROM run WHERE id = ?"), (encoded,)).fetchone()[0]
+    assert stored == text and store.get(encoded).output == {"items": [1, 2.5, None], "name": "café ✓"}
+    output = {"n": [1, {"k": "v"}]}
+    rec = store.finish(given, "success", T0, output=output)
+    assert rec.output is output and store.get(given).output == output  # the caller's own, not a decoded copy
+
+
 def test_record_skipped(store: RunStore) -> None:
     rec = store.record_skipped(new_run_id(), "wf", "schedule", {"x": 1}, "tool 'gmail' is missing TOKEN")
     got = store.get(rec.id, include_log=True)
