@@ -2263,6 +2263,10 @@ API : %4</translation>
         <translation>Le serveur d&apos;écoute ne tourne pas.</translation>
     </message>
     <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
         <source>7 days: %1</source>
         <translation>7 jours : %1</translation>
     </message>
