@@ -169,10 +169,12 @@ class RunClaims:
                     rows = a.rows(_CHECK, (run.run_id,))
                 if not rows or rows[0][0] != "running" or rows[0][1] != self.worker:
                     raise _NotMine  # rolls the notification back with the transaction
+                text = outcome.result_json  # a worker's result: stored as the text it sent, never decoded here
                 self.store.finish(
                     run.run_id, outcome.status, outcome.finished_at, started_at=outcome.started_at,
-                    output=outcome.result, message=outcome.message, error=outcome.error, log=outcome.log,
-                    log_truncated=getattr(outcome, "log_truncated", False), retry=retry)
+                    output=outcome.result if text is None else None, output_json=text, message=outcome.message,
+                    error=outcome.error, log=outcome.log, log_truncated=getattr(outcome, "log_truncated", False),
+                    retry=retry)
         except _NotMine:
             return False, False
         return True, bool(rows[0][2])
@@ -183,8 +185,10 @@ class RunClaims:
         end = to_micros(outcome.finished_at)
         start = to_micros(outcome.started_at) if outcome.started_at is not None else None
         log = text(outcome.log) or ""
-        return (outcome.status, end, start, end, end, start, end,
-                dump_json(outcome.result) if outcome.result is not None else None, text(outcome.message),
+        output = outcome.result_json  # a worker's result as it sent it; ``result`` would decode it
+        if output is None and outcome.result is not None:
+            output = dump_json(outcome.result)
+        return (outcome.status, end, start, end, end, start, end, output, text(outcome.message),
                 text(outcome.error), int(bool(getattr(outcome, "log_truncated", False))), run.run_id, self.worker,
                 log, bool(log), RUNS_CHANNEL, finished_event(run.run_id, outcome))
 
