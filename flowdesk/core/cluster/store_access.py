@@ -13,6 +13,7 @@ from typing import Any
 from peewee import PostgresqlDatabase
 
 from flowdesk.core.store import RunStore
+from flowdesk.core.store.schema import MIGRATION_LOCK
 
 RUNS_CHANNEL = "flowdesk_runs"  # PostgreSQL NOTIFY channel of run events (started, log, finished)
 
@@ -52,5 +53,7 @@ class StoreAccess:
     def ensure_tables(self) -> None:
         """Create the cluster's own table if it is missing (every serve and worker does this at start)."""
         with self.transaction():
+            if self.postgres:  # IF NOT EXISTS is not safe against a concurrent creator: its row type collides
+                self.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             for statement in _PARKED_DDL:
                 self.execute(statement)
