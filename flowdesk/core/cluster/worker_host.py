@@ -19,6 +19,7 @@ from flowdesk.core.cluster.publisher import BrokerUnavailable, Publication, Publ
 from flowdesk.core.cluster.revision import MISSING, RevisionCache
 from flowdesk.core.cluster.live_log_sender import LiveLogSender
 from flowdesk.core.cluster.run_claims import ClaimedRun, RunClaims
+from flowdesk.core.cluster.store_wait import StoreWait, end_already_recorded
 from flowdesk.core.engine import RunOutcome, RunSpec
 from flowdesk.core.errors import FlowDeskError
 from flowdesk.core.registry import Registry
@@ -36,7 +37,6 @@ from flowdesk.core.run_messages import (
 )
 
 log = logging.getLogger(__name__)
-STORE_RETRY_INTERVAL = 1.0  # seconds between attempts to record an outcome while the database is down
 
 
 @dataclass
@@ -115,17 +115,19 @@ class WorkerHost:
 
     def _claim(self, run_id: str) -> tuple[str, ClaimedRun | None]:
         """Claim, waiting for the database while it is down (the message stays unacknowledged meanwhile)."""
+        wait = StoreWait(f"run {run_id}: claiming it")
         while True:
             try:
-                return self.parts.claims.claim(run_id, self.limit_of, self.capacity())
+                claimed = self.parts.claims.claim(run_id, self.limit_of, self.capacity())
+                wait.succeeded()
+                return claimed
             except Exception as exc:  # noqa: BLE001 - database down: nothing can run without it anyway
                 if self.stopping:  # the message is acknowledged as failed: drop its mark so the sweeper
                     self.parts.marks.discard_soon(run_id)  # publishes the (still queued) run again
                     self.parts.marks.flush()
                     raise
-                log.warning("run %s: cannot claim it yet (%s); retrying", run_id, exc)
                 _reset_connection(self.parts.claims)
-                time.sleep(STORE_RETRY_INTERVAL)
+                wait.failed(exc)
 
     def _run(self, run: ClaimedRun, revision: str) -> RunOutcome:
         p = self.parts
@@ -168,18 +170,22 @@ class WorkerHost:
         """Record the outcome (retrying while the database is down), then publish what the end let go;
         False when the run was no longer this worker's (or the worker stopped before it could record)."""
         plan = self.retry_plan(run, outcome.status)
+        wait = StoreWait(f"run {run.run_id}: recording its outcome")
         while True:
             try:
                 recorded, parked = self.parts.claims.finish(run, outcome, plan)
+                if not recorded and wait.failures:  # did a commit land before its connection broke?
+                    recorded = parked = end_already_recorded(self.parts.claims.access, run.run_id,
+                                                             outcome.status, self.parts.claims.worker)
+                wait.succeeded()
                 break
             except Exception as exc:  # noqa: BLE001 - database down: keep the outcome until it comes back
                 if self.stopping:
                     log.error("run %s: outcome %s not recorded (%s); the run will end interrupted",
                               run.run_id, outcome.status, exc)
                     return False
-                log.warning("run %s: cannot record its outcome yet (%s); retrying", run.run_id, exc)
                 _reset_connection(self.parts.claims)
-                time.sleep(STORE_RETRY_INTERVAL)
+                wait.failed(exc)
         if not recorded:
             log.warning("run %s was declared lost while this worker ran it (heartbeat missed?): its outcome "
                         "%s is not recorded", run.run_id, outcome.status)
