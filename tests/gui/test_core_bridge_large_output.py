@@ -1,14 +1,18 @@
-"""A run that finishes with a 10 MB output while the window is open never blocks the GUI thread (issues 13, 15)."""
+"""A run that finishes with a 10 MB output while the window is open never blocks the GUI thread (issues 13, 15),
+started from the window or by an API request waiting for the output."""
 
 from __future__ import annotations
 
 import gc
 import json
 import textwrap
+import threading
+
+import requests
 
 from flowdesk.core.run_service import RunRequest
 from flowdesk.gui.main_window import MainWindow
-from tests.gui.conftest import call_core
+from tests.gui.conftest import GUI_TOKEN, call_core
 from tests.gui.timer_lag_probe import TimerLagProbe
 
 MAX_STALL = 0.100  # issue 15: the GUI thread never blocked more than 100 ms
@@ -29,12 +33,17 @@ def expected_output() -> dict:
     return {"status": "success", "message": "big", "items": items, "summary": {"count": ITEMS}}
 
 
-def test_a_run_finishing_with_a_10_mb_output_never_blocks_the_window(qtbot, bridge) -> None:
+def add_big_output_workflow(qtbot, bridge) -> None:  # noqa: ANN001
     folder = bridge.runtime.workspace.workflows_dir / "big_output"
     folder.mkdir()
-    (folder / "config.json").write_text(json.dumps({"name": "big_output", "triggers": ["manual"], "timeout": 60}))
+    config = {"name": "big_output", "triggers": ["manual", "webhook"], "timeout": 60}  # webhook: the API may run it
+    (folder / "config.json").write_text(json.dumps(config))
     (folder / "main.py").write_text(textwrap.dedent(BIG_OUTPUT))
     call_core(qtbot, bridge, lambda rt: rt.reload())
+
+
+def test_a_run_finishing_with_a_10_mb_output_never_blocks_the_window(qtbot, bridge) -> None:
+    add_big_output_workflow(qtbot, bridge)
     window = MainWindow(bridge, tray_available=True)
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -55,3 +64,30 @@ def test_a_run_finishing_with_a_10_mb_output_never_blocks_the_window(qtbot, brid
     record = bridge.runtime.store.get(run_id)
     assert record is not None and record.status == "success", record
     assert record.output == expected_output()
+
+
+def test_an_api_request_waiting_for_a_10_mb_output_never_blocks_the_window(qtbot, bridge) -> None:
+    add_big_output_workflow(qtbot, bridge)
+    window = MainWindow(bridge, tray_available=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.wait(500)
+    answers: list[requests.Response] = []
+
+    def call() -> None:  # a client of the listener, as another program would be
+        answers.append(requests.post(f"{bridge.url}/api/workflows/execute/big_output", json={}, timeout=120,
+                                     headers={"Authorization": f"Bearer {GUI_TOKEN}"}))
+
+    client = threading.Thread(target=call)
+    gc.collect()
+    probe = TimerLagProbe()
+    with probe.running():
+        client.start()
+        qtbot.waitUntil(lambda: not client.is_alive(), timeout=120000)
+        qtbot.wait(AFTER_END_MS)
+    probe.assert_unblocked(MAX_STALL)
+    [answer] = answers
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body.pop("run_id") and body.pop("duration") is not None and body.pop("run_status") == "success"
+    assert body == expected_output()

@@ -14,6 +14,7 @@ from flowdesk.core.listener.app_keys import ALLOWED_HOSTS, LIMITS, MAX_BODY, RUN
 from flowdesk.core.listener.delivery_ids import delivery_key
 from flowdesk.core.listener.http_errors import json_error
 from flowdesk.core.listener.presenters import run_brief, run_result, workflow_detail, workflow_summary
+from flowdesk.core.listener.run_answer import spliced_answer
 from flowdesk.core.listener.replay_guard import REPLAY_GUARD, ReplayGuard
 from flowdesk.core.listener.seed_shapes import log_entry_keys, toggle_keys
 from flowdesk.core.listener.limits import DEFAULT_BODY_TIMEOUT
@@ -50,6 +51,9 @@ async def get_workflow(request: web.Request) -> web.Response:
 async def _wait_and_answer(done: asyncio.Future) -> web.Response:
     # shield: a client that hangs up must not cancel the run's bookkeeping
     record = await asyncio.shield(done)
+    spliced = await asyncio.to_thread(spliced_answer, record)  # a large output: never decoded on the loop
+    if spliced is not None:
+        return web.Response(text=spliced, content_type="application/json")
     return web.json_response(run_result(record))
 
 
