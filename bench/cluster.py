@@ -25,7 +25,7 @@ import aiohttp
 from bench_workspace import add_workflow, new_workspace
 from benchmarks_md import (OtherLoad, Target, command_line, facts_block, load_average, machine_facts, table,
                            targets_table, write_section)
-from cluster_setup import ClusterServers, WorkerProcess, cluster_serve, pg_runs, sqlite_runs, wait_done
+from cluster_setup import ClusterServers, PgRuns, WorkerProcess, cluster_serve, sqlite_runs, wait_done
 from http_load import client_session
 from intake_phases import Sender, ledger_counts
 from latency_stats import ms, per_second, percentile
@@ -154,7 +154,7 @@ async def cluster_row(tmp: Path, servers: ClusterServers, workers: int, workload
     ws, ledger, token = workspace(tmp / tag), tmp / f"{tag}.ledger", secrets.token_hex(16)
     database = servers.fresh_database()
     servers.flush_broker()
-    read = lambda: pg_runs(database)  # noqa: E731
+    read = PgRuns(database)
     procs: list[WorkerProcess] = []
     try:
         with cluster_serve(ws, tmp / f"{tag}-serve", token, servers.broker, database, tmp / f"{tag}.log") as fd:
@@ -170,6 +170,7 @@ async def cluster_row(tmp: Path, servers: ClusterServers, workers: int, workload
     finally:
         for proc in procs:
             proc.stop()
+        read.close()
     return row_from("cluster", workers, workload, runs, live, idle_ids, drain, ledger, 2 * burst + idle)
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import psutil
 
 from cluster import drain_rate, send, workspace
-from cluster_setup import ClusterServers, WorkerProcess, cluster_serve, pg_runs, wait_done
+from cluster_setup import ClusterServers, PgRuns, WorkerProcess, cluster_serve, wait_done
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -195,7 +195,8 @@ async def measure(args: argparse.Namespace) -> None:
                     proc.wait_ready()
                 groups.workers = [p.proc.pid for p in procs]
                 all_ready, before = time.time(), groups.sample()
-                done_before = sum(1 for r in pg_runs(database).values() if r[0] not in ("queued", "running"))
+                reader = PgRuns(database)
+                done_before = reader.ended()
                 if args.profile:
                     spies = [subprocess.Popen([args.profile, "record", "-r", "250", "-o", str(Path(args.profile_out)
                                                .with_suffix(f".w{n}.txt")), "-f", "raw", "-p", str(pid), "--threads", "--gil"],
@@ -204,7 +205,8 @@ async def measure(args: argparse.Namespace) -> None:
                     spies.append(subprocess.Popen([args.profile, "record", "-r", "250", "-o", str(Path(
                         args.profile_out).with_suffix(".serve-drain.txt")), "-f", "raw", "-p", str(fd.pid),
                         "--threads", "--gil"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-                runs = wait_done(lambda: pg_runs(database), args.runs, 600)
+                runs = wait_done(reader, args.runs, 600)
+                reader.close()
                 used = delta(groups.sample(), before)
                 print_cpu(f"drain ({args.workers} workers x {args.concurrency})", used, args.runs - done_before,
                           time.time() - all_ready)

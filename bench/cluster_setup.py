@@ -104,11 +104,47 @@ class WorkerProcess:
 
 def pg_runs(database: str) -> dict[str, tuple[Any, ...]]:
     """run id -> (status, queued_at, started_at, finished_at, worker) in microseconds, from PostgreSQL."""
-    import psycopg
+    with PgRuns(database) as read:
+        return read()
 
-    with psycopg.connect(database) as conn:
-        rows = conn.execute("SELECT id, status, queued_at, started_at, finished_at, worker FROM run").fetchall()
-    return {r[0]: tuple(r[1:]) for r in rows}
+
+class PgRuns:
+    """A cluster database's runs, read over one kept connection: polling while the workers drain must not
+    cost PostgreSQL a new backend (a fork) and a read of every run four times a second."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self._conn: Any = None
+
+    def _connection(self) -> Any:
+        import psycopg
+
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self.database, autocommit=True)
+        return self._conn
+
+    def __call__(self) -> dict[str, tuple[Any, ...]]:
+        """Every run, as pg_runs."""
+        rows = self._connection().execute(
+            "SELECT id, status, queued_at, started_at, finished_at, worker FROM run").fetchall()
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+    def ended(self) -> int:
+        """How many runs have ended (what wait_done polls)."""
+        return int(self._connection().execute(
+            "SELECT COUNT(*) FROM run WHERE status NOT IN ('queued', 'running')").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> PgRuns:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def sqlite_runs(data_dir: Path) -> dict[str, tuple[Any, ...]]:
@@ -121,12 +157,19 @@ def sqlite_runs(data_dir: Path) -> dict[str, tuple[Any, ...]]:
 
 
 def wait_done(read: Any, expected: int, timeout: float) -> dict[str, tuple[Any, ...]]:
-    """Poll the records (every 0.25 s) until ``expected`` runs have ended; returns them."""
+    """Poll the records (every 0.25 s) until ``expected`` runs have ended; returns them. A reader with an
+    ``ended()`` count (PgRuns) is polled with it, and read whole once at the end."""
     deadline = time.monotonic() + timeout
+    count = getattr(read, "ended", None)
     while True:
-        runs = read()
-        if sum(1 for r in runs.values() if r[0] not in ("queued", "running")) >= expected:
-            return runs
+        if count is not None:
+            if count() >= expected:
+                return read()
+        else:
+            runs = read()
+            if sum(1 for r in runs.values() if r[0] not in ("queued", "running")) >= expected:
+                return runs
         if time.monotonic() > deadline:
-            raise RuntimeError(f"only {sum(1 for r in runs.values() if r[0] == 'success')} of {expected} runs ended")
+            ended = count() if count is not None else sum(1 for r in read().values() if r[0] not in ("queued", "running"))
+            raise RuntimeError(f"only {ended} of {expected} runs ended")
         time.sleep(0.25)
