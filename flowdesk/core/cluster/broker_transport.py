@@ -68,6 +68,7 @@ class ScriptLink:
         return None  # not reached
 
     def close_locked(self) -> None:
+        """Drop the connection (the caller holds the lock)."""
         if self._conn is not None:
             try:
                 self._conn.disconnect()
