@@ -18,7 +18,7 @@ from flowdesk.core.service import FlowDeskService
 from flowdesk.core.service_log import setup_service_logging
 from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT, RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import resolve_data_dir
-from flowdesk.i18n.cli_text import error_line, translate
+from flowdesk.i18n.cli_text import error_line, shown, translate
 
 log = logging.getLogger("flowdesk.serve")
 
@@ -50,7 +50,7 @@ async def serve(service: FlowDeskService) -> int:
         print(f"flowdesk: {error_line(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"flowdesk: {exc.strerror or exc}", file=sys.stderr)
+        print(f"flowdesk: {shown(exc.strerror) or exc}", file=sys.stderr)
         return 1
     env_file = service.runtime.workspace.env_file
     if os.environ.get("FLOWDESK_API_TOKEN"):

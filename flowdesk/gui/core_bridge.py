@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+def start_failure_text(exc: BaseException) -> str:
+    """Why the core could not start, in the window's language (QCoreApplication.translate is thread-safe)."""
+    from flowdesk.gui.i18n import core_text, error_text
+
+    if isinstance(exc, OSError) and isinstance(exc.strerror, str) and hasattr(exc.strerror, "template"):
+        return str(core_text(exc.strerror))  # "cannot listen on …", without the "[Errno 98]" prefix
+    return error_text(exc)
+
 Callback = Callable[[Any], None]
 
 
@@ -109,7 +118,7 @@ class CoreBridge(QObject):
             self.loop.run_until_complete(self.service.start())
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI, never raised into Qt
             log.exception("core failed to start")
-            self.start_failed.emit(str(exc))
+            self.start_failed.emit(start_failure_text(exc))
             self.loop.close()
             return
         self.running = True

@@ -1867,6 +1867,10 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
 <context>
     <name>Listener</name>
     <message>
+        <source>cannot listen on {address}: {reason}</source>
+        <translation>impossible d&apos;écouter sur {address} : {reason}</translation>
+    </message>
+    <message>
         <source>unauthorized</source>
         <translation>non autorisé</translation>
     </message>

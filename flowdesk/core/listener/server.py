@@ -19,6 +19,7 @@ from flowdesk.core.listener.limits import ListenerLimits
 from flowdesk.core.listener.openapi import openapi_document
 from flowdesk.core.runtime import Runtime
 from flowdesk.core.service_settings import DEFAULT_HOST, DEFAULT_PORT
+from flowdesk.core.translatable import translatable
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,9 @@ class ListenerServer:
             sock.close()
             await self._runner.cleanup()
             self._client_errors.uninstall()
-            raise OSError(exc.errno, f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from None
+            reason = translatable("Listener", "cannot listen on {address}: {reason}",
+                                  address=f"{self.host}:{self.port}", reason=exc.strerror)
+            raise OSError(exc.errno, reason) from None
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
         await GuardedSite(self._runner, sock, self.guard, accept_backlog(soft_limit, cap)).start()
