@@ -13,8 +13,11 @@ from flowdesk.core.workspace import Workspace
 
 
 @pytest.fixture()
-def taken_port() -> Iterator[int]:
+def taken_port(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     """A loopback port another program is listening on."""
+    # A service given a port exports FLOWDESK_LISTENER_URL for its workers: put back the test process's own after.
+    monkeypatch.setenv("FLOWDESK_LISTENER_URL", "")
+    monkeypatch.delenv("FLOWDESK_LISTENER_URL")
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))
         other.listen()
