@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +28,22 @@ _WS = re.compile(r"[ \t\n\r]*")
 INDEX_THRESHOLD = 4096  # containers larger than this have their end indexed; smaller ones are skipped on demand
 TABLE_THRESHOLD = 100  # large containers with more children than this get their child table built by ``index()``
 PREVIEW_CHARS = 300
+PAUSE_EVERY = 1024  # brackets scanned between two pauses (about a millisecond of work)
+PAUSE_SECONDS = 0.0005
+
+
+def _brackets(text: str, pos: int) -> Iterator[re.Match[str]]:
+    """The strings and brackets of ``text`` from ``pos``; off the main thread, a short pause now and then.
+
+    A pure-Python scan does give up the GIL every switch interval, but with several threads waiting the
+    forced switch may go to one that hands it straight back: a window's thread was seen starved for
+    0.3-1 s behind a 10 MB scan. Sleeping a moment every few milliseconds of work lets every waiter in.
+    """
+    pausing = threading.current_thread() is not threading.main_thread()
+    for n, match in enumerate(_BRACKETS.finditer(text, pos), 1):
+        if pausing and n % PAUSE_EVERY == 0:
+            time.sleep(PAUSE_SECONDS)
+        yield match
 
 
 
@@ -86,7 +104,7 @@ class JsonSpans:
         """Find the end of every container larger than INDEX_THRESHOLD (one pass; ValueError if unbalanced)."""
         stack: list[int] = []
         ends = self._ends
-        for match in _BRACKETS.finditer(self.text, self.root_start):
+        for match in _brackets(self.text, self.root_start):
             char = self.text[match.start()]
             if char in "[{":
                 stack.append(match.start())
@@ -140,7 +158,7 @@ class JsonSpans:
             if known is not None:
                 return known
             depth = 0
-            for match in _BRACKETS.finditer(self.text, pos):
+            for match in _brackets(self.text, pos):
                 char = self.text[match.start()]
                 if char in "[{":
                     depth += 1

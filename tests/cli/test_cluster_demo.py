@@ -21,13 +21,12 @@ from tests.conftest import FIXTURES, REPO, copy_workspace
 pytestmark = pytest.mark.timeout(180)
 
 
-def test_the_demo_runs_a_webhook_on_its_workers_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
-    ws = copy_workspace(FIXTURES / "queue_workspace", tmp_path / "ws")
-    env = {**os.environ, "FLOWDESK_API_TOKEN": TOKEN, **FAST}
-    env.pop("FLOWDESK_BROKER_URL", None)
-    env.pop("FLOWDESK_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "flowdesk", "cluster", "demo", "--workers", "2", "--port", "0",
-                             "--workspace", str(ws), "--data-dir", str(tmp_path / "data")],
+def start_demo(ws: Path, data: Path, env: dict[str, str], workers: int, ready_line: str
+               ) -> tuple[subprocess.Popen[str], list[str], threading.Event]:
+    """``flowdesk cluster demo`` in the background: its output lines, and an event set once ``ready_line`` shows
+    (or the output ends)."""
+    proc = subprocess.Popen([sys.executable, "-m", "flowdesk", "cluster", "demo", "--workers", str(workers),
+                             "--port", "0", "--workspace", str(ws), "--data-dir", str(data)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
     lines: list[str] = []
     ready = threading.Event()
@@ -36,11 +35,20 @@ def test_the_demo_runs_a_webhook_on_its_workers_and_ctrl_c_stops_everything(tmp_
         assert proc.stdout is not None
         for line in proc.stdout:
             lines.append(line)
-            if "Ctrl+C stops everything" in line:
+            if ready_line in line:
                 ready.set()
         ready.set()
 
     threading.Thread(target=drain, daemon=True).start()
+    return proc, lines, ready
+
+
+def test_the_demo_runs_a_webhook_on_its_workers_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    ws = copy_workspace(FIXTURES / "queue_workspace", tmp_path / "ws")
+    env = {**os.environ, "FLOWDESK_API_TOKEN": TOKEN, **FAST}
+    env.pop("FLOWDESK_BROKER_URL", None)
+    env.pop("FLOWDESK_DATABASE_URL", None)
+    proc, lines, ready = start_demo(ws, tmp_path / "data", env, 2, "Ctrl+C stops everything")
     try:
         assert ready.wait(120) and proc.poll() is None, "".join(lines)
         text = "".join(lines)
@@ -73,21 +81,7 @@ def test_the_demo_speaks_french_and_still_sees_its_processes_ready(tmp_path: Pat
     env = {**os.environ, "FLOWDESK_API_TOKEN": TOKEN, **FAST, "LANG": "C.UTF-8", "LANGUAGE": "fr"}
     for name in ("FLOWDESK_BROKER_URL", "FLOWDESK_DATABASE_URL", "LC_ALL", "LC_MESSAGES"):
         env.pop(name, None)
-    proc = subprocess.Popen([sys.executable, "-m", "flowdesk", "cluster", "demo", "--workers", "1", "--port", "0",
-                             "--workspace", str(ws), "--data-dir", str(tmp_path / "data")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO)
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def drain() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if "Ctrl+C arrête tout." in line:
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
+    proc, lines, ready = start_demo(ws, tmp_path / "data", env, 1, "Ctrl+C arrête tout.")
     try:
         assert ready.wait(120) and proc.poll() is None, "".join(lines)  # serve's and the worker's ready lines seen
         text = "".join(lines)
