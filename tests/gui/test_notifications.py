@@ -36,6 +36,16 @@ def fail(qtbot, bridge, slug: str, count: int = 1) -> list[str]:  # noqa: ANN001
     return call_core(qtbot, bridge, go, timeout=120000)
 
 
+def watched(qtbot, bridge, icon: QSystemTrayIcon | None = None) -> tuple:  # noqa: ANN001
+    """A shown window with a notifier on ``icon`` (a bare tray icon by default), and the list it fills."""
+    window = make_window(qtbot, bridge)
+    icon = icon if icon is not None else QSystemTrayIcon()
+    notifier = install_notifier(bridge, icon, window)
+    shown: list = []
+    notifier.shown.connect(shown.append)
+    return window, icon, notifier, shown
+
+
 def make_window(qtbot, bridge) -> MainWindow:  # noqa: ANN001
     window = MainWindow(bridge, tray_available=True)
     qtbot.addWidget(window)
@@ -45,11 +55,7 @@ def make_window(qtbot, bridge) -> MainWindow:  # noqa: ANN001
 
 def test_a_failed_run_raises_one_notification_whose_click_opens_it(qtbot, bridge) -> None:
     add_failing(qtbot, bridge, "breaks", "the database is down")
-    window = make_window(qtbot, bridge)
-    icon = QSystemTrayIcon()
-    notifier = install_notifier(bridge, icon, window)
-    shown: list = []
-    notifier.shown.connect(shown.append)
+    window, icon, notifier, shown = watched(qtbot, bridge)
     (run_id,) = fail(qtbot, bridge, "breaks")
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
     qtbot.wait(500)
@@ -78,11 +84,7 @@ def test_sixty_failures_in_a_minute_raise_at_most_two(qtbot, bridge) -> None:
 
 def test_a_credential_problem_notifies_once_per_profile_and_opens_the_fix(qtbot, bridge) -> None:
     add_failing(qtbot, bridge, "calendar_sync", "token expired: reconnect google_calendar (profile DEFAULT)")
-    window = make_window(qtbot, bridge)
-    icon = QSystemTrayIcon()
-    notifier = install_notifier(bridge, icon, window)
-    shown: list = []
-    notifier.shown.connect(shown.append)
+    window, icon, notifier, shown = watched(qtbot, bridge)
     fail(qtbot, bridge, "calendar_sync", 3)
     qtbot.waitUntil(lambda: len(shown) >= 1, timeout=10000)
     qtbot.wait(500)
@@ -128,12 +130,8 @@ def test_the_summary_opens_the_runs_view_filtered_to_those_failures(qtbot, bridg
             return {"status": "success", "message": "fine"}
     """))
     call_core(qtbot, bridge, lambda rt: rt.reload())
-    window = make_window(qtbot, bridge)
-    icon = QSystemTrayIcon()
-    notifier = install_notifier(bridge, icon, window)
+    window, icon, notifier, shown = watched(qtbot, bridge)
     notifier.policy.interval = 2.0  # the quiet period after a notification (a minute in the app)
-    shown: list = []
-    notifier.shown.connect(shown.append)
 
     async def go(rt, fail: bool, count: int):  # noqa: ANN001, ANN202
         import asyncio
@@ -156,12 +154,8 @@ def test_the_summary_opens_the_runs_view_filtered_to_those_failures(qtbot, bridg
 
 def test_a_click_once_the_message_left_the_screen_opens_the_failures_not_a_stale_run(qtbot, bridge) -> None:
     add_failing(qtbot, bridge, "breaks", "the disk is full")
-    window = make_window(qtbot, bridge)
-    icon = QSystemTrayIcon()
-    notifier = install_notifier(bridge, icon, window)
+    window, icon, notifier, shown = watched(qtbot, bridge)
     notifier.display_ms = 300  # the display time given to showMessage (10 s in the app)
-    shown: list = []
-    notifier.shown.connect(shown.append)
     (run_id,) = fail(qtbot, bridge, "breaks")
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
     assert notifier.messages.last.target == ("run", run_id) and notifier.messages.last.timeout_ms == 300
@@ -179,11 +173,8 @@ def test_a_click_opens_the_last_message_shown_the_tray_s_own_included(qtbot, bri
 
     add_failing(qtbot, bridge, "first_flow", "first problem")
     add_failing(qtbot, bridge, "second_flow", "second problem")
-    window = make_window(qtbot, bridge)
     tray = Tray(bridge)
-    notifier = install_notifier(bridge, tray.icon, window)
-    shown: list = []
-    notifier.shown.connect(shown.append)
+    window, _icon, notifier, shown = watched(qtbot, bridge, tray.icon)
     (first,) = fail(qtbot, bridge, "first_flow")
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
     (second,) = fail(qtbot, bridge, "second_flow")
