@@ -30,6 +30,12 @@ TABLE_THRESHOLD = 100  # large containers with more children than this get their
 PREVIEW_CHARS = 300
 PAUSE_EVERY = 1024  # brackets scanned between two pauses (about a millisecond of work)
 PAUSE_SECONDS = 0.0005
+_pausing = {"on": False}  # set by a process whose main thread must stay responsive (the desktop window)
+
+
+def pause_background_scans(on: bool = True) -> None:
+    """Make scans outside the main thread pause now and then (the window's process calls this)."""
+    _pausing["on"] = on
 
 
 def _brackets(text: str, pos: int) -> Iterator[re.Match[str]]:
@@ -37,9 +43,10 @@ def _brackets(text: str, pos: int) -> Iterator[re.Match[str]]:
 
     A pure-Python scan does give up the GIL every switch interval, but with several threads waiting the
     forced switch may go to one that hands it straight back: a window's thread was seen starved for
-    0.3-1 s behind a 10 MB scan. Sleeping a moment every few milliseconds of work lets every waiter in.
+    0.3-1 s behind a 10 MB scan. Sleeping a moment every millisecond of work lets every waiter in (about
+    +50 % on the scan's own time, so only where a window's thread is waiting: headless serve never pauses).
     """
-    pausing = threading.current_thread() is not threading.main_thread()
+    pausing = _pausing["on"] and threading.current_thread() is not threading.main_thread()
     for n, match in enumerate(_BRACKETS.finditer(text, pos), 1):
         if pausing and n % PAUSE_EVERY == 0:
             time.sleep(PAUSE_SECONDS)

@@ -103,6 +103,9 @@ class CoreBridge(QObject):
         from flowdesk.gui.gui_gc import collect_on_gui_thread
 
         collect_on_gui_thread()  # from now on a collection on the core thread could delete widgets there
+        from flowdesk.core.json_spans import pause_background_scans
+
+        pause_background_scans()  # large outputs scanned in threads must not starve this (GUI) thread of the GIL
         self.loop = asyncio.new_event_loop()
         self._thread.start()
 

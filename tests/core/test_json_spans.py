@@ -65,3 +65,29 @@ def test_child_tables_of_large_containers_are_built_by_index() -> None:
     assert spans.value(Span(table.starts[1999], table.ends[1999], "object")) == DOC["items"][-1]
     root = spans.table(spans.root())
     assert root.keys == list(DOC) and [json.loads(text[a:b]) for a, b in zip(root.starts, root.ends)] == list(DOC.values())
+
+
+def test_background_scans_pause_only_when_a_window_asked_and_never_on_the_main_thread(monkeypatch) -> None:
+    import threading
+
+    from flowdesk.core import json_spans
+
+    pauses: list[float] = []
+    monkeypatch.setattr(json_spans.time, "sleep", pauses.append)
+    text = json.dumps({"items": [[i] for i in range(5000)]})  # 10,000 brackets
+
+    def scan_in_thread() -> None:
+        worker = threading.Thread(target=lambda: JsonSpans(text).index())
+        worker.start()
+        worker.join()
+
+    scan_in_thread()
+    assert pauses == []  # headless (serve, CLI): no pauses
+    json_spans.pause_background_scans()
+    try:
+        JsonSpans(text).index()
+        assert pauses == []  # the main thread (the window's own) never sleeps
+        scan_in_thread()
+        assert pauses == [json_spans.PAUSE_SECONDS] * (10_002 // json_spans.PAUSE_EVERY)
+    finally:
+        json_spans.pause_background_scans(False)
