@@ -14,6 +14,7 @@ from flowdesk.core.config.active_flag import rewrite_active
 from flowdesk.core.engine import Engine, RunEvent
 from flowdesk.core.engine.stale_workers import kill_stale_workers
 from flowdesk.core.errors import StoreUnavailable, WorkflowBroken
+from flowdesk.core.loop_executor import TrackedExecutor, tracked_default_executor
 from flowdesk.core.oauth import oauth_blocker
 from flowdesk.core.profiles import ProfileResolver
 from flowdesk.core.registry import Registry, ReloadReport
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 WORKERS_DIRNAME = "workers"  # each engine's live worker pids, for killing a crashed engine's leftovers
 
 
+# Seconds stop waits for store reads running in the loop's executor before closing the store.
+STORE_READS_GRACE = 10.0
 DISABLED_TOOLS_TTL = 1.0  # seconds a disabled-tools answer is reused by the runs that ask for it
 
 
@@ -69,6 +72,7 @@ class Runtime:
         self.scheduler: WorkflowScheduler | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self.started = False
+        self._executor: TrackedExecutor | None = None
 
     def disabled_tools(self) -> set[str]:
         """Tools the user switched off (kept in the store's settings).
@@ -117,6 +121,7 @@ class Runtime:
         """
         # Workers inherit it: tools that keep local state (the WhatsApp inbox) find the data dir.
         os.environ["FLOWDESK_DATA_DIR"] = str(self.data_dir)
+        self._executor = tracked_default_executor(asyncio.get_running_loop())
         # Before anything queued runs again: a crashed engine's workers may still be running its runs.
         kill_stale_workers(self.data_dir / WORKERS_DIRNAME)
         report = self.registry.reload()
@@ -213,5 +218,9 @@ class Runtime:
             except StoreUnavailable as exc:  # PostgreSQL down: the next start's recovery interrupts them instead
                 log.warning("could not mark running runs interrupted: %s", exc)
         self.started = False
-        self.store.close()
+        if self._executor is None or await self._executor.wait_idle(STORE_READS_GRACE):
+            self.store.close()
+        else:  # closing under a thread still in SQLite would crash the process; the connections end with it
+            log.warning("store left open: %d background read(s) still running after %g s",
+                        self._executor.busy, STORE_READS_GRACE)
         return left
