@@ -157,7 +157,7 @@ def new_interface(ws: Workspace, name: str) -> Path:
     slug, folder = _target(ws.interfaces_dir, name, "interface")
     title = _title(slug)
     config = {"name": slug, "display_name": title, "description": f"{title} page",
-              "route": "/" + slug.replace("_", "-"), "icon": "🧩"}
+              "route": "/" + slug.replace("_", "-"), "icon": "puzzle-piece"}
     _write(folder / "config.json", json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     _write(folder / "src" / "index.html", INTERFACE_HTML.format(title=title, description=config["description"]))
     return folder

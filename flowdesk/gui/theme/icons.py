@@ -26,7 +26,13 @@ EMOJI_ALIASES = {
     "📺": "youtube-logo", "📊": "chart-bar", "📅": "calendar", "📆": "calendar", "🗓️": "calendar",
     "🖥️": "desktop", "🧰": "wrench", "📁": "folder", "📂": "folder-open", "🔔": "bell", "⚙️": "gear-six",
     "🌐": "globe", "🔑": "key", "📈": "chart-line-up", "🤖": "robot", "📄": "file-text", "🗂️": "folders",
+    "🎯": "target", "🧩": "puzzle-piece", "🚀": "rocket", "📹": "video-camera", "🔗": "link", "👥": "users",
+    "⚡": "lightning", "⏰": "clock", "🛒": "shopping-cart", "🗄️": "database", "☁️": "cloud", "🐛": "bug",
 }
+
+
+# The same, keyed without the emoji presentation selector (U+FE0F), which editors add or drop at will.
+_ALIASES = {emoji.replace("\ufe0f", ""): name for emoji, name in EMOJI_ALIASES.items()}
 
 
 def fonts_dir() -> Path:
@@ -65,7 +71,8 @@ def resolve_name(name: str | None) -> str:
     """A known icon name for ``name``: itself, the glyph an emoji stands for, or the generic icon."""
     if not name:
         return GENERIC
-    name = EMOJI_ALIASES.get(name.strip(), name.strip())
+    name = name.strip()
+    name = _ALIASES.get(name.replace("\ufe0f", ""), name)
     name = name.removeprefix("ph.")
     return name if name in charmap() else GENERIC
 

@@ -109,7 +109,7 @@ def test_interfaces_list(api: Api) -> None:
     assert api("GET", "/api/interfaces").json() == [
         {"name": "dashboard", "display_name": "Dashboard",
          "description": "Workflows, the latest runs, schedules and OAuth connections, read-only, refreshed every few "
-                        "seconds.", "route": "/dashboard", "icon": "📊", "broken": False, "error": None, "warnings": []},
+                        "seconds.", "route": "/dashboard", "icon": "chart-bar", "broken": False, "error": None, "warnings": []},
         {"name": "site", "display_name": "Site", "description": None, "route": "/site", "icon": "S",
          "broken": False, "error": None, "warnings": []}]
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
+import flowdesk
 from flowdesk.gui.qt import QColor, QIcon, QImage
 from flowdesk.gui.theme import icons
 from flowdesk.gui.theme.theme_manager import install_theme
@@ -37,3 +42,33 @@ def test_names_emoji_and_unknown_names() -> None:
 def test_unknown_icons_still_draw_the_generic_glyph(qapp) -> None:
     install_theme(qapp, "light")
     assert len(inked(icons.icon("definitely-not-an-icon"))) > 40
+
+
+def test_emoji_resolve_with_or_without_their_presentation_selector() -> None:
+    assert icons.resolve_name("⚙️") == icons.resolve_name("⚙") == "gear-six"
+    assert icons.resolve_name("⚡️") == icons.resolve_name("⚡") == "lightning"
+    assert icons.resolve_name("🎯") == "target"  # the example workspace's seed-style lead form
+
+
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def test_every_icon_flowdesk_ships_or_writes_is_a_glyph_and_its_pages_carry_no_emoji(tmp_path: Path) -> None:
+    from flowdesk.core.scaffold import new_interface
+    from flowdesk.core.workspace import Workspace
+
+    root = Path(flowdesk.__file__).parent
+    configs = [*root.glob("tools/*/config.json"), *root.glob("interfaces/*/config.json")]
+    ws = Workspace(tmp_path)
+    configs.append(new_interface(ws, "my page") / "config.json")
+    assert len(configs) >= 10
+    for path in configs:
+        icon = json.loads(path.read_text(encoding="utf-8")).get("icon")
+        assert icon and not EMOJI.search(icon), f"{path}: icon {icon!r} is an emoji, not a glyph name"
+        assert icons.is_known(icon), f"{path}: unknown icon {icon!r}"
+    example = root.parent / "private" / "interfaces"
+    pages = [*root.glob("interfaces/*/src/*.html"), *example.glob("*/src/*.html")]
+    assert pages
+    for page in pages:
+        found = EMOJI.findall(page.read_text(encoding="utf-8"))
+        assert not found, f"{page}: emoji {found} (they render as empty boxes where the system font lacks them)"
