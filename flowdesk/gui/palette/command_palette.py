@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flowdesk.core.fuzzy_match import Match, fuzzy_match
-from flowdesk.gui.palette.palette_items import GROUPS, PaletteItem, all_items, group_title
+from flowdesk.gui.palette.palette_items import GROUPS, PaletteItem, all_items, group_title, read_recent_runs, run_items
 from flowdesk.gui.qt import (
     QColor,
     QDialog,
@@ -121,6 +121,8 @@ class CommandPalette(QDialog):
         self.setWindowFlags(Qt.WindowType.Popup | Qt.WindowType.FramelessWindowHint)
         self.setAccessibleName(self.tr("Command palette"))
         self._source = items or (lambda: all_items(host))
+        self._with_runs = items is None  # the default first step adds the recent runs once the core read them
+        self._opened = 0  # which opening a late store read belongs to
         self.steps: list[tuple[list[PaletteItem], str]] = []  # (items, prompt), the first step first
         self.shown: list[PaletteItem] = []
         self.search = QLineEdit()
@@ -150,6 +152,9 @@ class CommandPalette(QDialog):
                            f" border-radius: 8px; }}")
         self.steps = [(self._source(), self.tr("Search workflows, tools, runs and commands…"))]
         self._enter_step()
+        self._opened += 1
+        if self._with_runs:
+            self._ask_recent_runs(self._opened)
         window = self.parentWidget()
         if window is not None:
             frame = window.geometry()
@@ -158,6 +163,27 @@ class CommandPalette(QDialog):
         self.raise_()
         self.activateWindow()
         self.search.setFocus()
+
+    def _ask_recent_runs(self, opening: int) -> None:
+        """Read the latest runs on the core thread (never the store on the GUI thread); add them when they come."""
+        bridge = getattr(self.host, "bridge", None)
+        if bridge is None or not bridge.running:
+            return
+        bridge.submit(lambda rt: read_recent_runs(rt), lambda runs: self._runs_read(opening, runs))
+
+    def _runs_read(self, opening: int, runs: list[Any]) -> None:
+        if opening != self._opened or not self.steps or not self.isVisible():
+            return  # closed or opened again since: that opening asks for its own
+        self.steps[0][0].extend(run_items(self.host, runs))
+        if len(self.steps) == 1:
+            current = self.current_item()
+            self._refilter(self.search.text())
+            if current is not None and current in self.shown:  # keep what the arrows had chosen
+                position = self.shown.index(current)
+                for row in range(self.results.count()):
+                    if self.results.item(row).data(ITEM_ROLE) == position:
+                        self.results.setCurrentRow(row)
+                        break
 
     def _enter_step(self) -> None:
         self.search.blockSignals(True)

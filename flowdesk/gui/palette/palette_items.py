@@ -136,15 +136,11 @@ def command_items(host: Any) -> list[PaletteItem]:
 
 
 def all_items(host: Any) -> list[PaletteItem]:
-    """The palette's first step: commands, workflows, recent runs, tools and interfaces."""
+    """The palette's first step without the recent runs (they come from the store: see ``run_items``):
+    commands, workflows, tools and interfaces, all read from memory."""
     items = command_items(host)
     runtime = host.bridge.runtime
     items += workflow_items(host)
-    for run in recent_runs(runtime.store, 10):
-        look = status_look(run.status)
-        items.append(PaletteItem("runs", f"{run.workflow} · {look.word}", look.icon,
-                                 lambda r=run.id: host.open_run(r), subtitle=f"{relative(run.queued_at)} · {run.id[:12]}",
-                                 keywords=f"{run.id} {run.trigger} run", hint=_tr("Inspect")))
     for slug, tool in sorted(dict(runtime.registry.tools).items()):
         title = (tool.config.display_name if tool.config and tool.config.display_name else None) or slug
         items.append(PaletteItem("tools", title, "key", lambda s=slug: _open_tool(host, s), subtitle=slug,
@@ -153,4 +149,20 @@ def all_items(host: Any) -> list[PaletteItem]:
         title = getattr(interface, "display_name", None) or slug
         items.append(PaletteItem("interfaces", title, "app-window", lambda s=slug: host.open_interface(s),
                                  subtitle=slug, keywords=slug, hint=_tr("Open")))
+    return items
+
+
+def read_recent_runs(runtime: Any, limit: int = 10) -> list[Any]:
+    """The latest runs for the palette (on the core thread: it reads the store)."""
+    return recent_runs(runtime.store, limit)
+
+
+def run_items(host: Any, runs: list[Any]) -> list[PaletteItem]:
+    """Palette items for runs read by ``read_recent_runs`` (on the GUI thread, no store access)."""
+    items = []
+    for run in runs:
+        look = status_look(run.status)
+        items.append(PaletteItem("runs", f"{run.workflow} · {look.word}", look.icon,
+                                 lambda r=run.id: host.open_run(r), subtitle=f"{relative(run.queued_at)} · {run.id[:12]}",
+                                 keywords=f"{run.id} {run.trigger} run", hint=_tr("Inspect")))
     return items

@@ -75,3 +75,37 @@ def test_shortcuts_are_listed_under_help(qtbot, bridge) -> None:
     dialog.filter.setText("palette")
     assert 1 <= dialog.table.rowCount() < len(dialog.rows)
     dialog.reject()
+
+
+def test_recent_runs_are_read_off_the_gui_thread_and_join_the_list_without_moving_the_choice(qtbot, bridge,
+                                                                                             monkeypatch) -> None:
+    import threading
+
+    from flowdesk.core.run_service import RunRequest
+    from flowdesk.gui.palette import palette_items
+
+    done: list[object] = []
+    bridge.submit(lambda rt: rt.runs.run(RunRequest("next_dates", {"days": 3})), done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=30000)
+    readers: list[threading.Thread] = []
+    real = palette_items.recent_runs
+
+    def spy(store, limit):  # noqa: ANN001 - the real read, noting which thread does it
+        readers.append(threading.current_thread())
+        return real(store, limit)
+
+    monkeypatch.setattr(palette_items, "recent_runs", spy)
+    window = make_window(qtbot, bridge)
+    palette = window.open_command_palette()
+    qtbot.keyClick(palette.search, Qt.Key.Key_Down)  # the arrows choose before the runs arrive
+    chosen = palette.current_item()
+    qtbot.waitUntil(lambda: any(item.group == "runs" for item in palette.shown), timeout=10000)
+    assert readers and all(t is not threading.main_thread() for t in readers)
+    assert palette.current_item() is chosen
+    qtbot.keyClicks(palette.search, "next_dates success")
+    run = palette.current_item()
+    assert run is not None and run.group == "runs"
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.current
+                    is not None, timeout=10000)
+    assert window.inspector_window.inspector.current.record.workflow == "next_dates"
