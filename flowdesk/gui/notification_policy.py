@@ -64,6 +64,11 @@ class NotificationPolicy:
             window.count += 1
             window.last_run, window.last_line = run_id, line
             return None
+        if window is not None and window.count:
+            # The period ended but its summary is not out yet (the flush timer fires a little later): this run
+            # releases it and is the first counted in the next period, so no count is dropped.
+            self._windows[key] = _Window(now + self.interval, 1, run_id, line)
+            return self._summary(key, window)
         self._windows[key] = _Window(now + self.interval)
         if status == "success":
             return Notice(key, self.tr("%1 succeeded").replace("%1", workflow), line, ("run", run_id), "info")
@@ -79,17 +84,21 @@ class NotificationPolicy:
                 continue
             del self._windows[key]
             if window.count:
-                workflow = key.split(":", 1)[1]
-                title = (self.tr("%1 succeeded %2 more times") if key.startswith("ok:")
-                         else self.tr("%1 failed %2 more times")).replace("%1", workflow).replace("%2", str(window.count))
-                body = self.tr("in the last %1 s; the latest: %2").replace("%1", f"{self.interval:.0f}") \
-                    .replace("%2", window.last_line or window.last_run[:12])
-                # The click lists them all (the Runs view filtered), not one of them picked arbitrarily.
-                target = ("runs", workflow, "success" if key.startswith("ok:") else "failed")
-                out.append(Notice(f"summary:{key}", title, body, target, "info" if key.startswith("ok:") else "error"))
+                out.append(self._summary(key, window))
                 # Failures keep coming: the summary opens the next quiet period.
                 self._windows[key] = _Window(now + self.interval)
         return out
+
+    def _summary(self, key: str, window: _Window) -> Notice:
+        """The notice summing up a quiet period's counted runs."""
+        workflow = key.split(":", 1)[1]
+        title = (self.tr("%1 succeeded %2 more times") if key.startswith("ok:")
+                 else self.tr("%1 failed %2 more times")).replace("%1", workflow).replace("%2", str(window.count))
+        body = self.tr("in the last %1 s; the latest: %2").replace("%1", f"{self.interval:.0f}") \
+            .replace("%2", window.last_line or window.last_run[:12])
+        # The click lists them all (the Runs view filtered), not one of them picked arbitrarily.
+        target = ("runs", workflow, "success" if key.startswith("ok:") else "failed")
+        return Notice(f"summary:{key}", title, body, target, "info" if key.startswith("ok:") else "error")
 
     def credential_problem(self, tool: str, profile: str, detail: str) -> Notice | None:
         """A profile that needs reconnecting or expired: one notice until it is fixed (``credentials_fixed``)."""

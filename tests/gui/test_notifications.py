@@ -113,6 +113,37 @@ def test_the_policy_counts_in_quiet_periods() -> None:
     assert policy.credential_problem("t", "P", "x") is not None
 
 
+def test_failures_every_second_across_period_ends_lose_no_count_and_stay_at_two_a_minute() -> None:
+    """A failure landing between a period's end and the flush timer (end + 50 ms) used to drop the period's count."""
+    import random
+
+    rng = random.Random(7)
+    now = [0.0]
+    policy = NotificationPolicy(60, clock=lambda: now[0])
+    shown: list[tuple[float, Notice]] = []
+    flush_at = None
+    t, failures = 0.0, 0
+    while t < 600:
+        if flush_at is not None and flush_at <= t:  # the Notifier's single-shot timer: period end + 50 ms, late a bit
+            now[0] = flush_at
+            shown += [(now[0], n) for n in policy.flush()]
+            flush_at = None
+        now[0] = t
+        notice = policy.run_ended("flaky", f"r{failures}", "error", "boom")
+        failures += 1
+        if notice is not None:
+            shown.append((t, notice))
+        if flush_at is None and policy.next_flush is not None:
+            flush_at = t + policy.next_flush + 0.05 + rng.uniform(0, 0.03)
+        t += 1.0 + rng.uniform(-0.05, 0.05)
+    still_counted = sum(w.count for w in policy._windows.values())  # noqa: SLF001 - the open period's tally
+    told = sum(1 if not n.key.startswith("summary:") else int(n.title.split()[2]) for _, n in shown)
+    assert told + still_counted == failures
+    assert sum(n.key.startswith("summary:") for _, n in shown) >= 9  # a summary a minute
+    times = [when for when, _ in shown]
+    assert max(sum(1 for x in times if start <= x < start + 60) for start in times) <= 2
+
+
 def inspected(qtbot, window: MainWindow, run_id: str) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.record
                     is not None and window.inspector_window.inspector.record.id == run_id, timeout=10000)
@@ -187,3 +218,48 @@ def test_a_click_opens_the_last_message_shown_the_tray_s_own_included(qtbot, bri
     tray.icon.messageClicked.emit()
     inspected(qtbot, window, done[0].id)
     assert first not in (second, done[0].id)
+
+
+def test_a_workflow_that_asked_for_it_notifies_its_successes_and_others_stay_quiet(qtbot, bridge) -> None:
+    from flowdesk.core.app_settings import load_app_settings, save_app_settings
+
+    folder = bridge.runtime.workspace.workflows_dir / "quiet"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"name": "quiet", "triggers": ["manual", "webhook"]}))
+    (folder / "main.py").write_text("def execute(data, tools):\n    return {'status': 'success', 'message': 'hush'}\n")
+    call_core(qtbot, bridge, lambda rt: rt.reload())
+    window, icon, notifier, shown = watched(qtbot, bridge)
+    settings = load_app_settings(bridge.data_dir)
+    settings.notify_success = ["next_dates"]
+    save_app_settings(bridge.data_dir, settings)
+    notifier.reload_settings()
+    quiet = call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("quiet", {}, trigger="api")), timeout=60000)
+    asked = call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("next_dates", {"days": 2}, trigger="api")),
+                      timeout=60000)
+    assert quiet.status == asked.status == "success"
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
+    qtbot.wait(500)
+    assert len(shown) == 1
+    notice = shown[0]
+    assert notice.title == "next_dates succeeded" and notice.level == "info" and notice.target == ("run", asked.id)
+    icon.messageClicked.emit()
+    qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.current
+                    is not None and window.inspector_window.inspector.current.record.id == asked.id, timeout=10000)
+
+
+def test_a_credential_that_expires_without_any_run_notifies_once_until_it_works_again(qtbot, bridge) -> None:
+    from flowdesk.gui.overview_data import CredentialIssue
+
+    window, icon, notifier, shown = watched(qtbot, bridge)
+    expired = CredentialIssue("google_calendar", "Google Calendar", "WORK", "expired", "the access token expired",
+                              ["calendar_sync"])
+    missing = CredentialIssue("slack", "Slack", "MARKETING", "missing", "missing SLACK_MARKETING_TOKEN", ["news"])
+    for _refresh in range(3):  # LiveStats re-reads the credentials every few seconds: one notice, not three
+        window.live.credentials_changed.emit([expired, missing])
+    assert [(n.target, n.level) for n in shown] == [(("credential", "google_calendar", "WORK"), "warning")]
+    assert "google_calendar" in shown[0].title and shown[0].body == "the access token expired"
+    icon.messageClicked.emit()
+    assert window.current_key() == "tools"
+    window.live.credentials_changed.emit([missing])  # reconnected: a later expiry is news again
+    window.live.credentials_changed.emit([expired, missing])
+    assert len(shown) == 2 and shown[1].target == ("credential", "google_calendar", "WORK")
