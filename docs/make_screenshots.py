@@ -25,9 +25,22 @@ SCHEMES = ("light", "dark")
 def seed(rt: object) -> int:
     """The history, written on the core thread once the core runs (so the running row is not recovered)."""
     from bench.run_history import seed_history
+    from flowdesk.core.store.models import from_micros
 
-    return len(seed_history(rt.store, WORKFLOWS, HISTORY_RUNS, days=14, failure_rate=0.05,  # type: ignore[attr-defined]
-                            running=1))
+    count = len(seed_history(rt.store, WORKFLOWS, HISTORY_RUNS, days=14, failure_rate=0.05,  # type: ignore[attr-defined]
+                             running=1))
+    # The scheduler's own record of its last fire, as it would have written it for the seeded scheduled runs
+    # (the Schedule view reads it, not the run table).
+    store = rt.store  # type: ignore[attr-defined]
+    states = store.all_job_states()
+    for state in states:
+        row = store.db.execute_sql("SELECT id, status, queued_at FROM run WHERE workflow = ? AND trigger = 'schedule' "
+                                   "AND finished_at IS NOT NULL ORDER BY queued_at DESC LIMIT 1",
+                                   (state.workflow,)).fetchone()
+        if row is not None:
+            state.last_run_id, state.last_status, state.last_run = row[0], row[1], from_micros(row[2])
+    store.save_job_states(states)
+    return count
 
 
 def main() -> int:
