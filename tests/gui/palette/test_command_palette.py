@@ -109,3 +109,12 @@ def test_recent_runs_are_read_off_the_gui_thread_and_join_the_list_without_movin
     qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.current
                     is not None, timeout=10000)
     assert window.inspector_window.inspector.current.record.workflow == "next_dates"
+
+
+def test_ctrl_shift_p_opens_it_too(qtbot, bridge) -> None:
+    window = make_window(qtbot, bridge)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.command_palette is not None and window.command_palette.isVisible(), timeout=5000)
+    assert window.command_palette.search.hasFocus()
