@@ -124,6 +124,30 @@ def test_rotating_a_token_refuses_the_old_one_and_accepts_the_new(qtbot, bridge)
     assert wait_run(qtbot, bridge, got.args[0]).status == "success"
 
 
+def test_rotating_an_hmac_secret_kept_in_the_env_file_refuses_old_signatures_and_signs_with_the_new(
+        qtbot, bridge, monkeypatch) -> None:
+    monkeypatch.delenv("ROT_SECRET", raising=False)
+    add_hook_workflow(qtbot, bridge, "signed", {"auth": "hmac", "secret_env": "ROT_SECRET"},
+                      env="ROT_SECRET=old-hmac-secret-0123456789\n")
+    tab = make_tab(qtbot, bridge, "signed")
+    hook = bridge.runtime.registry.workflow("signed").config.webhook
+    old = build_webhook_request(bridge.url, "signed", hook, {"title": "abc", "room": "a"}, "old-hmac-secret-0123456789")
+    assert send_webhook_request(old).status == 202
+    config_before = (bridge.runtime.workspace.workflows_dir / "signed" / "config.json").read_text()
+    tab.rotate()
+    qtbot.waitUntil(lambda: ".env" in tab.result.text(), timeout=10000)
+    env_text = bridge.runtime.workspace.env_file.read_text()
+    assert "old-hmac-secret-0123456789" not in env_text and "ROT_SECRET=" in env_text
+    new_secret = next(line.split("=", 1)[1].strip().strip('"') for line in env_text.splitlines()
+                      if line.startswith("ROT_SECRET="))
+    assert tab.secret.text() == new_secret
+    assert (bridge.runtime.workspace.workflows_dir / "signed" / "config.json").read_text() == config_before
+    assert send_webhook_request(old).status == 401  # signed with the old secret: refused at once
+    with qtbot.waitSignal(tab.run_requested, timeout=30000) as got:
+        tab.send_test()  # signs with the new one
+    assert wait_run(qtbot, bridge, got.args[0]).status == "success"
+
+
 def test_a_refused_test_request_reads_in_french(qtbot, bridge, french_window) -> None:
     add_hook_workflow(qtbot, bridge, "switched_off", {"auth": "token", "secret": "off-secret-0123456789"})
     config_file = bridge.runtime.workspace.workflows_dir / "switched_off" / "config.json"
