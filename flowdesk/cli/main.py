@@ -51,8 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      "With no command, opens the desktop app."))
     parser.add_argument("--version", action="version", version=f"FlowDesk {__version__}",
                         help=translate("cli", "show program's version number and exit"))
-    parser.add_argument("--workspace", metavar="DIR", help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--workspace", metavar="DIR", help=translate(
+        "cli", "with no command: the app's workspace folder for this launch (default $FLOWDESK_WORKSPACE, else Settings)"))
+    parser.add_argument("--data-dir", metavar="DIR", help=translate(
+        "cli", "with no command: the app's settings, database, logs and API token (default $FLOWDESK_DATA_DIR, else the "
+        "user data dir)"))
     parser.add_argument("--interface", metavar="SLUG",
                         help=translate("cli", "with no command: open the app (or the running one) on this interface"))
     add_app_arguments(parser, documented=True)

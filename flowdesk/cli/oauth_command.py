@@ -126,7 +126,7 @@ class CallbackServer:
         except StateError as exc:
             return _page(400, "Sign-in not accepted", str(exc))
         if q.get("error"):
-            self._fail(OAuthError(f"Google did not grant access ({q['error']})"))
+            self._fail(OAuthError(translate("cli", "Google did not grant access (%1)").replace("%1", q["error"])))
             return _page(400, f"{flow.label} not connected", f"Google did not grant access ({q['error']}).")
         try:
             result = await asyncio.to_thread(finish_connect, flow, q.get("code") or "")

@@ -26,9 +26,10 @@ log = logging.getLogger("flowdesk.serve")
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``serve`` sub-command."""
     p = sub.add_parser("serve", parents=[common], help=translate("cli", "run the scheduler and the HTTP listener without a window"))
-    p.add_argument("--host", default=os.environ.get("FLOWDESK_HOST", DEFAULT_HOST), help=f"default {DEFAULT_HOST}")
+    p.add_argument("--host", default=os.environ.get("FLOWDESK_HOST", DEFAULT_HOST),
+                   help=translate("cli", "default %1").replace("%1", DEFAULT_HOST))
     p.add_argument("--port", type=int, default=int(os.environ.get("FLOWDESK_PORT", DEFAULT_PORT)),
-                   help=f"default {DEFAULT_PORT}; 0 picks a free port")
+                   help=translate("cli", "default %1; 0 picks a free port").replace("%1", str(DEFAULT_PORT)))
     p.add_argument("--grace", type=float, default=10.0, help=translate("cli", "seconds running runs get to finish on stop"))
     p.add_argument("--no-watch", action="store_true", help=translate("cli", "do not reload when files under private/ change"))
     add_cluster_options(p, broker_required=False)
@@ -56,7 +57,7 @@ async def serve(service: FlowDeskService) -> int:
     if os.environ.get("FLOWDESK_API_TOKEN"):
         token_hint = "FLOWDESK_API_TOKEN"
     elif chosen_token(env_file):
-        token_hint = f"FLOWDESK_API_TOKEN in {env_file}"
+        token_hint = translate("cli", "FLOWDESK_API_TOKEN in %1").replace("%1", str(env_file))
     else:
         token_hint = str(service.token_file)
     reg = service.runtime.registry

@@ -12,8 +12,10 @@ from flowdesk.core.errors import FlowDeskError, WorkspaceError
 from flowdesk.core.private_files import restrict_umask
 from flowdesk.core.service_settings import RuntimeSettings, ServiceOptions
 from flowdesk.core.workspace import Workspace, resolve_data_dir, resolve_workspace
-from flowdesk.gui.display_check import NO_DISPLAY_MESSAGE, has_display
+from flowdesk.gui.display_check import has_display, no_display_message
 from flowdesk.gui.launch_options import launch_options
+from flowdesk.i18n.cli_text import set_language, translate
+from flowdesk.i18n.language import effective_language
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +64,15 @@ def quit_on_signals(app: object, quit_app: Callable[[], None]) -> None:
     app._flowdesk_signal_sockets = (reader, writer, notifier)  # type: ignore[attr-defined]  # keep alive
 
 
+def already_open_message() -> str:
+    """What a second launch prints after bringing the running window forward, in the CLI's language."""
+    return translate("cli", "FlowDesk is already open on this data dir; its window was brought forward.")
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the window (or bring the running one forward); returns the exit code."""
     if not has_display():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        print(no_display_message(), file=sys.stderr)
         return 1
     restrict_umask()  # before the data dir, database and settings exist: they hold run data and tokens
     from flowdesk.gui.core_bridge import CoreBridge
@@ -90,10 +97,11 @@ def run_app(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     interface = getattr(args, "interface", None)
-    if ask_running_instance_to_show(data_dir, interface=interface):
-        print("FlowDesk is already open on this data dir; its window was brought forward.")
-        return 0
     settings = load_app_settings(data_dir)
+    set_language(effective_language(settings.language))  # terminal lines speak this data dir's chosen language
+    if ask_running_instance_to_show(data_dir, interface=interface):
+        print(already_open_message())
+        return 0
     install_theme(app, settings.theme)  # before any window: the first-start dialog is themed too
     install_translations(app, settings.language)  # before any widget takes its texts (issue 15)
     try:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-NO_DISPLAY_MESSAGE = (
-    "FlowDesk cannot open its window: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
-    "On a server, run the same scheduler and API without a window: flowdesk serve"
-)
+from flowdesk.i18n.cli_text import translate
+
+
+def no_display_message() -> str:
+    """What the terminal shows instead of a window, in the CLI's language (Qt is not loaded for English)."""
+    return translate("cli", "FlowDesk cannot open its window: no display found (DISPLAY and WAYLAND_DISPLAY are "
+                     "unset).\nOn a server, run the same scheduler and API without a window: flowdesk serve")
 
 
 def has_display() -> bool:

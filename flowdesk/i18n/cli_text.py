@@ -38,7 +38,7 @@ def cli_language() -> str:
 
 
 def set_language(language: str | None) -> None:
-    """Force a language (tests), or None to decide again."""
+    """Force a language (tests; the app once it has read its data dir's Settings), or None to decide again."""
     _state.clear()
     if language is not None:
         _state["language"] = language

@@ -4590,6 +4590,14 @@ API : %4</translation>
         <translation>afficher le numéro de version du programme et quitter</translation>
     </message>
     <message>
+        <source>with no command: the app&apos;s workspace folder for this launch (default $FLOWDESK_WORKSPACE, else Settings)</source>
+        <translation>sans commande : le dossier de l&apos;espace de travail de l&apos;application pour ce lancement (défaut $FLOWDESK_WORKSPACE, sinon les Paramètres)</translation>
+    </message>
+    <message>
+        <source>with no command: the app&apos;s settings, database, logs and API token (default $FLOWDESK_DATA_DIR, else the user data dir)</source>
+        <translation>sans commande : les paramètres, la base, les journaux et le jeton d&apos;API de l&apos;application (défaut $FLOWDESK_DATA_DIR, sinon le dossier de données de l&apos;utilisateur)</translation>
+    </message>
+    <message>
         <source>with no command: open the app (or the running one) on this interface</source>
         <translation>sans commande : ouvrir l&apos;application (ou celle qui tourne) sur cette interface</translation>
     </message>
@@ -4688,6 +4696,10 @@ API : %4</translation>
     <message>
         <source>profile name</source>
         <translation>nom du profil</translation>
+    </message>
+    <message>
+        <source>Google did not grant access (%1)</source>
+        <translation>Google n&apos;a pas accordé l&apos;accès (%1)</translation>
     </message>
     <message>
         <source>port %1 is already in use (is FlowDesk serving on it?). Connect from the running app: %2, or pass --port with a port your OAuth client allows</source>
@@ -4930,12 +4942,24 @@ API : %4</translation>
         <translation>lancer le planificateur et le serveur HTTP sans fenêtre</translation>
     </message>
     <message>
+        <source>default %1</source>
+        <translation>défaut %1</translation>
+    </message>
+    <message>
+        <source>default %1; 0 picks a free port</source>
+        <translation>défaut %1 ; 0 choisit un port libre</translation>
+    </message>
+    <message>
         <source>seconds running runs get to finish on stop</source>
         <translation>secondes laissées aux exécutions en cours pour finir à l&apos;arrêt</translation>
     </message>
     <message>
         <source>do not reload when files under private/ change</source>
         <translation>ne pas recharger quand des fichiers de private/ changent</translation>
+    </message>
+    <message>
+        <source>FLOWDESK_API_TOKEN in %1</source>
+        <translation>FLOWDESK_API_TOKEN dans %1</translation>
     </message>
     <message>
         <source>FlowDesk listening on %1  (workspace %2)</source>
@@ -5052,6 +5076,16 @@ API : %4</translation>
     <message>
         <source>--concurrency must be at least 1</source>
         <translation>--concurrency doit valoir au moins 1</translation>
+    </message>
+    <message>
+        <source>FlowDesk is already open on this data dir; its window was brought forward.</source>
+        <translation>FlowDesk est déjà ouvert sur ce dossier de données ; sa fenêtre a été mise au premier plan.</translation>
+    </message>
+    <message>
+        <source>FlowDesk cannot open its window: no display found (DISPLAY and WAYLAND_DISPLAY are unset).
+On a server, run the same scheduler and API without a window: flowdesk serve</source>
+        <translation>FlowDesk ne peut pas ouvrir sa fenêtre : aucun écran trouvé (DISPLAY et WAYLAND_DISPLAY ne sont pas définies).
+Sur un serveur, lancez le même planificateur et la même API sans fenêtre : flowdesk serve</translation>
     </message>
 </context>
 </TS>

@@ -128,3 +128,39 @@ def test_invalid_run_input_is_reported_in_french(flowdesk_cli: Callable[..., Cli
     english = flowdesk_cli("run", "input_showcase", "--data", data, "--workspace", str(workspace), env=ENGLISH)
     assert english.err.splitlines() == ["flowdesk: invalid input for workflow 'input_showcase':",
                                         "  contact: not a valid email address", "  attendees: must be a whole number"]
+
+
+HELP_FRENCH = {"LANGUAGE": "fr", "LANG": "C.UTF-8", "COLUMNS": "200"}
+HELP_ENGLISH = {"LANGUAGE": "en", "LANG": "C.UTF-8", "COLUMNS": "200"}
+
+
+def _option_help(help_page: str, option: str) -> str:
+    """The help text beside ``option`` in an argparse help page (one line: COLUMNS is wide)."""
+    line = next(line for line in help_page.splitlines() if line.strip().startswith(option + " "))
+    return line.strip()[len(option):].strip()
+
+
+def test_serve_help_shows_host_and_port_defaults_in_french(flowdesk_cli: Callable[..., CliResult]) -> None:
+    french = flowdesk_cli("serve", "--help", env=HELP_FRENCH)
+    assert french.code == 0, french.err
+    assert _option_help(french.out, "--host HOST") == "défaut 127.0.0.1"
+    assert _option_help(french.out, "--port PORT") == "défaut 8000 ; 0 choisit un port libre"
+    english = flowdesk_cli("serve", "--help", env=HELP_ENGLISH)
+    assert _option_help(english.out, "--host HOST") == "default 127.0.0.1"
+    assert _option_help(english.out, "--port PORT") == "default 8000; 0 picks a free port"
+
+
+def test_help_lists_the_app_workspace_and_data_dir_in_english_and_french(
+        flowdesk_cli: Callable[..., CliResult]) -> None:
+    english = flowdesk_cli("--help", env=HELP_ENGLISH)
+    assert english.code == 0, english.err
+    assert english.out.startswith("usage: flowdesk [-h] [--version] [--workspace DIR] [--data-dir DIR]")
+    assert _option_help(english.out, "--workspace DIR") == ("with no command: the app's workspace folder for this "
+                                                            "launch (default $FLOWDESK_WORKSPACE, else Settings)")
+    assert _option_help(english.out, "--data-dir DIR").startswith("with no command: the app's settings, database")
+    french = flowdesk_cli("--help", env=HELP_FRENCH)
+    assert french.out.startswith("utilisation : flowdesk [-h] [--version] [--workspace DIR] [--data-dir DIR]")
+    assert _option_help(french.out, "--workspace DIR") == (
+        "sans commande : le dossier de l'espace de travail de l'application pour ce lancement "
+        "(défaut $FLOWDESK_WORKSPACE, sinon les Paramètres)")
+    assert _option_help(french.out, "--data-dir DIR").startswith("sans commande : les paramètres, la base")
