@@ -14,6 +14,12 @@ from flowdesk.gui.theme.tokens import (
 )
 
 
+# The rail buttons' keyboard-focus ring (px), in ``accent`` like every focused outline. They take focus by Tab
+# only (QToolButton's TabFocus), so a mouse click never shows it; a transparent ring of the same width at rest
+# keeps their contents from moving.
+FOCUS_RING = 2
+
+
 def hover_colour(p: Palette) -> str:
     """A faint highlight for hovered rows and buttons."""
     return mix(p.text, p.surface, 0.06)
@@ -71,10 +77,11 @@ QFrame[divider="true"] {{ background: {p.border}; max-height: 1px; min-height: 1
 
 #ViewHeader {{ background: {p.window}; }}
 #NavRail {{ background: {p.surface_alt}; border-right: 1px solid {p.border}; }}
-#NavRail QToolButton {{ border: none; border-radius: {RADIUS_LG}px; padding: 6px 2px; color: {p.text_muted};
-    font-size: {FONT_SMALL}px; background: transparent; }}
+#NavRail QToolButton {{ border: {FOCUS_RING}px solid transparent; background-clip: border; border-radius: {RADIUS_LG}px;
+    padding: 4px 0px; color: {p.text_muted}; font-size: {FONT_SMALL}px; background: transparent; }}
 #NavRail QToolButton:hover {{ background: {mix(p.text, p.surface_alt, 0.07)}; color: {p.text}; }}
 #NavRail QToolButton:checked {{ background: {p.selection}; color: {p.accent}; font-weight: 600; }}
+#NavRail QToolButton:focus {{ border-color: {p.accent}; }}
 #NavBrand {{ color: {p.accent}; font-weight: 700; }}
 
 QPushButton, QToolButton[variant] {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border_strong};
@@ -104,6 +111,9 @@ QPlainTextEdit, QTextEdit, QTextBrowser {{ background: {p.surface}; color: {p.te
 QTableView, QTreeView, QListView {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {RADIUS_LG}px; gridline-color: transparent; outline: 0;
     selection-background-color: {p.selection}; selection-color: {p.text}; alternate-background-color: {p.surface_alt}; }}
+/* Focus: the same 1 px accent outline as the inputs; mouse clicks focus views too, so it stays a hairline. */
+QTableView:focus, QTreeView:focus, QListView:focus {{ border-color: {p.accent}; }}
+QComboBox QAbstractItemView:focus {{ border-color: {p.border}; }}
 QTableView::item, QTreeView::item {{ border-bottom: 1px solid {p.border}; padding: 0 6px; }}
 QListView::item {{ padding: 6px 8px; border-radius: {RADIUS_MD}px; }}
 QTableView::item:hover, QTreeView::item:hover, QListView::item:hover {{ background: {hover}; }}
