@@ -51,8 +51,9 @@ def profile_summary(entry: ToolEntry, registry: Registry, resolver: ProfileResol
                            "sources": dict(resolved.sources), "variables": value_origins(entry, resolved)}
     if is_oauth_entry(entry):
         status = target_status(build_target(registry, resolver, entry.slug, profile))
-        keys = ("authenticated", "needs_reconnect", "reason", "valid", "expires_at", "refreshable", "scopes",
-                "missing_scopes", "token_file", "credentials_file", "shared_with", "auth_url", "connect_command")
+        keys = ("authenticated", "needs_reconnect", "reason", "token_present", "valid", "expires_at", "refreshable",
+                "scopes", "missing_scopes", "last_error", "token_file", "credentials_file", "shared_with", "auth_url",
+                "connect_command")
         out["configured"] = status["configured"]
         out["missing"] = status["missing"]
         out["oauth"] = {k: status[k] for k in keys}

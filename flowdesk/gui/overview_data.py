@@ -111,10 +111,12 @@ def credential_issues(tools: list[ToolState]) -> list[CredentialIssue]:
             if not p.configured:
                 kind, detail = "missing", _tr("missing %1").replace("%1", ", ".join(p.missing)) if p.missing \
                     else _tr("incomplete")
+            elif (oauth.get("token_present") and oauth.get("expires_at") and not oauth.get("valid")
+                  and not oauth.get("refreshable") and not oauth.get("last_error") and not oauth.get("missing_scopes")):
+                # Before the reconnect case, which every unusable token also meets: this one merely ran out.
+                kind, detail = "expired", _tr("the access token expired")
             elif oauth.get("needs_reconnect") and "not connected yet" not in (oauth.get("reason") or ""):
                 kind, detail = "reconnect", str(core_text(oauth.get("reason")) or _tr("the token no longer works"))
-            elif oauth.get("expires_at") and not oauth.get("refreshable"):
-                kind, detail = "expired", _tr("the access token expired")
             else:
                 kind, detail = "connect", _tr("not connected yet")
             issues.append(CredentialIssue(tool.slug, tool.entry.display_name, p.profile, kind, detail, list(p.used_by)))
