@@ -56,8 +56,11 @@ from flowdesk.gui.widgets.workflow_detail import WorkflowDetail
 EMPTY_TEXT = QT_TRANSLATE_NOOP("WorkflowsView", "A workflow is a folder with a <code>config.json</code> and a "
                                "<code>main.py</code>. Create one here or with <code>flowdesk new workflow NAME</code>, "
                                "or start from the examples.")
-# Triggers, Schedule, Last runs and Active at fixed widths, Name stretching: no horizontal scrolling.
-COLUMN_WIDTHS = {TRIGGERS: 100, SCHEDULE: 190, LAST_RUN: 140, ACTIVE: 48}
+# Triggers, Schedule, Last runs and On at their widths, Name stretching: no horizontal scrolling. Narrower (1024x640)
+# the schedule elides (in full in its tooltip) and the sparkline's 20 bars thin to 2 px before anything is hidden.
+COLUMN_WIDTHS = {TRIGGERS: 100, SCHEDULE: 232, LAST_RUN: 140, ACTIVE: 48}  # "At 08:00, Monday through Friday"
+COLUMN_MINIMUMS = {TRIGGERS: 96, SCHEDULE: 120, LAST_RUN: 80, ACTIVE: 48}  # three trigger icons; 20 bars of 2 px
+NAME_MIN = 160
 DETAIL_WIDTH = 340
 
 
@@ -104,7 +107,8 @@ class WorkflowsView(QWidget):
         self.table.setItemDelegateForColumn(SCHEDULE, TwoLineDelegate(SUBTEXT_ROLE, self.table, bold=False))
         self.table.setItemDelegateForColumn(LAST_RUN, SparklineDelegate(self.table))
         self.table.setItemDelegateForColumn(ACTIVE, SwitchDelegate(self.table))
-        fit = fit_columns(self.table, COLUMN_WIDTHS, NAME, drop=(LAST_RUN, TRIGGERS))
+        fit = fit_columns(self.table, COLUMN_WIDTHS, NAME, drop=(TRIGGERS, LAST_RUN), minimums=COLUMN_MINIMUMS,
+                          stretch_min=NAME_MIN)
         fit.hide_always(CATEGORY)  # searchable, and in the name's tooltip
         fit.hide_always(NEXT_RUN)  # shown under the schedule, relative
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT_TWO_LINES)
@@ -117,6 +121,9 @@ class WorkflowsView(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([800, DETAIL_WIDTH])
         self.detail.setMinimumWidth(260)
+        # Every column fits at its narrowest down to the window's smallest size; the pane cannot squeeze it further.
+        self.table.setMinimumWidth(fit.least(set()) + self.table.verticalScrollBar().sizeHint().width()
+                                   + 2 * self.table.frameWidth())
         self.splitter = splitter
         self.empty = EmptyState("flow-arrow", self.tr("No workflows yet"), self.tr(EMPTY_TEXT))
         self.empty.add_action(self.tr("New workflow"), self.ask_new_workflow, "plus")

@@ -1,4 +1,5 @@
-"""Table cell painters: a title over a muted second line, and an on/off switch (clicked like a check box)."""
+"""Table cell painters: a title over a muted second line, an on/off switch (clicked like a check box), and chips
+that fall back to their icons when the column is narrow."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from flowdesk.gui.qt import (
 )
 from flowdesk.gui.theme import theme_state
 from flowdesk.gui.theme.tokens import FONT_SMALL
+from flowdesk.gui.widgets.chips import CHIPS_ROLE, ChipDelegate, chip_font, chip_width, paint_chip
 
 
 class TwoLineDelegate(QStyledItemDelegate):
@@ -127,3 +129,28 @@ class SwitchDelegate(QStyledItemDelegate):
         current = Qt.CheckState(index.data(Qt.ItemDataRole.CheckStateRole))
         target = Qt.CheckState.Unchecked if current == Qt.CheckState.Checked else Qt.CheckState.Checked
         return bool(model.setData(index, target, Qt.ItemDataRole.CheckStateRole))  # type: ignore[attr-defined]
+
+
+class CompactChipDelegate(ChipDelegate):
+    """Chips as ChipDelegate paints them, except that a lone chip too shows its icon alone when its word does not
+    fit the column (the cell's tooltip says the word)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """Background and selection as usual, then the chip: icon and word, or the icon alone."""
+        chips = index.data(CHIPS_ROLE)
+        if not chips or len(chips) > 1:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        if opt.widget is not None:
+            painter.setFont(chip_font(opt.widget))
+        rect = option.rect.adjusted(6, 0, -4, 0)
+        compact = chip_width(chips[0], painter.fontMetrics()) > rect.width()
+        paint_chip(painter, rect, chips[0], theme_state.palette(), compact)
+        painter.restore()

@@ -48,6 +48,11 @@ def bar_rects(bars: list[RunBar], area: QRect, bar_width: int = 5, gap: int = 1)
     return rects
 
 
+def cell_bar_area(cell: QRect) -> QRect:
+    """Where a table cell's bars go: inside its padding, clear of the row's top and bottom."""
+    return cell.adjusted(8, 9, -6, -9)
+
+
 def bar_tooltip(bar: RunBar) -> str:
     """``failed · 2.4 s · Mon 24 Nov 2026 08:00 (CET)``."""
     return " · ".join([status_look(bar.status).word, short_duration(bar.duration), exact(bar.queued_at)])
@@ -136,7 +141,7 @@ class SparklineDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _area(option: QStyleOptionViewItem) -> QRect:
-        return option.rect.adjusted(8, 9, -6, -9)
+        return cell_bar_area(option.rect)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         """The usual background and selection, then the bars (or a dim "no runs yet")."""

@@ -12,6 +12,7 @@ import pytest
 
 from flowdesk.core.input_validation import MASK
 from flowdesk.core.run_service import RunRequest
+from flowdesk.gui.qt import Qt
 from flowdesk.gui.views import runs_view
 from flowdesk.gui.views.runs_view import RunsView
 from tests.gui.conftest import call_core
@@ -282,3 +283,122 @@ def test_the_pane_moves_to_the_previous_run_opens_the_window_and_the_workflow(qt
     buttons["workflow"].click()
     assert window.current_key() == "workflows"
     qtbot.waitUntil(lambda: window.view("workflows").selected_slug() == "next_dates", timeout=10000)
+
+
+# -- issue 13 point 5: the list fits its share of the window without hiding what matters ------------------------
+
+LONG_SLUG = "quarterly_customer_newsletter_digest"
+LONG_ERROR = ("The reporting API refused the upload of the quarterly figures because the access token "
+              "expired at midnight; renew the REPORTING profile in Tools and run it again")
+
+
+def visible_columns(table, minimum: int = 30) -> set[str]:  # noqa: ANN001
+    """The titles of the columns shown at a usable width."""
+    model = table.model()
+    return {model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+            if not table.isColumnHidden(c) and table.columnWidth(c) >= minimum}
+
+
+def text_fits(table, text: str, col: int) -> bool:  # noqa: ANN001
+    """The cell shows ``text`` whole (item padding 6 px and the style's text margin 3 px, each side)."""
+    return table.fontMetrics().horizontalAdvance(text) + 18 <= table.columnWidth(col)
+
+
+def window_on(qtbot, bridge, key: str, size: tuple[int, int]):  # noqa: ANN001, ANN201
+    from flowdesk.gui.main_window import MainWindow
+
+    window = MainWindow(bridge, tray_available=True)
+    window.settings.setValue("told_about_tray", True)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    return window, window.show_view(key)
+
+
+EVERY_COLUMN = {"Queued", "Workflow", "Status", "Trigger", "Duration", "Message"}
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    ((1280, 800), EVERY_COLUMN),
+    # The inspector keeps the width its header needs; the list drops the message first, then the trigger.
+    ((1024, 640), {"Queued", "Workflow", "Status", "Duration"}),
+])
+def test_runs_columns_fit_without_hiding_the_essential_ones(qtbot, bridge, size, expected) -> None:  # noqa: ANN001
+    from bench.run_history import seed_history
+    from flowdesk.gui.models.run_table_model import DURATION, MESSAGE, QUEUED, STATUS, TRIGGER, WORKFLOW
+    from flowdesk.gui.qt import QFontMetrics
+    from flowdesk.gui.widgets.chips import CHIPS_ROLE, chip_font, chip_width
+
+    call_core(qtbot, bridge, lambda rt: seed_history(rt.store, list(rt.registry.workflows), 150, running=1))
+    add_workflow(qtbot, bridge, LONG_SLUG, f"""
+        def execute(data, tools):
+            raise RuntimeError({LONG_ERROR!r})
+    """)
+    failed = run_now(qtbot, bridge, LONG_SLUG)
+    window, view = window_on(qtbot, bridge, "runs", size)
+    qtbot.waitUntil(lambda: view.model.row_of(failed.id) >= 0 and len(view.model.runs) > 100, timeout=10000)
+    view.select_run(failed.id)
+    qtbot.wait(300)
+    table = view.table
+    assert visible_columns(table) == expected
+    assert table.columnWidth(WORKFLOW) >= 90
+    bar = table.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible(), f"the runs list scrolls sideways at {size}"
+    assert view.detail.width() >= view.detail.header.minimumSizeHint().width()  # the inspector's header reads whole
+
+    # Compact cells: every queued time shows whole, every status as a chip with its icon and its word.
+    chip_metrics = QFontMetrics(chip_font(table))
+    for row in range(len(view.model.runs)):
+        assert text_fits(table, view.model.index(row, QUEUED).data(), QUEUED)
+        chip = view.model.index(row, STATUS).data(CHIPS_ROLE)[0]
+        assert chip.icon and chip.text and chip_width(chip, chip_metrics) + 10 <= table.columnWidth(STATUS)
+    row = view.model.row_of(failed.id)
+    duration = view.model.index(row, DURATION)
+    assert duration.data().endswith((" ms", " s")) and len(duration.data()) <= 7  # "131 ms", "2.7 s"
+    assert duration.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    trigger = view.model.index(row, TRIGGER)
+    assert trigger.data(Qt.ItemDataRole.ToolTipRole) == "manual"
+    if "Trigger" in expected:  # with room for it, the trigger chip shows its word beside its icon
+        assert chip_width(trigger.data(CHIPS_ROLE)[0], chip_metrics) + 10 <= table.columnWidth(TRIGGER)
+
+    # Elided cells carry their full text in the tooltip.
+    workflow = view.model.index(row, WORKFLOW)
+    assert not text_fits(table, workflow.data(), WORKFLOW), "the test needs a slug too long for its cell"
+    assert workflow.data(Qt.ItemDataRole.ToolTipRole) == LONG_SLUG
+    message = view.model.index(row, MESSAGE)
+    tooltip = message.data(Qt.ItemDataRole.ToolTipRole)
+    assert LONG_ERROR in tooltip and LONG_ERROR in message.data() and message.data() in tooltip
+    if "Message" in expected:
+        assert table.columnWidth(MESSAGE) >= 100
+        assert not text_fits(table, message.data(), MESSAGE), "the test needs a message too long for its cell"
+    window.grab()  # paints without error
+
+
+def test_runs_list_keeps_the_columns_the_user_makes_room_for(qtbot, bridge) -> None:
+    from bench.run_history import seed_history
+
+    call_core(qtbot, bridge, lambda rt: seed_history(rt.store, list(rt.registry.workflows), 60))
+    window, view = window_on(qtbot, bridge, "runs", (1280, 800))
+    qtbot.waitUntil(lambda: len(view.model.runs) == 60, timeout=10000)
+    qtbot.wait(100)
+    assert visible_columns(view.table) == EVERY_COLUMN
+    window.resize(1024, 640)
+    qtbot.wait(200)
+    assert visible_columns(view.table) == {"Queued", "Workflow", "Status", "Duration"}
+    handle = view.splitter.sizes()[0]
+    view.splitter.moveSplitter(handle + 200, 1)  # the user narrows the inspector: every column is back
+    qtbot.wait(200)
+    assert view.detail.width() >= 360 and visible_columns(view.table) == EVERY_COLUMN
+    window.resize(1100, 700)  # the share the user chose is kept
+    qtbot.wait(200)
+    assert visible_columns(view.table) == EVERY_COLUMN
+    window.resize(1024, 640)
+    qtbot.wait(200)
+    view.splitter.moveSplitter(0, 1)  # the user drags the inspector as wide as it goes
+    qtbot.wait(200)
+    assert visible_columns(view.table) == {"Queued", "Workflow", "Status"}, "the essential columns never go"
+    for size in ((1024, 640), (1280, 800)):
+        window.resize(*size)
+        qtbot.wait(200)
+        assert view.table.horizontalScrollBar().maximum() == 0
+        assert {"Queued", "Workflow", "Status"} <= visible_columns(view.table)

@@ -6,6 +6,8 @@ import json
 import shutil
 import threading
 
+import pytest
+
 from flowdesk.core.cron import CronSchedule
 from flowdesk.core.run_service import RunRequest
 from flowdesk.gui.models.workflow_table_model import (
@@ -287,3 +289,58 @@ def test_a_broken_workflow_says_why_in_french(qtbot, bridge, french_window) -> N
     assert "déclencheur inconnu 'never'" in view.detail.error.text()
     english = bridge.runtime.registry.workflows["broken_one"].error  # what the API and the logs say
     assert "config.json: triggers: unknown trigger 'never'; use manual" in english
+
+
+# -- issue 13 point 5: every column at 1280x800 and 1024x640, the sparkline one bar per run ----------------------
+
+def visible_columns(table, minimum: int = 30) -> set[str]:  # noqa: ANN001
+    """The titles of the columns shown at a usable width."""
+    model = table.model()
+    return {model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+            if not table.isColumnHidden(c) and table.columnWidth(c) >= minimum}
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 640)])
+def test_columns_fit_with_the_sparkline_at_both_sizes(qtbot, bridge, size) -> None:  # noqa: ANN001
+    from bench.run_history import seed_history
+    from flowdesk.gui.main_window import MainWindow
+    from flowdesk.gui.widgets.run_sparkline import BARS_ROLE, bar_rects, cell_bar_area
+
+    call_core(qtbot, bridge, lambda rt: seed_history(rt.store, ["next_dates", "workspace_report"], 80, running=1))
+    window = MainWindow(bridge, tray_available=True)
+    window.settings.setValue("told_about_tray", True)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    view = window.show_view("workflows")
+    qtbot.waitUntil(lambda: view.loaded and len(cell(view, "next_dates", LAST_RUN, BARS_ROLE) or []) == 20,
+                    timeout=10000)
+    qtbot.wait(200)
+    table = view.table
+    assert visible_columns(table) == {"Name", "Triggers", "Schedule", "Last runs", "On"}
+    assert table.columnWidth(NAME) >= 150 and table.columnWidth(SCHEDULE) >= 110
+    bar = table.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible(), f"the workflows list scrolls sideways at {size}"
+
+    # The sparkline: the last 20 runs, one bar each, side by side inside the cell, at least 2 px wide.
+    index = view.proxy.mapFromSource(view.model.index(view.model.row_of("next_dates"), LAST_RUN))
+    cell_rect = table.visualRect(index)
+    bars = index.data(BARS_ROLE)
+    rects = bar_rects(bars, cell_bar_area(cell_rect))
+    assert len(rects) == 20 and all(r.width() >= 2 for r in rects)
+    assert all(cell_rect.contains(r) for r in rects)
+    assert all(a.right() < b.left() for a, b in zip(rects, rects[1:]))  # one bar per run, none overlapping
+
+    # Elided text has its full text in the tooltip: the schedule in words, the name and its description.
+    metrics = table.fontMetrics()
+    schedule = view.proxy.mapFromSource(view.model.index(view.model.row_of("next_dates"), SCHEDULE))
+    words = schedule.data()
+    if metrics.horizontalAdvance(words) + 16 > table.columnWidth(SCHEDULE):
+        assert words in schedule.data(Qt.ItemDataRole.ToolTipRole)
+    elif size == (1024, 640):
+        raise AssertionError("the test expects the schedule elided at 1024x640")
+    name = view.proxy.mapFromSource(view.model.index(view.model.row_of("newsletter_automation"), NAME))
+    description = name.data(DESCRIPTION_ROLE)
+    assert metrics.horizontalAdvance(description) > table.columnWidth(NAME)  # elided under the name
+    assert description in name.data(Qt.ItemDataRole.ToolTipRole)
+    window.grab()  # paints without error
