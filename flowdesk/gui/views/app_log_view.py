@@ -9,22 +9,32 @@ from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.log_bridge import DEFAULT_CAPACITY, LogLine, install_log_bridge
 from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
-from flowdesk.gui.widgets.view_header import SEARCH_WIDTH, ViewHeader
+from flowdesk.gui.widgets.copy_button import copy_text
+from flowdesk.gui.widgets.empty_state import EmptyState
+from flowdesk.gui.widgets.view_header import ViewHeader
 from flowdesk.gui.qt import (
+    QT_TRANSLATE_NOOP,
     QCheckBox,
+    QCoreApplication,
     QComboBox,
     QFontDatabase,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
+    Qt,
     QTimer,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 LEVELS = [("Debug", logging.DEBUG), ("Info", logging.INFO), ("Warning", logging.WARNING), ("Error", logging.ERROR)]
 FLUSH_MS = 100  # records are batched: a burst of thousands of lines must not repaint thousands of times
+EMPTY_TEXT = QT_TRANSLATE_NOOP("AppLogView", "What FlowDesk itself logs shows up here as it happens: the scheduler "
+                               "firing, webhooks arriving, the workspace reloading, warnings and errors. A quiet log "
+                               "is a good sign. What a workflow prints is in each run's log, in Runs.")
 
 
 class AppLogView(QWidget):
@@ -42,32 +52,42 @@ class AppLogView(QWidget):
         for name, value in LEVELS:
             self.level.addItem(name, value)
         self.level.setCurrentIndex(1)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search the log…"))
-        self.search.setClearButtonEnabled(True)
+        self.header = ViewHeader(self.tr("Logs"), self.tr("What FlowDesk itself logs; each run's own log is in Runs"))
+        self.header.add_widget(QLabel(self.tr("Level:")))
+        self.header.add_widget(self.level)
+        self.search = self.header.add_search(self.tr("Search the log…"))
+        self.copy_button = self.header.add_action(self.tr("Copy"), "copy", primary=True)
+        self.copy_button.setToolTip(self.tr("Copy the lines shown, e.g. into a bug report"))
+        self.copy_button.clicked.connect(self.copy_shown)
         self.follow = QCheckBox(self.tr("Follow"))
         self.follow.setChecked(True)
         self.follow.setToolTip(self.tr("Keep the newest line in view"))
-        clear = QPushButton(self.tr("Clear"))
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Empty the view (new lines keep coming)"))
         self.count = QLabel()
         self.count.setProperty("role", "muted")
-        self.header = ViewHeader(self.tr("Logs"), self.tr("What FlowDesk itself logs; each run's own log is in Runs"))
-        self.search.addAction(icon("magnifying-glass", "text_muted"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setFixedWidth(SEARCH_WIDTH)
-        self.header.add_widget(QLabel(self.tr("Level:")))
-        self.header.add_widget(self.level)
-        self.header.add_widget(self.search)
-        self.header.add_widget(self.follow)
-        self.header.add_widget(clear)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Long lines wrap, at a space when there is one, anywhere in a long token (a URL, a path): no sideways scrolling.
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setWordWrapMode(type(self.text.wordWrapMode()).WrapAtWordBoundaryOrAnywhere)
+        self.text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.text.setMaximumBlockCount(capacity)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.empty = EmptyState("terminal-window", self.tr("No log lines yet"), self.tr(EMPTY_TEXT))
+        self.empty_action = self.empty.add_action(self.tr("Open the runs"), self._on_empty_action, "list-bullets")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.text)
+        self.stack.addWidget(self.empty)
+        footer = QHBoxLayout()
+        footer.setSpacing(SPACE_SM)
+        footer.addWidget(self.count, 1)
+        footer.addWidget(self.follow)
+        footer.addWidget(self.clear_button)
         body = QVBoxLayout()
         body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
-        body.addWidget(self.text, 1)
-        body.addWidget(self.count)
+        body.addWidget(self.stack, 1)
+        body.addLayout(footer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
@@ -82,7 +102,7 @@ class AppLogView(QWidget):
         self._search_timer.timeout.connect(self._rerender)
         self.level.currentIndexChanged.connect(self._rerender)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        clear.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self.clear)
         self.emitter = install_log_bridge()
         self._lines.extend(self.emitter.history())
         self.emitter.line.connect(self._on_line)
@@ -138,6 +158,53 @@ class AppLogView(QWidget):
         shown = 0 if self.text.document().isEmpty() else self.text.blockCount()
         self.count.setText(self.tr("%1 line(s) shown · %2 kept (the last %3)").replace("%1", str(shown))
                            .replace("%2", str(len(self._lines))).replace("%3", f"{self.capacity:,}"))
+        self.copy_button.setEnabled(bool(shown))
+        if shown:
+            self.stack.setCurrentWidget(self.text)
+            return
+        if self._lines:  # lines are kept, the level or the search hides them all
+            self.empty.set_title(self.tr("No line matches"))
+            self.empty.set_body(self.tr("None of the %1 line(s) kept is at this level with these words.")
+                                .replace("%1", str(len(self._lines))))
+            self.empty_action.setText(self.tr("Show every line"))
+            self.empty_action.setIcon(icon("eye", "on_accent"))
+        else:
+            self.empty.set_title(self.tr("No log lines yet"))
+            self.empty.set_body(self.tr(EMPTY_TEXT))
+            self.empty_action.setText(self.tr("Open the runs"))
+            self.empty_action.setIcon(icon("list-bullets", "on_accent"))
+        self.stack.setCurrentWidget(self.empty)
+
+    def _on_empty_action(self) -> None:
+        if self._lines:
+            self.show_everything()
+        else:
+            self.open_runs()
+
+    def show_everything(self) -> None:
+        """Every level, no search: all the lines kept."""
+        self._search_timer.stop()
+        self.search.blockSignals(True)  # one re-render below, not one per change
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.level.blockSignals(True)
+        self.set_level(logging.DEBUG)
+        self.level.blockSignals(False)
+        self._rerender()
+
+    def open_runs(self) -> None:
+        """The Runs view, where each run's own log is."""
+        window = self.window()
+        if hasattr(window, "show_view"):
+            window.show_view("runs")
+
+    def copy_shown(self) -> str:
+        """Put the lines shown on the clipboard; returns them."""
+        text = self.visible_text()
+        copy_text(text)
+        QToolTip.showText(self.copy_button.mapToGlobal(self.copy_button.rect().bottomLeft()), QCoreApplication.translate("CopyButton", "Copied"),
+                          self.copy_button, self.copy_button.rect(), 1500)
+        return text
 
     def clear(self) -> None:
         """Forget what is shown (new records keep coming)."""

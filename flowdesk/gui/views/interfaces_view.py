@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flowdesk.core.interface_login import login_url
 from flowdesk.core.registry import InterfaceEntry
+from flowdesk.core.scaffold import new_interface
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
     QApplication,
     QDesktopServices,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -64,6 +66,7 @@ class InterfacesView(QWidget):
         self.open_button = QPushButton(self.tr("Open"))
         self.open_button.clicked.connect(lambda: self.open_interface(self._selected()))
         self.empty = EmptyState("app-window", self.tr("No interfaces yet"), self.tr(EMPTY_TEXT))
+        self.empty.add_action(self.tr("New interface"), self.ask_new_interface, "plus")
         self.empty.add_action(self.tr("Open the interfaces folder"), self.open_interfaces_folder, "folder-open")
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.list)
@@ -107,8 +110,16 @@ class InterfacesView(QWidget):
         self.header = ViewHeader(self.tr("Interfaces"), self.tr("HTML pages of the workspace, signed in to FlowDesk"))
         self.search = self.header.add_search(self.tr("Search interfaces…"))
         self.search.textChanged.connect(self._filter)
+        self.new_button = self.header.add_action(self.tr("New interface…"), "plus", primary=True)
+        self.new_button.setToolTip(self.tr("Create a starter page under private/interfaces that lists the workflows"))
+        self.new_button.clicked.connect(self.ask_new_interface)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
         body = QVBoxLayout()
         body.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_SM)
+        body.addWidget(self.message)
         body.addWidget(splitter, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -123,9 +134,9 @@ class InterfacesView(QWidget):
 
     # -- list -----------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Re-read the registry's interfaces (a snapshot: the core may reload meanwhile)."""
-        selected = self._selected()
+    def refresh(self, select: str | None = None) -> None:
+        """Re-read the registry's interfaces (a snapshot: the core may reload meanwhile); ``select`` one."""
+        selected = select or self._selected()
         self.entries = dict(sorted(dict(self.bridge.runtime.registry.interfaces).items()))
         self.list.clear()
         for slug, entry in self.entries.items():
@@ -141,6 +152,7 @@ class InterfacesView(QWidget):
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self.list_stack.setCurrentWidget(self.list if self.entries else self.empty)
+        self._filter(self.search.text())
         self._show_details()
 
     def _filter(self, text: str) -> None:
@@ -149,6 +161,36 @@ class InterfacesView(QWidget):
             item = self.list.item(row)
             haystack = f"{item.text()} {item.data(SLUG_ROLE)} {item.toolTip()}".lower()
             self.list.setRowHidden(row, bool(needle) and needle not in haystack)
+
+    def ask_new_interface(self) -> None:
+        """Ask for a name, then create a starter interface (``flowdesk new interface``) and select it."""
+        name, ok = QInputDialog.getText(self, self.tr("New interface"),
+                                        self.tr("Name (letters, digits and _, e.g. team_board):"))
+        if ok and name.strip():
+            self.create_interface(name.strip())
+
+    def create_interface(self, name: str) -> None:
+        """Create ``private/interfaces/<name>`` on the core, reload, then list and select it."""
+        def make(rt):  # noqa: ANN001, ANN202 - runs on the core
+            folder = new_interface(rt.workspace, name)
+            rt.reload()
+            return folder
+
+        def created(folder: object) -> None:
+            self.show_message(self.tr("Created %1: edit its src/index.html and config.json.").replace("%1", str(folder)))
+            self.refresh(select=getattr(folder, "name", None))
+
+        def failed(exc: BaseException) -> None:
+            self.show_message(self.tr("Could not create %1: %2").replace("%1", name).replace("%2", str(exc)), error=True)
+
+        self.show_message("")
+        self.bridge.submit(make, created, failed)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """A line above the list (errors in red); empty text hides it."""
+        self.message.setStyleSheet(f"color: {error_color(self).name()};" if error else "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def open_interfaces_folder(self) -> None:
         """The workspace's private/interfaces folder in the file manager (created when missing)."""

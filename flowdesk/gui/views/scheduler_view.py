@@ -1,7 +1,8 @@
-"""The scheduler: every scheduled workflow with cron, next and last run; pause and resume all."""
+"""The scheduler: every scheduled workflow with cron, next and last run; search, edit a schedule, pause and resume all."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -13,6 +14,7 @@ from flowdesk.core.scheduler import ScheduledJob
 from flowdesk.i18n.language import SOURCE_LANGUAGE
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.i18n import core_text, window_language
+from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.status_look import status_look
 from flowdesk.gui.time_text import relative
 from flowdesk.gui.qt import (
@@ -52,6 +54,7 @@ class SchedulerState:
     paused: bool = False
     jobs: list[ScheduledJob] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)  # workflow -> its config's description (search)
 
 
 def read_state(rt: Runtime) -> SchedulerState:
@@ -59,7 +62,14 @@ def read_state(rt: Runtime) -> SchedulerState:
     scheduler = rt.scheduler
     if scheduler is None:
         return SchedulerState()
-    return SchedulerState(True, scheduler.paused, scheduler.jobs(), dict(scheduler.errors))
+    jobs = scheduler.jobs()
+    workflows = dict(rt.registry.workflows)
+    descriptions = {}
+    for job in jobs:
+        entry = workflows.get(job.workflow)
+        config = getattr(entry, "config", None)
+        descriptions[job.workflow] = (config.description or "") if config is not None else ""
+    return SchedulerState(True, scheduler.paused, jobs, dict(scheduler.errors), descriptions)
 
 
 def format_when(when: datetime | None, tz_name: str) -> str:
@@ -93,12 +103,18 @@ class SchedulerView(QWidget):
         self.bridge = bridge
         self.state = SchedulerState()
         self.header = ViewHeader(self.tr("Schedule"))
-        self.banner = self.header.subtitle  # the scheduler's state, under the title
-        self.banner.setWordWrap(True)
+        self.banner = self.header.subtitle  # the scheduler's state, under the title (set with header.set_subtitle)
+        self.search = self.header.add_search(self.tr("Search workflows and schedules…"))
+        self.search.textChanged.connect(lambda _text: self._apply_filter())
+        # Only the one that applies is shown: "Pause all" while the scheduler runs, "Resume all" while paused.
         self.resume_button = self.header.add_action(self.tr("Resume all"), "play")
         self.pause_button = self.header.add_action(self.tr("Pause all"), "pause")
         self.pause_button.clicked.connect(self.pause_all)
         self.resume_button.clicked.connect(self.resume_all)
+        self.edit_button = self.header.add_action(self.tr("Edit schedule…"), "pencil-simple", primary=True)
+        self.edit_button.setToolTip(self.tr("Change when the selected workflow runs (its cron, timezone and missed runs)"))
+        self.edit_button.clicked.connect(lambda: self.edit_schedule())
+        self.config_editor: QWidget | None = None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([QCoreApplication.translate("Columns", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -108,8 +124,10 @@ class SchedulerView(QWidget):
         self.table.setItemDelegateForColumn(6, ChipDelegate(self.table))
         fit = fit_columns(self.table, COLUMN_WIDTHS, 2, drop=(1, 5, 7))
         fit.hide_always(3)  # the zone is in the tooltips of the cron and the times
+        self.table.itemSelectionChanged.connect(self._update_edit_button)
+        self.table.itemDoubleClicked.connect(lambda item: self.edit_schedule(item.data(Qt.ItemDataRole.UserRole)))
         self.empty = EmptyState("calendar-blank", self.tr("Nothing scheduled"), self.tr(EMPTY_TEXT))
-        self.empty.add_action(self.tr("Open the workflows"), self.open_workflows, "flow-arrow")
+        self.empty_action = self.empty.add_action(self.tr("Open the workflows"), self._on_empty_action, "flow-arrow")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
@@ -151,6 +169,78 @@ class SchedulerView(QWidget):
         if hasattr(window, "show_view"):
             window.show_view("workflows")
 
+    def selected_slug(self) -> str | None:
+        """The workflow of the selected (and shown) row."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        for row in sorted(rows):
+            item = self.table.item(row, 0)
+            if item is not None and not self.table.isRowHidden(row):
+                return item.data(Qt.ItemDataRole.UserRole)
+        return None
+
+    def select(self, slug: str | None) -> bool:
+        """Select the row of ``slug``; False when it is not listed."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == slug:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def edit_schedule(self, slug: str | None = None) -> QWidget | None:
+        """The config editor of ``slug`` (else the selected workflow), opened on its Schedule tab."""
+        from flowdesk.gui.widgets.config_editor import ConfigEditor  # pydantic and the editors: on first use
+
+        slug = slug or self.selected_slug()
+        if not slug or not self.bridge.running:
+            return None
+        editor = ConfigEditor(self.bridge, slug, self)
+        editor.tabs.setCurrentWidget(editor.schedule.parentWidget())
+        editor.saved.connect(lambda _slug: self.refresh())
+        self.config_editor = editor
+        editor.open()
+        editor.schedule.schedule_edit.setFocus()
+        return editor
+
+    def _on_empty_action(self) -> None:
+        if self.search.text().strip():
+            self.search.clear()
+        else:
+            self.open_workflows()
+
+    def _matches(self, job: ScheduledJob, needle: str) -> bool:
+        haystack = " ".join((job.display_name, job.workflow, self.state.descriptions.get(job.workflow, ""),
+                             job.cron_expression, job.description, _words(job.cron_expression, job.description)))
+        return needle in haystack.lower()
+
+    def _apply_filter(self) -> None:
+        """Hide the rows the search does not match; say so when none is left."""
+        needle = self.search.text().strip().lower()
+        jobs = {job.workflow: job for job in self.state.jobs}
+        shown = 0
+        for row in range(self.table.rowCount()):
+            job = jobs.get(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            hidden = bool(needle) and (job is None or not self._matches(job, needle))
+            self.table.setRowHidden(row, hidden)
+            shown += not hidden
+        if not self.state.jobs:
+            self.empty.set_title(self.tr("Nothing scheduled"))
+            self.empty.set_body(self.tr(EMPTY_TEXT))
+            self.empty_action.setText(self.tr("Open the workflows"))
+            self.empty_action.setIcon(icon("flow-arrow", "on_accent"))
+        elif not shown:
+            self.empty.set_title(self.tr("No schedule matches"))
+            self.empty.set_body(self.tr("No scheduled workflow has “%1” in its name, description or schedule.")
+                                .replace("%1", html.escape(self.search.text().strip())))
+            self.empty_action.setText(self.tr("Clear the search"))
+            self.empty_action.setIcon(icon("x", "on_accent"))
+        if shown and self.selected_slug() is None:  # the selection was filtered out: the first row left
+            self.table.selectRow(next(r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)))
+        self.stack.setCurrentWidget(self.table if shown else self.empty)
+        self._update_edit_button()
+
+    def _update_edit_button(self) -> None:
+        self.edit_button.setEnabled(self.selected_slug() is not None)
+
     def _on_run_event(self, event: Any) -> None:
         if getattr(event, "kind", None) in _REFRESH_KINDS and self.isVisible():
             self._debounce.start()
@@ -163,17 +253,19 @@ class SchedulerView(QWidget):
         state = self.state
         self.pause_button.setEnabled(state.available and not state.paused)
         self.resume_button.setEnabled(state.available and state.paused)
+        self.pause_button.setVisible(not state.paused)
+        self.resume_button.setVisible(state.paused)
         if not state.available:
-            self.banner.setText(self.tr("The scheduler is not running."))
+            self.header.set_subtitle(self.tr("The scheduler is not running."))
             self.banner.setStyleSheet("")
         elif state.paused:
-            self.banner.setText(self.tr("Scheduler paused: no scheduled run fires until you resume."))
+            self.header.set_subtitle(self.tr("Scheduler paused: no scheduled run fires until you resume."))
             self.banner.setStyleSheet(f"color: {status_color('interrupted', self).name()}")
         else:
-            self.banner.setText(self.tr("Scheduler on: %n scheduled workflow(s).", "", len(state.jobs)))
+            self.header.set_subtitle(self.tr("Scheduler on: %n scheduled workflow(s).", "", len(state.jobs)))
             self.banner.setStyleSheet("")
-        self.stack.setCurrentWidget(self.table if state.jobs else self.empty)
         self._fill(state.jobs)
+        self._apply_filter()
         if state.errors:
             self.errors.setText(self.tr("Not scheduled:") + "\n" + "\n".join(f"• {core_text(e)}" for e in state.errors.values()))
             self.errors.setStyleSheet(f"color: {error_color(self).name()}")
@@ -181,6 +273,7 @@ class SchedulerView(QWidget):
             self.errors.setText("")
 
     def _fill(self, jobs: list[ScheduledJob]) -> None:
+        selected = self.selected_slug()
         self.table.setRowCount(len(jobs))
         for row, job in enumerate(jobs):
             cells = [
@@ -193,7 +286,8 @@ class SchedulerView(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, job.workflow)
                 self.table.setItem(row, col, item)
-            self.table.item(row, 0).setToolTip(job.workflow)
+            description = self.state.descriptions.get(job.workflow, "")
+            self.table.item(row, 0).setToolTip(f"{job.display_name} ({job.workflow})" + (f"\n{description}" if description else ""))
             self.table.item(row, 1).setToolTip(f"{job.cron_expression} ({job.timezone})")
             self.table.item(row, 2).setToolTip(cells[2])
             if job.next_run is not None:
@@ -204,6 +298,8 @@ class SchedulerView(QWidget):
             if job.last_status:
                 self.table.item(row, 6).setForeground(status_color(job.last_status, self))
                 self.table.item(row, 6).setData(CHIPS_ROLE, [status_chip(job.last_status)])
+        if not self.select(selected) and jobs:  # the rows were rebuilt: keep the selection, else take the first
+            self.table.selectRow(0)
 
     def _set_paused(self, paused: bool) -> None:
         def change(rt: Runtime) -> SchedulerState:
@@ -215,7 +311,7 @@ class SchedulerView(QWidget):
 
         self.pause_button.setEnabled(False)
         self.resume_button.setEnabled(False)
-        self.bridge.submit(change, self._on_state, lambda exc: self.banner.setText(self.tr("Cannot change: %1").replace("%1", str(exc))))
+        self.bridge.submit(change, self._on_state, lambda exc: self.header.set_subtitle(self.tr("Cannot change: %1").replace("%1", str(exc))))
 
     def pause_all(self) -> None:
         """No scheduled run fires until resumed (remembered across restarts)."""

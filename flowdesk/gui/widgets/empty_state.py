@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flowdesk.gui.qt import QHBoxLayout, QLabel, QPushButton, QSize, Qt, QVBoxLayout, QWidget
 from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.theme_manager import theme_manager
 from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_SM
 
+if TYPE_CHECKING:
+    from flowdesk.gui.qt import QResizeEvent  # not loaded at run time: only the type checker needs it
+
 
 class EmptyState(QWidget):
-    """Centred icon, title, explanation and action buttons (the first one primary)."""
+    """Centred icon, title, explanation and action buttons (the first one primary).
+
+    The buttons stand side by side, or one under the other where that is too wide (a list's narrow pane):
+    an empty state never makes its pane wider than the list it stands in for.
+    """
 
     def __init__(self, icon_name: str, title: str, body: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,13 +37,14 @@ class EmptyState(QWidget):
         self.body.setProperty("role", "muted")
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body.setMaximumWidth(460)
+        self.body_width = 460  # at most; the body wraps to this width (or the state's own, when narrower)
         self.body.setTextFormat(Qt.TextFormat.RichText)
         self.buttons: list[QPushButton] = []
         self.button_row = QHBoxLayout()
         self.button_row.setSpacing(SPACE_SM)
         self.button_row.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint says how narrow it goes
         layout.addStretch(2)
         layout.addWidget(self.icon_label)
         layout.addSpacing(SPACE_SM)
@@ -48,6 +57,36 @@ class EmptyState(QWidget):
         manager = theme_manager()
         if manager is not None:
             manager.changed.connect(self._retint)
+
+    def _row_width(self) -> int:
+        """How wide the buttons are side by side."""
+        widths = [b.sizeHint().width() for b in self.buttons]
+        return sum(widths) + self.button_row.spacing() * max(0, len(widths) - 1)
+
+    def _margins(self) -> int:
+        margins = self.layout().contentsMargins()
+        return margins.left() + margins.right()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the widest of the title and the buttons one under the other."""
+        hint = super().minimumSizeHint()
+        narrow = max([self.title.minimumSizeHint().width(), 48, *(b.sizeHint().width() for b in self.buttons)])
+        return QSize(min(hint.width(), narrow + self._margins()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Buttons in a row when they fit, else in a column; the body wrapped to the width it gets."""
+        fits = self._row_width() + self._margins() <= event.size().width()
+        direction = QHBoxLayout.Direction.LeftToRight if fits else QHBoxLayout.Direction.TopToBottom
+        if self.button_row.direction() != direction:
+            self.button_row.setDirection(direction)
+        self._fit_body(event.size().width())
+        super().resizeEvent(event)
+
+    def _fit_body(self, width: int) -> None:
+        # A centred label is laid out at its own width, not the column's: it is sized here, height included,
+        # or its lines past the first two are cut off.
+        body_width = max(1, min(self.body_width, width - self._margins()))
+        self.body.setFixedSize(body_width, self.body.heightForWidth(body_width) if self.body.text() else 0)
 
     def _retint(self, _scheme: str) -> None:
         self.icon_label.setPixmap(icon(self.icon_name, "text_muted").pixmap(QSize(48, 48)))
@@ -65,9 +104,14 @@ class EmptyState(QWidget):
         self.buttons.append(button)
         return button
 
+    def set_title(self, title: str) -> None:
+        """Change the title (one state for "nothing yet" and "nothing matches")."""
+        self.title.setText(title)
+
     def set_body(self, body: str) -> None:
         """Change the explanation."""
         self.body.setText(body)
+        self._fit_body(self.width())
 
     def text(self) -> str:
         """Everything the state says, actions included (tests, accessibility)."""

@@ -21,6 +21,7 @@ class ViewHeader(QWidget):
         self.subtitle.setProperty("role", "muted")
         self.subtitle.setVisible(bool(subtitle))
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setWordWrap(True)  # a long line wraps under the title instead of widening the view
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addWidget(self.title)
@@ -32,6 +33,7 @@ class ViewHeader(QWidget):
         layout.addLayout(texts, 1)
         layout.addLayout(self.actions_layout)
         self.search: QLineEdit | None = None
+        self.primary: QPushButton | None = None  # the view's main action (tests, shortcuts)
 
     def set_subtitle(self, text: str) -> None:
         """The muted line under the title (hidden when empty)."""
@@ -49,13 +51,14 @@ class ViewHeader(QWidget):
         return self.search
 
     def add_action(self, text: str, icon_name: str | None = None, primary: bool = False) -> QPushButton:
-        """A button; ``primary`` makes it the view's main action (accent colour)."""
+        """A button; ``primary`` makes it the view's main action (accent colour, ``self.primary``)."""
         button = QPushButton(text)
         if icon_name:
             button.setIcon(icon(icon_name, "on_accent" if primary else "text"))
             button.setIconSize(QSize(16, 16))
         if primary:
             button.setProperty("variant", "primary")
+            self.primary = button
         self.actions_layout.addWidget(button)
         return button
 

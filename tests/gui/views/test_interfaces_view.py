@@ -90,3 +90,30 @@ def test_open_in_browser_signs_the_browser_in_once_without_the_token(qtbot, brid
         assert requests.get(url, allow_redirects=False, timeout=10).status_code == 401  # used up
     finally:
         QDesktopServices.unsetUrlHandler("http")
+
+
+def test_new_interface_creates_a_starter_page_and_selects_it(qtbot, bridge, monkeypatch) -> None:
+    from flowdesk.gui.qt import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_args, **_kw: ("team board", True)))
+    view = InterfacesView(bridge)
+    qtbot.addWidget(view)
+    assert view.header.primary is view.new_button
+    view.new_button.click()
+    qtbot.waitUntil(lambda: "team_board" in view.entries, timeout=10000)
+    folder = bridge.workspace.interfaces_dir / "team_board"
+    assert (folder / "src" / "index.html").is_file() and (folder / "config.json").is_file()
+    qtbot.waitUntil(lambda: view.list.currentItem() is not None
+                    and view.list.currentItem().data(0x0100) == "team_board", timeout=5000)
+    assert "Team Board" in view.details.text()
+
+
+def test_new_interface_with_a_taken_name_says_why(qtbot, bridge, monkeypatch) -> None:
+    from flowdesk.gui.qt import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_args, **_kw: ("lead_form", True)))
+    view = InterfacesView(bridge)
+    qtbot.addWidget(view)
+    view.new_button.click()
+    qtbot.waitUntil(lambda: "already exists" in view.message.text(), timeout=10000)
+    assert view.message.isVisibleTo(view)
