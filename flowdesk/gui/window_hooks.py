@@ -91,6 +91,13 @@ class DailyUseHooks:
         self.command_palette.popup()
         return self.command_palette
 
+    def open_workflow_picker(self: Any) -> CommandPalette | None:
+        """The palette on "Run which workflow?" (the Runs view's primary action)."""
+        palette = self.open_command_palette()
+        if palette is not None:
+            palette.popup_at("play")
+        return palette
+
     def show_shortcuts(self: Any) -> None:
         """Help ▸ Keyboard shortcuts."""
         from flowdesk.gui.shortcuts_dialog import ShortcutsDialog

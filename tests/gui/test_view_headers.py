@@ -94,10 +94,21 @@ def test_tools_primary_action_creates_a_tool(qtbot, bridge, window, monkeypatch)
     assert (bridge.workspace.tools_dir / "from_header" / "main.py").is_file()
 
 
-@pytest.mark.xfail(reason="the Runs view's primary action is being added by another engineer", strict=False)
-def test_runs_has_a_primary_action(qtbot, window) -> None:
+def test_runs_primary_action_picks_a_workflow_and_runs_it(qtbot, window) -> None:
+    from flowdesk.gui.qt import Qt
+
     view = window.show_view("runs")
     assert view.header.primary is not None and view.header.primary.isVisible()
+    view.header.primary.click()
+    palette = window.command_palette
+    assert palette is not None and palette.isVisible() and len(palette.steps) == 2  # straight on "which workflow?"
+    assert {item.group for item in palette.shown} == {"workflows"}
+    qtbot.keyClicks(palette.search, "next_dates")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.inspector_window is not None and window.inspector_window.inspector.current
+                    is not None, timeout=30000)
+    record = window.inspector_window.inspector.current.record
+    assert (record.workflow, record.trigger) == ("next_dates", "manual")
 
 
 def test_schedule_primary_action_edits_the_selected_schedule(qtbot, window) -> None:

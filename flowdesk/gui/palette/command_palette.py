@@ -164,6 +164,15 @@ class CommandPalette(QDialog):
         self.activateWindow()
         self.search.setFocus()
 
+    def popup_at(self, icon_name: str) -> None:
+        """Show, straight on the second step of the command with this icon (``play``: Run which workflow?)."""
+        self.popup()
+        for item in self.steps[0][0]:
+            if item.group == "commands" and item.icon == icon_name and item.children is not None:
+                self.steps.append((item.children(), item.prompt))
+                self._enter_step()
+                return
+
     def _ask_recent_runs(self, opening: int) -> None:
         """Read the latest runs on the core thread (never the store on the GUI thread); add them when they come."""
         bridge = getattr(self.host, "bridge", None)

@@ -183,6 +183,9 @@ class RunsView(QWidget):
         self.total = 0
         self.header = ViewHeader(self.tr("Runs"))
         self.search = self.header.add_search(self.tr("Search messages and errors…"))
+        run = self.header.add_action(self.tr("Run a workflow…"), "play", primary=True)
+        run.setToolTip(self.tr("Pick a workflow and run it now (its form opens when it has inputs)"))
+        run.clicked.connect(self._pick_workflow)
         self.filters = RunFilterBar()
         self.model = RunListModel(self, bridge.submit, PAGE)
         self.table = QTableView()
@@ -279,6 +282,11 @@ class RunsView(QWidget):
         self._refresh_timer.stop()
         self.model.reset(self.query())
         self._read_counts()
+
+    def _pick_workflow(self) -> None:
+        window = self.window()
+        if hasattr(window, "open_workflow_picker"):
+            window.open_workflow_picker()
 
     def refresh_head(self) -> None:
         """New runs on top, running ones updated; the rows already loaded stay."""
