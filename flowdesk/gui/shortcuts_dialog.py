@@ -72,6 +72,7 @@ class ShortcutsDialog(QDialog):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._fill)
         self.table = QTableWidget(0, 2)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows are chosen with the arrows)
         self.table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Shortcut")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

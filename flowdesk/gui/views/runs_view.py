@@ -189,6 +189,7 @@ class RunsView(QWidget):
         self.filters = RunFilterBar()
         self.model = RunListModel(self, bridge.submit, PAGE)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows are chosen with the arrows)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -116,6 +116,7 @@ class SchedulerView(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_schedule())
         self.config_editor: QWidget | None = None
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows are chosen with the arrows)
         self.table.setHorizontalHeaderLabels([QCoreApplication.translate("Columns", c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

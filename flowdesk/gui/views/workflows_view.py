@@ -95,6 +95,7 @@ class WorkflowsView(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows are chosen with the arrows)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)

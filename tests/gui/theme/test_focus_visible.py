@@ -111,7 +111,8 @@ def test_tables_lists_and_trees_show_focus(qtbot, bridge, window, palette) -> No
     assert not problems, "\n".join(problems)
 
 
-def test_tab_goes_from_the_rail_to_the_workflows_search_and_table(qtbot, window, palette) -> None:
+def test_tab_goes_from_the_rail_to_the_workflows_search_and_table(qtbot, bridge, window, palette) -> None:
+    call_core(qtbot, bridge, lambda rt: rt.runs.run(RunRequest("next_dates", {"days": 3})))  # the Runs list shows
     view = window.show_view("workflows")
     qtbot.waitUntil(lambda: view.loaded)
     _activate(qtbot, window)
@@ -128,6 +129,20 @@ def test_tab_goes_from_the_rail_to_the_workflows_search_and_table(qtbot, window,
     assert len(set(map(id, seen))) == len(seen), f"each Tab moves the focus on: {walk}"
     assert view.search in seen and seen[-1] is view.table, f"Tab reaches the search field, then the table: {walk}"
     assert isinstance(view.search, QLineEdit) and isinstance(view.table, QTableView)
+    # ...and out again: Tab and Shift+Tab leave a list instead of walking its cells for ever.
+    qtbot.keyClick(view.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not view.table
+    view.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(view.table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is not view.table
+    for key in ("runs", "scheduler"):
+        table = window.show_view(key).table
+        qtbot.waitUntil(lambda t=table: t.isVisible() and t.model().rowCount() > 0)
+        _activate(qtbot, window)
+        table.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(table.hasFocus)
+        qtbot.keyClick(table, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is not table, f"Tab is kept inside the {key} list"
 
 
 @pytest.mark.parametrize("name", list(PALETTES))
