@@ -31,6 +31,10 @@
         <translation>Journaux</translation>
     </message>
     <message>
+        <source>What FlowDesk itself logs shows up here as it happens: the scheduler firing, webhooks arriving, the workspace reloading, warnings and errors. A quiet log is a good sign. What a workflow prints is in each run&apos;s log, in Runs.</source>
+        <translation>Ce que FlowDesk lui-même journalise s&apos;affiche ici en direct : le planificateur qui se déclenche, les webhooks qui arrivent, l&apos;espace de travail qui se recharge, les avertissements et les erreurs. Un journal calme est bon signe. Ce qu&apos;un workflow affiche se trouve dans le journal de chaque exécution, dans Exécutions.</translation>
+    </message>
+    <message>
         <source>What FlowDesk itself logs; each run&apos;s own log is in Runs</source>
         <translation>Ce que FlowDesk lui-même journalise ; le journal de chaque exécution est dans Exécutions</translation>
     </message>
@@ -39,8 +43,40 @@
         <translation>Niveau :</translation>
     </message>
     <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Copy the lines shown, e.g. into a bug report</source>
+        <translation>Copier les lignes affichées, par exemple dans un rapport de bogue</translation>
+    </message>
+    <message>
+        <source>Empty the view (new lines keep coming)</source>
+        <translation>Vider la vue (les nouvelles lignes continuent d&apos;arriver)</translation>
+    </message>
+    <message>
+        <source>No log lines yet</source>
+        <translation>Aucune ligne de journal pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>Open the runs</source>
+        <translation>Ouvrir les exécutions</translation>
+    </message>
+    <message>
         <source>%1 line(s) shown · %2 kept (the last %3)</source>
         <translation>%1 ligne(s) affichée(s) · %2 conservée(s) (les %3 dernières)</translation>
+    </message>
+    <message>
+        <source>No line matches</source>
+        <translation>Aucune ligne ne correspond</translation>
+    </message>
+    <message>
+        <source>None of the %1 line(s) kept is at this level with these words.</source>
+        <translation>Aucune des %1 ligne(s) conservée(s) n&apos;est à ce niveau avec ces mots.</translation>
+    </message>
+    <message>
+        <source>Show every line</source>
+        <translation>Afficher toutes les lignes</translation>
     </message>
 </context>
 <context>
@@ -1738,6 +1774,10 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
         <translation>Pas encore d&apos;interface</translation>
     </message>
     <message>
+        <source>New interface</source>
+        <translation>Nouvelle interface</translation>
+    </message>
+    <message>
         <source>Open the interfaces folder</source>
         <translation>Ouvrir le dossier des interfaces</translation>
     </message>
@@ -1766,8 +1806,28 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
         <translation>Rechercher des interfaces…</translation>
     </message>
     <message>
+        <source>New interface…</source>
+        <translation>Nouvelle interface…</translation>
+    </message>
+    <message>
+        <source>Create a starter page under private/interfaces that lists the workflows</source>
+        <translation>Créer une page de départ dans private/interfaces qui liste les workflows</translation>
+    </message>
+    <message>
         <source>(broken)</source>
         <translation>(cassée)</translation>
+    </message>
+    <message>
+        <source>Name (letters, digits and _, e.g. team_board):</source>
+        <translation>Nom (lettres, chiffres et _, par ex. team_board) :</translation>
+    </message>
+    <message>
+        <source>Created %1: edit its src/index.html and config.json.</source>
+        <translation>%1 créée : modifiez son src/index.html et son config.json.</translation>
+    </message>
+    <message>
+        <source>Could not create %1: %2</source>
+        <translation>Impossible de créer %1 : %2</translation>
     </message>
     <message>
         <source>Route: %1</source>
@@ -2995,6 +3055,14 @@ API : %4</translation>
         <translation>Rechercher dans les messages et les erreurs…</translation>
     </message>
     <message>
+        <source>Run a workflow…</source>
+        <translation>Exécuter un workflow…</translation>
+    </message>
+    <message>
+        <source>Pick a workflow and run it now (its form opens when it has inputs)</source>
+        <translation>Choisir un workflow et l&apos;exécuter maintenant (son formulaire s&apos;ouvre s&apos;il a des entrées)</translation>
+    </message>
+    <message>
         <source>No runs yet</source>
         <translation>Pas encore d&apos;exécution</translation>
     </message>
@@ -3076,6 +3144,10 @@ API : %4</translation>
         <translation>Planification</translation>
     </message>
     <message>
+        <source>Search workflows and schedules…</source>
+        <translation>Rechercher des workflows et des planifications…</translation>
+    </message>
+    <message>
         <source>Resume all</source>
         <translation>Tout reprendre</translation>
     </message>
@@ -3084,12 +3156,32 @@ API : %4</translation>
         <translation>Tout mettre en pause</translation>
     </message>
     <message>
+        <source>Edit schedule…</source>
+        <translation>Modifier la planification…</translation>
+    </message>
+    <message>
+        <source>Change when the selected workflow runs (its cron, timezone and missed runs)</source>
+        <translation>Changer quand le workflow sélectionné s&apos;exécute (son cron, son fuseau horaire et les exécutions manquées)</translation>
+    </message>
+    <message>
         <source>Nothing scheduled</source>
         <translation>Rien de planifié</translation>
     </message>
     <message>
         <source>Open the workflows</source>
         <translation>Ouvrir les workflows</translation>
+    </message>
+    <message>
+        <source>No schedule matches</source>
+        <translation>Aucune planification ne correspond</translation>
+    </message>
+    <message>
+        <source>No scheduled workflow has “%1” in its name, description or schedule.</source>
+        <translation>Aucun workflow planifié n&apos;a « %1 » dans son nom, sa description ou sa planification.</translation>
+    </message>
+    <message>
+        <source>Clear the search</source>
+        <translation>Effacer la recherche</translation>
     </message>
     <message>
         <source>The scheduler is not running.</source>
