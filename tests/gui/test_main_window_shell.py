@@ -59,7 +59,11 @@ def test_no_list_view_scrolls_sideways(qtbot, bridge, window, size) -> None:
     lists = {
         "workflows": lambda v: v.table, "runs": lambda v: v.table, "scheduler": lambda v: v.table,
         "tools": lambda v: v.list, "interfaces": lambda v: v.list, "overview": lambda v: v.scroll,
+        "logs": lambda v: v.text,
     }
+    import logging
+
+    logging.getLogger("flowdesk.test").warning("a long line %s", "x" * 500)  # the Logs view wraps it
     for key, widget_of in lists.items():
         view = window.show_view(key)
         widget = widget_of(view)
