@@ -19,6 +19,7 @@ from flowdesk.gui.qt import (
     QLabel,
     QMainWindow,
     QSettings,
+    QShowEvent,
     QStackedWidget,
     Qt,
     QUrl,
@@ -75,6 +76,7 @@ class MainWindow(DailyUseHooks, QMainWindow):
         self.rail.selected.connect(self.show_view)
         self.rail.settings_requested.connect(self.open_settings)
         self.stack = QStackedWidget()
+        self._focus_placed = False
         self.views: dict[str, QWidget] = {}
         self.starting = QLabel(_tr("Starting FlowDesk…"))  # shown for a view asked for while the core starts
         self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -244,6 +246,13 @@ class MainWindow(DailyUseHooks, QMainWindow):
         self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
         self.raise_()
         self.activateWindow()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """The first time: the keyboard focus starts in the view, not on the rail (whose ring is for keyboard users)."""
+        super().showEvent(event)
+        if not self._focus_placed:
+            self._focus_placed = True
+            self.stack.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Hide to the tray (said once); without a tray, ask before quitting."""

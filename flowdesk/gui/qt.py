@@ -35,7 +35,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "QAction", "QBrush", "QCloseEvent", "QColor", "QCursor", "QDesktopServices", "QFont", "QFontDatabase",
         "QFontMetrics", "QGuiApplication", "QHelpEvent", "QIcon", "QIconEngine", "QImage", "QKeyEvent",
         "QKeySequence", "QMouseEvent", "QPaintEvent", "QPainter", "QPainterPath", "QPalette", "QPen", "QPixmap",
-        "QRegularExpressionValidator", "QShortcut", "QStandardItem", "QStandardItemModel", "QSyntaxHighlighter",
+        "QRegularExpressionValidator", "QShortcut", "QShowEvent", "QStandardItem", "QStandardItemModel", "QSyntaxHighlighter",
         "QTextCharFormat", "QTextCursor", "QTextDocument",
     ),
     "PySide6.QtNetwork": (

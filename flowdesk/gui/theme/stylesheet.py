@@ -81,7 +81,7 @@ QFrame[divider="true"] {{ background: {p.border}; max-height: 1px; min-height: 1
     padding: 4px 0px; color: {p.text_muted}; font-size: {FONT_SMALL}px; background: transparent; }}
 #NavRail QToolButton:hover {{ background: {mix(p.text, p.surface_alt, 0.07)}; color: {p.text}; }}
 #NavRail QToolButton:checked {{ background: {p.selection}; color: {p.accent}; font-weight: 600; }}
-#NavRail QToolButton:focus {{ border-color: {p.accent}; }}
+#NavRail QToolButton:checked:focus, #NavRail QToolButton#RailSettings:focus {{ border-color: {p.accent}; }}
 #NavBrand {{ color: {p.accent}; font-weight: 700; }}
 
 QPushButton, QToolButton[variant] {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border_strong};

@@ -41,8 +41,10 @@ from flowdesk.gui.widgets.view_header import ViewHeader
 EMPTY_TEXT = QT_TRANSLATE_NOOP("SchedulerView", "No scheduled workflow: add a schedule and the 'schedule' trigger in a workflow's config")
 COLUMNS = [QT_TRANSLATE_NOOP("Columns", "Workflow"), QT_TRANSLATE_NOOP("Columns", "Cron"), QT_TRANSLATE_NOOP("Columns", "In words"), QT_TRANSLATE_NOOP("Columns", "Timezone"),
            QT_TRANSLATE_NOOP("Columns", "Next run"), QT_TRANSLATE_NOOP("Columns", "Last run"), QT_TRANSLATE_NOOP("Columns", "Last status"), QT_TRANSLATE_NOOP("Columns", "Active")]
-# Fixed widths; "In words" stretches (the zone column is hidden): no horizontal scrolling at 1024 px.
-COLUMN_WIDTHS = {0: 150, 1: 96, 4: 196, 5: 150, 6: 108, 7: 58}
+# Preferred widths; "In words" stretches (the zone column is hidden); when narrow, the name and the times shrink
+# to their minimums before cron, last run and active are hidden: no horizontal scrolling at 1024 px.
+COLUMN_WIDTHS = {0: 210, 1: 96, 4: 196, 5: 184, 6: 108, 7: 58}
+COLUMN_MINIMUMS = {0: 140, 4: 170, 5: 140}
 _REFRESH_KINDS = {"queued", "started", "finished"}
 
 
@@ -123,7 +125,7 @@ class SchedulerView(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setItemDelegateForColumn(6, ChipDelegate(self.table))
-        fit = fit_columns(self.table, COLUMN_WIDTHS, 2, drop=(1, 5, 7))
+        fit = fit_columns(self.table, COLUMN_WIDTHS, 2, drop=(1, 5, 7), minimums=COLUMN_MINIMUMS)
         fit.hide_always(3)  # the zone is in the tooltips of the cron and the times
         self.table.itemSelectionChanged.connect(self._update_edit_button)
         self.table.itemDoubleClicked.connect(lambda item: self.edit_schedule(item.data(Qt.ItemDataRole.UserRole)))

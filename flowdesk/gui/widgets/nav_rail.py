@@ -113,6 +113,9 @@ class NavRail(QWidget):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
         self.settings_button = RailButton("settings", self.tr("Settings"), "gear-six")
+        # The focus ring shows on the checked entry (the arrow keys move focus and selection together) and here:
+        # an entry a mouse user left focused before clicking another shows none.
+        self.settings_button.setObjectName("RailSettings")
         self.settings_button.clicked.connect(self.settings_requested)
         layout.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignHCenter)
 

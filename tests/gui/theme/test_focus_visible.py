@@ -83,11 +83,23 @@ def _invisible_focus(qtbot, widget: QWidget, elsewhere: QWidget,  # noqa: ANN001
 def test_the_rail_buttons_show_a_focus_ring(qtbot, window, palette) -> None:
     window.show_view("workflows")
     search = window.view("workflows").search
-    buttons = [(window.rail.buttons["overview"], "rail button"),
-               (window.rail.buttons["workflows"], "selected rail button"),
+    buttons = [(window.rail.buttons["workflows"], "selected rail button"),
                (window.rail.settings_button, "Settings rail button")]
     problems = [p for button, name in buttons for p in _invisible_focus(qtbot, button, search, palette, name)]
     assert not problems, "\n".join(problems)
+    # An entry left focused while the mouse picked another view (clicks do not take the focus) shows no ring.
+    stale = window.rail.buttons["runs"]
+    _focus_elsewhere(qtbot, stale, search)
+    without = _image(qtbot, stale)
+    stale.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(stale.hasFocus)
+    assert not stale.isChecked() and _image(qtbot, stale) == without, "a focused, unselected rail entry draws a ring"
+
+
+def test_the_window_opens_with_the_keyboard_focus_in_its_view_not_on_the_rail(qtbot, window) -> None:
+    _activate(qtbot, window)
+    focused = QApplication.focusWidget()
+    assert focused is not None and not window.rail.isAncestorOf(focused)
 
 
 def test_tables_lists_and_trees_show_focus(qtbot, bridge, window, palette) -> None:
