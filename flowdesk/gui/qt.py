@@ -48,7 +48,7 @@ NAMES: dict[str, tuple[str, ...]] = {
         "QInputDialog", "QLabel", "QLineEdit", "QListView", "QListWidget", "QListWidgetItem", "QMainWindow", "QMenu",
         "QMenuBar", "QMessageBox", "QPlainTextEdit", "QProgressBar", "QPushButton", "QScrollArea", "QSizePolicy",
         "QSpinBox", "QSplitter", "QStackedWidget", "QStatusBar", "QStyle", "QStyleFactory", "QStyleOptionViewItem",
-        "QStyledItemDelegate", "QSystemTrayIcon", "QTabWidget", "QTableView", "QTableWidget", "QTableWidgetItem",
+        "QStyledItemDelegate", "QSystemTrayIcon", "QTabBar", "QTabWidget", "QTableView", "QTableWidget", "QTableWidgetItem",
         "QTextBrowser", "QTextEdit", "QToolBar", "QToolButton", "QToolTip", "QTreeView", "QTreeWidget",
         "QTreeWidgetItem", "QVBoxLayout", "QWidget",
     ),

@@ -1837,6 +1837,14 @@ Démo du cluster FlowDesk : serve et {workers} worker(s) sur {workspace}</transl
         <source>The page did not load: is FlowDesk still listening?</source>
         <translation>La page ne s&apos;est pas chargée : FlowDesk est-il toujours à l&apos;écoute ?</translation>
     </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Close this page</source>
+        <translation>Fermer cette page</translation>
+    </message>
 </context>
 <context>
     <name>JsonEditor</name>

@@ -16,10 +16,13 @@ from flowdesk.gui.qt import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSize,
     QSplitter,
     QStackedWidget,
     Qt,
+    QTabBar,
     QTabWidget,
+    QToolButton,
     QUrl,
     QVBoxLayout,
     QWidget,
@@ -238,7 +241,8 @@ class InterfacesView(QWidget):
             page.loadFinished.connect(self._on_load_finished)
             page.load(QUrl(self._login_url(entry)))
             self.pages[entry.slug] = page
-            self.tabs.addTab(page, icon(interface_icon(entry), "text_muted"), entry.display_name)
+            index = self.tabs.addTab(page, icon(interface_icon(entry), "text_muted"), entry.display_name)
+            self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, self._close_button(page))
         self.tabs.setCurrentWidget(page)
         self.tab_stack.setCurrentWidget(self.tabs)
         self._update_buttons()
@@ -252,6 +256,19 @@ class InterfacesView(QWidget):
         index = self.tabs.indexOf(page) if isinstance(page, QWidget) else -1
         if index >= 0:
             self.tabs.setTabToolTip(index, "" if ok else self.tr("The page did not load: is FlowDesk still listening?"))
+
+    def _close_button(self, page: QWidget) -> QToolButton:
+        """The tab's close button drawn from the icon set (the style's default is a red square)."""
+        button = QToolButton()
+        button.setObjectName("TabClose")
+        button.setIcon(icon("x", "text_muted"))
+        button.setIconSize(QSize(12, 12))
+        button.setAutoRaise(True)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setToolTip(self.tr("Close"))
+        button.setAccessibleName(self.tr("Close this page"))
+        button.clicked.connect(lambda: self.close_tab(self.tabs.indexOf(page)))
+        return button
 
     def close_tab(self, index: int) -> None:
         """Close a tab and free its web page."""

@@ -61,7 +61,11 @@ def test_open_dashboard_is_authenticated(qtbot, bridge) -> None:
     qtbot.waitUntil(triggered, timeout=20000)
     assert status["value"] == 200
     assert view.open_interface("dashboard") is page  # a second open reuses the tab
-    view.close_tab(0)
+    from flowdesk.gui.qt import QTabBar
+
+    close = view.tabs.tabBar().tabButton(0, QTabBar.ButtonPosition.RightSide)
+    assert close.objectName() == "TabClose" and close.accessibleName() and not close.icon().isNull()
+    close.click()  # the icon set's close button, not the style's red square
     assert view.tabs.count() == 0
 
 
