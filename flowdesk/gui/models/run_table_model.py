@@ -12,7 +12,7 @@ from typing import Any
 
 from flowdesk.core.store import RunRecord
 from flowdesk.core.store.run_pages import run_page, runs_by_id, runs_newer_than
-from flowdesk.gui.i18n import run_text
+from flowdesk.gui.i18n import run_text, window_language
 from flowdesk.gui.models.list_table_model import ListTableModel
 from flowdesk.gui.qt import QT_TRANSLATE_NOOP, QModelIndex, QObject, Qt, Signal
 from flowdesk.gui.time_text import exact, short_duration
@@ -24,8 +24,9 @@ COLUMNS = (QT_TRANSLATE_NOOP("Columns", "Queued"), QT_TRANSLATE_NOOP("Columns", 
 QUEUED, WORKFLOW, STATUS, TRIGGER, DURATION, MESSAGE = range(len(COLUMNS))
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole
 PAGE = 200
-HEAD_LIMIT = 1000
-_STATUS_CHIPS: dict[str, list[Any]] = {}  # chips are immutable: one list per status  # more new runs than this since the last refresh: start again from the top
+HEAD_LIMIT = 1000  # more new runs than this since the last refresh: start again from the top
+# Chips are immutable: one list per language and status, made once (a repaint asks for every visible cell).
+_STATUS_CHIPS: dict[tuple[str, str], list[Any]] = {}
 
 Submit = Callable[..., Any]  # CoreBridge.submit
 
@@ -171,7 +172,11 @@ class RunTableModel(ListTableModel):
         if role == RUN_ID_ROLE:
             return run.id
         if role == CHIPS_ROLE and col == STATUS:
-            return _STATUS_CHIPS.setdefault(run.status, [status_chip(run.status)])
+            key = (window_language(), run.status)
+            chips = _STATUS_CHIPS.get(key)
+            if chips is None:
+                chips = _STATUS_CHIPS[key] = [status_chip(run.status)]
+            return chips
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return status_color(run.status)
         if role == Qt.ItemDataRole.ToolTipRole:

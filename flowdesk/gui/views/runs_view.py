@@ -3,7 +3,6 @@ run inspector (read in the background, followed live, re-runs, previous/next).""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flowdesk.core.app_settings import load_app_settings
@@ -14,38 +13,25 @@ from flowdesk.gui.inspector.live_logs import LiveLogs
 from flowdesk.gui.inspector.run_inspector import RunInspector
 from flowdesk.gui.inspector.run_loading import LoadedRun
 from flowdesk.gui.models import run_table_model
-from flowdesk.gui.models.run_table_model import (
-    DURATION,
-    MESSAGE,
-    QUEUED,
-    RUN_ID_ROLE,
-    STATUS,
-    TRIGGER,
-    WORKFLOW,
-    RunTableModel,
-)
+from flowdesk.gui.models.run_list_model import RunListModel, column_widths
+from flowdesk.gui.models.run_table_model import DURATION, MESSAGE, RUN_ID_ROLE, STATUS, TRIGGER, WORKFLOW
 from flowdesk.gui.qt import (
     QAbstractItemView,
-    QEvent,
-    QFont,
-    QFontMetrics,
     QLabel,
     QModelIndex,
-    QSplitter,
     QStackedWidget,
-    Qt,
     QTableView,
     QTimer,
     QVBoxLayout,
     QWidget,
 )
-from flowdesk.gui.theme.status_look import TRIGGER_ICONS
 from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
 from flowdesk.gui.widgets.cell_delegates import CompactChipDelegate
-from flowdesk.gui.widgets.chips import CHIPS_ROLE, Chip, ChipDelegate, chip_font, chip_width, status_chip
+from flowdesk.gui.widgets.chips import ChipDelegate
 from flowdesk.gui.widgets.column_fit import fit_columns
 from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.run_filters import RunFilterBar
+from flowdesk.gui.widgets.share_splitter import ShareSplitter
 from flowdesk.gui.widgets.view_header import ViewHeader
 
 PAGE = run_table_model.PAGE
@@ -56,118 +42,7 @@ REFRESH_MS = 1000  # run events are folded into at most one refresh a second
 LIST_SHARE = 0.58
 DETAIL_COMFORT = 500  # the inspector's header (workflow, chips, run id; the three times) reads whole at this width
 DETAIL_MIN = 360
-WORKFLOW_WIDTH, WORKFLOW_MIN = 140, 100  # slugs elide, the full one in the tooltip
 MESSAGE_MIN = 100  # the message stretches; below this it goes first (the inspector shows it for the selected run)
-CELL_PAD = 20  # a text cell's padding (6 px each side in the stylesheet) and the style's text margins
-CHIP_PAD = 12  # a chip cell's left and right insets
-HEADER_PAD = 14  # a column title's padding (6 px each side in the stylesheet)
-STATUSES = ("success", "error", "running", "queued", "interrupted", "skipped", "timeout")
-COMMON_STATUSES = ("success", "error", "running", "queued", "skipped", "timeout")
-_TRIGGER_CHIPS: dict[str, list[Chip]] = {}
-
-
-def compact_time(moment: datetime, today: date | None = None) -> str:
-    """``17:36:04`` for a run of today, ``06 Dec 17:36`` for an older one (the machine's zone; exact in the tooltip)."""
-    local = moment.astimezone()
-    return local.strftime("%H:%M:%S") if local.date() == (today or date.today()) else local.strftime("%d %b %H:%M")
-
-
-def trigger_chips(trigger: str) -> list[Chip]:
-    """A run's trigger as a neutral chip with its icon (the same icons as the Workflows table)."""
-    return _TRIGGER_CHIPS.setdefault(trigger, [Chip(trigger, TRIGGER_ICONS.get(trigger, "lightning"))])
-
-
-class RunListModel(RunTableModel):
-    """The Runs list's cells, compact: today's runs by their time alone, older ones by day and minute; the trigger
-    as a chip (its icon alone when the column is narrow); the duration short and right-aligned."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._times: dict[str, str] = {}
-        self._times_day = date.today()
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """RunTableModel's cells, with the compact time, the trigger chip and the right-aligned duration."""
-        if index.isValid():
-            col = index.column()
-            if col == QUEUED and role == Qt.ItemDataRole.DisplayRole:
-                return self._time(self.runs[index.row()])
-            if col == STATUS and role == Qt.ItemDataRole.ToolTipRole:
-                return status_chip(self.runs[index.row()].status).text
-            if col == TRIGGER and role in (CHIPS_ROLE, Qt.ItemDataRole.ToolTipRole):
-                trigger = self.runs[index.row()].trigger
-                return trigger_chips(trigger) if role == CHIPS_ROLE else trigger
-            if col == DURATION:
-                if role == Qt.ItemDataRole.TextAlignmentRole:
-                    return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                if role == Qt.ItemDataRole.ToolTipRole:
-                    return super().data(index, Qt.ItemDataRole.DisplayRole) or None
-        return super().data(index, role)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """The column titles; Duration's right-aligned over its numbers."""
-        if section == DURATION and orientation == Qt.Orientation.Horizontal \
-                and role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return super().headerData(section, orientation, role)
-
-    def _time(self, run: Any) -> str:
-        # Formatted once per run and day (a repaint reads every visible cell).
-        today = date.today()
-        if today != self._times_day or len(self._times) > 4096:
-            self._times, self._times_day = {}, today
-        text = self._times.get(run.id)
-        if text is None:
-            text = self._times[run.id] = compact_time(run.queued_at, today)
-        return text
-
-
-def column_widths(table: QTableView) -> tuple[dict[int, int], dict[int, int]]:
-    """The preferred and minimum widths of the short columns, measured in the table's fonts."""
-    text, chips = table.fontMetrics(), QFontMetrics(chip_font(table))
-    bold = QFont(table.horizontalHeader().font())
-    bold.setWeight(QFont.Weight.DemiBold)  # the header's weight in the stylesheet
-    title = QFontMetrics(bold).horizontalAdvance(table.model().headerData(DURATION, Qt.Orientation.Horizontal))
-    queued = max(text.horizontalAdvance(s) for s in ("23:59:59", "30 Sep 23:59")) + CELL_PAD
-    status = max(chip_width(status_chip(s), chips) for s in STATUSES) + CHIP_PAD
-    common = max(chip_width(status_chip(s), chips) for s in COMMON_STATUSES) + CHIP_PAD
-    trigger = max(chip_width(trigger_chips(t)[0], chips) for t in ("schedule", "webhook", "manual")) + CHIP_PAD
-    icon_only = 26 + CHIP_PAD  # paint_chip's compact chip: the icon alone in a 26 px pill
-    short = text.horizontalAdvance("999 ms") + CELL_PAD
-    preferred = {QUEUED: queued, WORKFLOW: WORKFLOW_WIDTH, STATUS: status, TRIGGER: trigger,
-                 DURATION: max(short, title + HEADER_PAD)}
-    minimums = {QUEUED: queued, WORKFLOW: WORKFLOW_MIN, STATUS: common, TRIGGER: icon_only, DURATION: short}
-    return preferred, minimums
-
-
-class ShareSplitter(QSplitter):
-    """A horizontal splitter that keeps its first pane's share of the width when resized, leaving the second at least
-    ``comfort`` pixels while the first can spare them; a drag of the handle sets the share, kept from then on."""
-
-    def __init__(self, share: float, comfort: int, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.share = share
-        self.comfort = comfort
-        self.dragged = False
-        self.splitterMoved.connect(self._remember)
-
-    def _remember(self, _pos: int, _index: int) -> None:
-        sizes = self.sizes()
-        if sum(sizes) > 0:
-            self.share, self.dragged = sizes[0] / sum(sizes), True
-
-    def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        """Lay out as QSplitter does, then give the panes their shares again (within their minimum widths)."""
-        super().resizeEvent(event)
-        total = sum(self.sizes())
-        if total <= 0 or self.count() != 2:
-            return
-        first = round(total * self.share)
-        if not self.dragged:
-            first = min(first, total - self.comfort)
-        first = max(first, self.widget(0).minimumWidth())
-        self.setSizes([first, total - first])
 
 
 class RunsView(QWidget):

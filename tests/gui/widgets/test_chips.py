@@ -165,7 +165,7 @@ def _option_for(table: QWidget):  # noqa: ANN202
 
 
 def test_runs_view_status_cell_speaks_french(qtbot, bridge, french_window, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The model keeps one chip list per status for the whole process; a real start in French begins with none.
+    # The model keeps its chips per language and status; start from an empty cache, as a real start does.
     monkeypatch.setattr(run_table_model, "_STATUS_CHIPS", {})
     ids = call_core(qtbot, bridge, lambda rt: seed_one_run_per_status(rt.store))
     view = make_runs_view(qtbot, bridge)
