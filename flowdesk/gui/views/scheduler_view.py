@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -210,9 +210,10 @@ class SchedulerView(QWidget):
         else:
             self.open_workflows()
 
-    def _matches(self, job: ScheduledJob, needle: str) -> bool:
+    def _matches(self, row: int, job: ScheduledJob, needle: str) -> bool:
+        # The schedule in words as the row shows it (worded once by _fill, not again at every keystroke).
         haystack = " ".join((job.display_name, job.workflow, self.state.descriptions.get(job.workflow, ""),
-                             job.cron_expression, job.description, _words(job.cron_expression, job.description)))
+                             job.cron_expression, job.description, self.table.item(row, 2).text()))
         return needle in haystack.lower()
 
     def _apply_filter(self) -> None:
@@ -222,7 +223,7 @@ class SchedulerView(QWidget):
         shown = 0
         for row in range(self.table.rowCount()):
             job = jobs.get(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
-            hidden = bool(needle) and (job is None or not self._matches(job, needle))
+            hidden = bool(needle) and (job is None or not self._matches(row, job, needle))
             self.table.setRowHidden(row, hidden)
             shown += not hidden
         if not self.state.jobs:

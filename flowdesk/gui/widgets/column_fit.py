@@ -66,20 +66,24 @@ class ColumnFit(QObject):
             self.fit()
         return False
 
+    def _stretching_with(self, hidden: set[int]) -> int:
+        """The column taking the rest of the width when ``hidden`` are hidden."""
+        return self.fallback if self.stretch in hidden and self.fallback is not None else self.stretch
+
+    def _stretch_least(self, stretch: int) -> int:
+        return self.stretch_min if stretch == self.stretch else self.minimums[stretch]
+
     @property
     def stretching(self) -> int:
         """The column taking the rest of the width now."""
-        if self.stretch in self.hidden and self.fallback is not None:
-            return self.fallback
-        return self.stretch
+        return self._stretching_with(self.hidden)
 
     def least(self, hidden: set[int]) -> int:
         """The narrowest the shown columns can be, with ``hidden`` hidden."""
-        stretch = self.fallback if self.stretch in hidden and self.fallback is not None else self.stretch
+        stretch = self._stretching_with(hidden)
         fixed = sum(self.minimums[c] for c in self.widths
                     if c not in self.always_hidden and c not in hidden and c != stretch)
-        stretch_least = self.stretch_min if stretch == self.stretch else self.minimums[stretch]
-        return fixed + stretch_least
+        return fixed + self._stretch_least(stretch)
 
     def plan(self, available: int) -> tuple[set[int], dict[int, int]]:
         """What ``fit`` does at ``available`` pixels: the columns hidden and the widths of the fixed ones shown."""
@@ -88,9 +92,9 @@ class ColumnFit(QObject):
             if self.least(hidden) <= available:
                 break
             hidden.add(col)
-        stretch = self.fallback if self.stretch in hidden and self.fallback is not None else self.stretch
+        stretch = self._stretching_with(hidden)
         fixed = [c for c in self.widths if c not in self.always_hidden and c not in hidden and c != stretch]
-        room = available - (self.stretch_min if stretch == self.stretch else self.minimums[stretch])
+        room = available - self._stretch_least(stretch)
         preferred = sum(self.widths[c] for c in fixed)
         if preferred <= room:
             return hidden, {c: self.widths[c] for c in fixed}
@@ -127,8 +131,7 @@ class ColumnFit(QObject):
             return
         others = sum(self.table.columnWidth(c) for c in self.widths
                      if c != col and c != self.stretching and not self.table.isColumnHidden(c))
-        least = self.stretch_min if self.stretching == self.stretch else self.minimums[self.stretching]
-        most = self.table.viewport().width() - others - least
+        most = self.table.viewport().width() - others - self._stretch_least(self.stretching)
         self.widths[col] = max(self.minimums[col], min(new, most))
         self._refit.start()
 
