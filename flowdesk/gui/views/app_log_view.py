@@ -7,15 +7,13 @@ from collections import deque
 
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.log_bridge import DEFAULT_CAPACITY, LogLine, install_log_bridge
-from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.tokens import SPACE_SM, SPACE_XL
-from flowdesk.gui.widgets.copy_button import copy_text
+from flowdesk.gui.widgets.copy_button import copy_text, say_copied
 from flowdesk.gui.widgets.empty_state import EmptyState
 from flowdesk.gui.widgets.view_header import ViewHeader
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
     QCheckBox,
-    QCoreApplication,
     QComboBox,
     QFontDatabase,
     QHBoxLayout,
@@ -25,7 +23,6 @@ from flowdesk.gui.qt import (
     QStackedWidget,
     Qt,
     QTimer,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -163,16 +160,12 @@ class AppLogView(QWidget):
             self.stack.setCurrentWidget(self.text)
             return
         if self._lines:  # lines are kept, the level or the search hides them all
-            self.empty.set_title(self.tr("No line matches"))
-            self.empty.set_body(self.tr("None of the %1 line(s) kept is at this level with these words.")
-                                .replace("%1", str(len(self._lines))))
-            self.empty_action.setText(self.tr("Show every line"))
-            self.empty_action.setIcon(icon("eye", "on_accent"))
+            self.empty.set_case(self.tr("No line matches"),
+                                self.tr("None of the %1 line(s) kept is at this level with these words.")
+                                .replace("%1", str(len(self._lines))), self.tr("Show every line"), "eye")
         else:
-            self.empty.set_title(self.tr("No log lines yet"))
-            self.empty.set_body(self.tr(EMPTY_TEXT))
-            self.empty_action.setText(self.tr("Open the runs"))
-            self.empty_action.setIcon(icon("list-bullets", "on_accent"))
+            self.empty.set_case(self.tr("No log lines yet"), self.tr(EMPTY_TEXT), self.tr("Open the runs"),
+                                "list-bullets")
         self.stack.setCurrentWidget(self.empty)
 
     def _on_empty_action(self) -> None:
@@ -202,8 +195,7 @@ class AppLogView(QWidget):
         """Put the lines shown on the clipboard; returns them."""
         text = self.visible_text()
         copy_text(text)
-        QToolTip.showText(self.copy_button.mapToGlobal(self.copy_button.rect().bottomLeft()), QCoreApplication.translate("CopyButton", "Copied"),
-                          self.copy_button, self.copy_button.rect(), 1500)
+        say_copied(self.copy_button)
         return text
 
     def clear(self) -> None:

@@ -14,7 +14,6 @@ from flowdesk.core.scheduler import ScheduledJob
 from flowdesk.i18n.language import SOURCE_LANGUAGE
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.i18n import core_text, window_language
-from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.status_look import status_look
 from flowdesk.gui.time_text import relative
 from flowdesk.gui.qt import (
@@ -227,16 +226,13 @@ class SchedulerView(QWidget):
             self.table.setRowHidden(row, hidden)
             shown += not hidden
         if not self.state.jobs:
-            self.empty.set_title(self.tr("Nothing scheduled"))
-            self.empty.set_body(self.tr(EMPTY_TEXT))
-            self.empty_action.setText(self.tr("Open the workflows"))
-            self.empty_action.setIcon(icon("flow-arrow", "on_accent"))
+            self.empty.set_case(self.tr("Nothing scheduled"), self.tr(EMPTY_TEXT), self.tr("Open the workflows"),
+                                "flow-arrow")
         elif not shown:
-            self.empty.set_title(self.tr("No schedule matches"))
-            self.empty.set_body(self.tr("No scheduled workflow has “%1” in its name, description or schedule.")
-                                .replace("%1", html.escape(self.search.text().strip())))
-            self.empty_action.setText(self.tr("Clear the search"))
-            self.empty_action.setIcon(icon("x", "on_accent"))
+            self.empty.set_case(self.tr("No schedule matches"),
+                                self.tr("No scheduled workflow has “%1” in its name, description or schedule.")
+                                .replace("%1", html.escape(self.search.text().strip())), self.tr("Clear the search"),
+                                "x")
         if shown and self.selected_slug() is None:  # the selection was filtered out: the first row left
             self.table.selectRow(next(r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)))
         self.stack.setCurrentWidget(self.table if shown else self.empty)

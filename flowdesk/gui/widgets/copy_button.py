@@ -13,6 +13,12 @@ def copy_text(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
 
 
+def say_copied(widget: QWidget) -> None:
+    """A brief "Copied" under ``widget`` (the button that copied)."""
+    QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()),
+                      QCoreApplication.translate("CopyButton", "Copied"), widget, widget.rect(), 1500)
+
+
 class CopyButton(QToolButton):
     """Copies what ``text`` returns; ``what`` names it for screen readers and the tooltip ("Copy webhook URL")."""
 
@@ -29,6 +35,5 @@ class CopyButton(QToolButton):
         """Copy now; returns what was copied."""
         value = self._text()
         copy_text(value)
-        QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()),
-                          QCoreApplication.translate("CopyButton", "Copied"), self, self.rect(), 1500)
+        say_copied(self)
         return value

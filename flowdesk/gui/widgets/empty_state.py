@@ -104,6 +104,14 @@ class EmptyState(QWidget):
         self.buttons.append(button)
         return button
 
+    def set_case(self, title: str, body: str, action: str, icon_name: str) -> None:
+        """Say another case in the same place ("nothing yet" / "nothing matches"): the title, the body and the
+        primary action's words and icon (its callback tells the cases apart)."""
+        self.set_title(title)
+        self.set_body(body)
+        self.buttons[0].setText(action)
+        self.buttons[0].setIcon(icon(icon_name, "on_accent"))
+
     def set_title(self, title: str) -> None:
         """Change the title (one state for "nothing yet" and "nothing matches")."""
         self.title.setText(title)
