@@ -38,6 +38,19 @@ def bridge(qtbot, gui_ws: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch)
     b.stop()
 
 
+def shown_window(qtbot, bridge, size: tuple[int, int] | None = (1280, 800)):  # noqa: ANN001, ANN201 - test helper
+    """The real main window on ``bridge``, shown (at ``size``) and exposed; closed with the test."""
+    from flowdesk.gui.main_window import MainWindow
+
+    window = MainWindow(bridge, tray_available=True)  # without a tray, closing would ask "Quit?" modally
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 def call_core(qtbot, bridge, fn, timeout: int = 30000):  # noqa: ANN001, ANN201 - test helper
     """Run ``fn(runtime)`` on the core loop and return its result (the Qt loop keeps turning)."""
     box: dict = {}

@@ -11,7 +11,7 @@ from flowdesk.core.workspace import Workspace
 from flowdesk.gui.main_window import MainWindow
 from flowdesk.gui.models.workflow_table_model import SLUG_ROLE
 from flowdesk.gui.qt import QApplication, QDesktopServices, QInputDialog, QPushButton, QTimer, QUrl
-from tests.gui.conftest import UrlCatcher, call_core
+from tests.gui.conftest import UrlCatcher, call_core, shown_window
 
 
 @pytest.fixture()
@@ -24,12 +24,7 @@ def gui_ws(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def window(qtbot, bridge) -> MainWindow:  # noqa: ANN001
-    w = MainWindow(bridge, tray_available=True)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, bridge)
 
 
 def visible_button(window: MainWindow, text: str) -> QPushButton:

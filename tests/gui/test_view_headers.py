@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flowdesk.gui.main_window import MainWindow
 from flowdesk.gui.qt import QGuiApplication, QInputDialog
+from tests.gui.conftest import shown_window
 
 TITLES = {
     "overview": "Overview", "workflows": "Workflows", "runs": "Runs", "tools": "Tools & credentials",
@@ -17,10 +17,7 @@ LISTS = ["workflows", "runs", "tools", "scheduler", "interfaces", "logs"]
 
 @pytest.fixture
 def window(qtbot, bridge):  # noqa: ANN001, ANN201
-    w = MainWindow(bridge, tray_available=True)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    return shown_window(qtbot, bridge, size=None)
 
 
 def _answer(monkeypatch: pytest.MonkeyPatch, name: str) -> None:

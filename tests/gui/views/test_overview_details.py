@@ -21,7 +21,7 @@ from flowdesk.gui.overview_data import read_overview
 from flowdesk.gui.qt import QLabel, QPushButton
 from flowdesk.gui.time_text import exact, relative
 from tests.core.oauth.local_provider import CALENDAR, CALENDAR_RO, DRIVE_RO, SHEETS, LocalGoogle
-from tests.gui.conftest import call_core
+from tests.gui.conftest import call_core, shown_window
 
 ZONE = "Asia/Tokyo"  # not the machine's zone, so the exact time shows which zone it is in
 CRON = "30 9 * * *"
@@ -85,10 +85,7 @@ def gui_ws(tmp_path: Path, provider: LocalGoogle) -> Path:
 
 @pytest.fixture()
 def window(qtbot, bridge) -> MainWindow:  # noqa: ANN001
-    w = MainWindow(bridge, tray_available=True)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
+    w = shown_window(qtbot, bridge)
     view = w.show_view("overview")
     qtbot.waitUntil(lambda: view.data is not None, timeout=10000)
     return w
