@@ -38,7 +38,8 @@ def _tr(text: str) -> str:
 
 # (key, title, icon, module, class): the rail's order; Ctrl+1.. selects them. A view is built when first shown,
 # once the core has started (their modules import the core); the Overview, the home view, is built with the
-# window and paints with it (its numbers arrive once the core is up).
+# window and paints its header and tiles with it, its chart and cards one event-loop turn later (its numbers
+# arrive once the core is up).
 VIEWS = [
     ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview"), "squares-four", "flowdesk.gui.views.overview_view", "OverviewView"),
     ("workflows", QT_TRANSLATE_NOOP("MainWindow", "Workflows"), "flow-arrow", "flowdesk.gui.views.workflows_view", "WorkflowsView"),
@@ -113,7 +114,10 @@ class MainWindow(DailyUseHooks, QMainWindow):
         view = self.views.get(key)
         if view is None and (self.bridge.running or key in BUILT_BEFORE_THE_CORE):
             module, cls = next((m, c) for k, _, _, m, c in VIEWS if k == key)
-            view = getattr(importlib.import_module(module), cls)(self.bridge, self)
+            factory = getattr(importlib.import_module(module), cls)
+            # Built before the core, the Overview paints its header and tiles with the window, its cards right after.
+            view = (factory(self.bridge, self, cards_after_paint=True) if not self.bridge.running
+                    and key in BUILT_BEFORE_THE_CORE else factory(self.bridge, self))
             self.views[key] = view
             self.stack.addWidget(view)
         return view

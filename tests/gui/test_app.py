@@ -109,11 +109,15 @@ def test_the_window_paints_before_the_core_starts_then_builds_its_views(qtbot, g
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    # The home view paints with the window (header, tiles, cards), before the core and its modules load.
+    # The home view paints with the window (header, tiles), before the core and its modules load; its chart and
+    # cards follow on the next turn of the event loop, still before the core.
     overview = window.stack.currentWidget()
     assert overview is window.views["overview"] and list(window.views) == ["overview"]
     assert overview.header.isVisible() and overview.tiles["runs"].value.text() == "—"
+    qtbot.waitUntil(lambda: overview.cards_built and overview.failures_card.isVisible(), timeout=5000)
+    assert overview.next_card.isVisible() and overview.credentials_card.isVisible() and not b.running
     assert not overview.failures_card.empty.isVisible()  # "No failed run" is not claimed before a read
+    assert overview.webhook_url.text() == "Starting…"
     assert window.show_view("workflows") is None and window.stack.currentWidget() is window.starting
     window.show_view("overview")
     with qtbot.waitSignal(b.started, timeout=30000):
@@ -153,6 +157,18 @@ def test_status_bar_says_where_the_core_listens(qtbot, bridge) -> None:
     window = MainWindow(bridge, tray_available=True)
     qtbot.addWidget(window)
     assert bridge.url in window.status.text() and "scheduler on" in window.status.text()
+
+
+def test_the_instance_name_is_the_data_dirs_sha256_as_before(qapp, tmp_path: Path) -> None:
+    # The name is computed with QtCore's SHA-256 (no OpenSSL before the first paint); a FlowDesk already running
+    # on the same data dir, started by a release that used hashlib, must still be found.
+    import hashlib
+
+    from flowdesk.gui.single_instance import server_name
+
+    for folder in (tmp_path, tmp_path / "données été", tmp_path / "a b" / "c"):
+        expected = "flowdesk-" + hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+        assert server_name(folder) == expected
 
 
 def test_a_second_launch_can_ask_for_an_interface(qtbot, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ class Watch(QObject):
                 overview_current=obj.stack.currentWidget() is overview,
                 header=overview is not None and overview.header.isVisible(),
                 tiles=overview is not None and all(t.isVisible() for t in overview.tiles.values()),
+                cards_at_paint=overview is not None and overview.cards_built,
                 views=sorted(obj.views))
             self.window = obj
             QTimer.singleShot(100, self.wait_core)
@@ -42,6 +43,8 @@ class Watch(QObject):
         if self.window.bridge.running:
             seen["core_started_after"] = True
             seen["charts_after"] = "PySide6.QtCharts" in sys.modules
+            overview = self.window.views["overview"]
+            seen["cards_after"] = overview.cards_built and overview.failures_card.isVisible()
             print(json.dumps(seen), flush=True)
             self.window.quit_requested.emit()
         else:
@@ -71,6 +74,7 @@ def test_the_first_paint_is_the_real_shell_and_the_core_starts_after_it(tmp_path
     assert seen["loaded"] == [] and not seen["core_running"] and not seen["core_thread_started"]
     assert seen["core_started_after"]
     assert seen["charts_after"]  # the window stayed visible: the Overview's chart was built after the paint
+    assert not seen["cards_at_paint"] and seen["cards_after"]  # so were its cards, which wait for the core's data
 
 
 def test_the_callback_runs_once_right_after_the_first_paint(qtbot) -> None:

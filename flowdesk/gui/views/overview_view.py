@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flowdesk.gui.core_bridge import CoreBridge
+from flowdesk.gui.first_paint import after_first_paint
 from flowdesk.gui.live_stats import LiveStats
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
@@ -24,7 +25,6 @@ from flowdesk.gui.theme.icons import icon
 from flowdesk.gui.theme.theme_manager import theme_manager
 from flowdesk.gui.theme.tokens import SPACE_LG, SPACE_XL
 from flowdesk.gui.time_text import exact, in_zone, relative, short_duration
-from flowdesk.gui.views.overview_workers import WorkersPanel
 from flowdesk.gui.widgets.chips import ChipRow, status_chip
 from flowdesk.gui.widgets.kpi_tile import KpiTile
 from flowdesk.gui.widgets.list_card import CardRow, ListCard, icon_label
@@ -53,7 +53,10 @@ class OverviewView(QWidget):
 
     title = "Overview"
 
-    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: CoreBridge, parent: QWidget | None = None,
+                 cards_after_paint: bool = False) -> None:
+        """``cards_after_paint``: the window's first paint shows the header and the tiles; the chart and the cards,
+        which have nothing to show before the core is up, are built on the event loop's turn after it."""
         super().__init__(parent)
         self.bridge = bridge
         host = parent if parent is not None and isinstance(getattr(parent, "live", None), LiveStats) else None
@@ -75,6 +78,40 @@ class OverviewView(QWidget):
         tiles.setSpacing(SPACE_LG)
         for tile in self.tiles.values():
             tiles.addWidget(tile, 1)
+        body = QWidget()
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_XL)
+        self.body_layout.setSpacing(SPACE_LG)
+        self.body_layout.addLayout(tiles)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the body fits its width
+        scroll.setWidget(body)
+        self.scroll = scroll
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(scroll, 1)
+        self.cards_built = False
+        self.live.overview_changed.connect(self.show_data)
+        self.live.credentials_changed.connect(self.show_credentials)
+        manager = theme_manager()
+        if manager is not None:
+            manager.changed.connect(self._on_theme_changed)  # a bound slot: gone with the view
+        if cards_after_paint:
+            after_first_paint(self, self.build_cards)
+        else:
+            self.build_cards()
+
+    def build_cards(self) -> None:
+        """The chart and the cards below the tiles, once (a no-op after); filled from the last data seen."""
+        if self.cards_built:
+            return
+        self.cards_built = True
+        from flowdesk.gui.views.overview_workers import WorkersPanel  # a cluster's card: not needed for the paint
+
         self.chart = RunsChart()
         chart_card = QFrame()
         chart_card.setProperty("card", True)
@@ -116,7 +153,7 @@ class OverviewView(QWidget):
         right.setSpacing(SPACE_LG)
         left.addWidget(chart_card, 3)
         left.addWidget(self.failures_card, 2)
-        self.workers_panel = WorkersPanel(bridge, self)  # hidden unless the window is connected to a cluster
+        self.workers_panel = WorkersPanel(self.bridge, self)  # hidden unless the window is connected to a cluster
         right.addWidget(self.workers_panel)
         right.addWidget(self.next_card)
         right.addWidget(self.credentials_card, 1)
@@ -127,29 +164,12 @@ class OverviewView(QWidget):
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 3)
-        body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_XL)
-        body_layout.setSpacing(SPACE_LG)
-        body_layout.addLayout(tiles)
-        body_layout.addLayout(grid, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the body fits its width
-        scroll.setWidget(body)
-        self.scroll = scroll
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(scroll, 1)
-        self.live.overview_changed.connect(self.show_data)
-        self.live.credentials_changed.connect(self.show_credentials)
-        manager = theme_manager()
-        if manager is not None:
-            manager.changed.connect(self._on_theme_changed)  # a bound slot: gone with the view
+        self.body_layout.addLayout(grid, 1)
         self._show_url()
+        if self.data is not None:
+            self.show_data(self.data)
+        if self.issues:
+            self.show_credentials(self.issues)
 
     def refresh(self) -> None:
         """Ask LiveStats for fresh numbers (they arrive through ``show_data``)."""
@@ -157,6 +177,8 @@ class OverviewView(QWidget):
         self._show_url()
 
     def _show_url(self) -> None:
+        if not self.cards_built:
+            return  # build_cards shows it
         base = self.bridge.url or ""
         idle = self.tr("Starting…") if self.bridge.loop is None else self.tr("The listener is not running.")
         self.webhook_url.setText(f"{base}/api/webhooks/" if base else idle)
@@ -171,6 +193,7 @@ class OverviewView(QWidget):
 
     def show_data(self, data: OverviewData) -> None:
         """Fill tiles, chart and cards from one read."""
+        self.build_cards()  # numbers come once the core is up, after the first paint: the cards are there by then
         self.data = data
         today, week = data.today, data.week
         seven = self.tr("7 days: %1")
@@ -221,6 +244,7 @@ class OverviewView(QWidget):
 
     def show_credentials(self, issues: list[CredentialIssue]) -> None:
         """One row per profile needing attention, with the button that fixes it."""
+        self.build_cards()
         self.issues = list(issues)
         card = self.credentials_card
         card.clear()
@@ -275,9 +299,11 @@ class OverviewView(QWidget):
         self._retint()
 
     def _retint(self) -> None:
-        self.chart.apply_palette()
         for tile in self.tiles.values():
             tile.retint()
+        if not self.cards_built:
+            return
+        self.chart.apply_palette()
         if self.data is not None:
             self.show_data(self.data)
         self.show_credentials(self.issues)
