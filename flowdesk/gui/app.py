@@ -80,7 +80,6 @@ def run_app(args: argparse.Namespace) -> int:
     from flowdesk.gui.icons import app_icon
     from flowdesk.gui.main_window import MainWindow
     from flowdesk.gui.i18n import install_translations
-    from flowdesk.gui.notifications import install_notifier
     from flowdesk.gui.log_bridge import install_log_bridge, uninstall_log_bridge
     from flowdesk.gui.qt import QApplication, QCoreApplication, Qt
     from flowdesk.gui.single_instance import InstanceServer, ask_running_instance_to_show
@@ -116,8 +115,9 @@ def run_app(args: argparse.Namespace) -> int:
     instance.listen()
     bridge = CoreBridge(workspace, data_dir, ServiceOptions(host=launch.host, port=launch.port),
                         RuntimeSettings(retention_days=settings.retention_days, retention_runs=settings.retention_runs))
-    tray = Tray(bridge, notify=settings.notifications) if Tray.available() else None
-    window = MainWindow(bridge, tray_available=tray is not None)
+    tray_available = Tray.available()
+    tray: Tray | None = None
+    window = MainWindow(bridge, tray_available=tray_available)
     exit_code = 0
 
     def quit_app() -> None:
@@ -133,27 +133,35 @@ def run_app(args: argparse.Namespace) -> int:
         QMessageBox.critical(window, QCoreApplication.translate("App", "FlowDesk cannot start"), message)
         app.quit()
 
+    def start_behind_the_window() -> None:
+        """The tray, notifications, signal handling, then the core: none of them is needed to paint the window."""
+        nonlocal tray
+        from flowdesk.gui.notifications import install_notifier
+
+        if tray_available:
+            tray = Tray(bridge, notify=settings.notifications)
+            tray.show_requested.connect(window.bring_forward)
+            tray.quit_requested.connect(quit_app)
+            tray.show()
+        install_notifier(bridge, tray.icon if tray is not None else None, window)  # before the core: no run missed
+        quit_on_signals(app, quit_app)
+        bridge.start()
+
     window.quit_requested.connect(quit_app)
     instance.show_requested.connect(window.bring_forward)
     instance.interface_requested.connect(window.open_interface)
     if interface:
         bridge.started.connect(lambda _url: window.open_interface(interface))
-    quit_on_signals(app, quit_app)
     bridge.start_failed.connect(failed)
-    if tray is not None:
-        tray.show_requested.connect(window.bring_forward)
-        tray.quit_requested.connect(quit_app)
-        tray.show()
-    install_notifier(bridge, tray.icon if tray is not None else None, window)
     app.aboutToQuit.connect(bridge.stop)
     app.aboutToQuit.connect(instance.close)
     app.aboutToQuit.connect(uninstall_log_bridge)
-    if settings.start_minimised and tray is not None:
-        bridge.start()
+    if settings.start_minimised and tray_available:
+        start_behind_the_window()
     else:
         # The core (aiohttp, the scheduler, the store, warm workers) starts once the window is on screen:
         # its imports would otherwise compete with the first paint for the interpreter.
-        after_first_paint(window, bridge.start)
+        after_first_paint(window, start_behind_the_window)
         window.show()
     app.exec()
     return exit_code
