@@ -8,7 +8,6 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from flowdesk.gui.qt import QObject, Signal, Slot
 
 if TYPE_CHECKING:
     import asyncio
+    from concurrent.futures import Future
 
     from flowdesk.core.runtime import Runtime
     from flowdesk.core.service import FlowDeskService
@@ -155,6 +155,8 @@ class CoreBridge(QObject):
         before announcing the result, so the core thread never holds the last reference to a Qt
         object (which would delete it from the wrong thread).
         """
+        from concurrent.futures import Future  # after the first paint, with the core: not on the window's path
+
         done: Future = Future()
         if not self.running or self.loop is None or self.loop.is_closed():
             done.set_exception(RuntimeError("the FlowDesk core is not running"))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # type checkers see the classes themselves
 NAMES: dict[str, tuple[str, ...]] = {
     "PySide6.QtCore": (
         "QT_TRANSLATE_NOOP", "QAbstractItemModel", "QAbstractListModel", "QAbstractTableModel", "QByteArray",
+        "QCryptographicHash",
         "QCoreApplication", "QDate", "QDateTime", "QEvent", "QItemSelectionModel", "QLibraryInfo", "QLocale",
         "QMargins", "QModelIndex", "QObject", "QPoint", "QRect", "QRectF", "QRegularExpression", "QSettings", "QSize",
         "QSocketNotifier", "QSortFilterProxyModel", "QTime", "QTimer", "QTranslator", "QUrl", "Qt", "Signal", "Slot",

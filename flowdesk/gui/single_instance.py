@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from flowdesk.gui.qt import QLocalServer, QLocalSocket, QObject, Signal
+from flowdesk.gui.qt import QCryptographicHash, QLocalServer, QLocalSocket, QObject, Signal
 
 SHOW_MESSAGE = b"show\n"
 
 
 def server_name(data_dir: Path) -> str:
     """A local socket name unique to the data dir (and short enough for every platform)."""
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    # SHA-256 from QtCore: the same name hashlib gave, without loading OpenSSL before the window's first paint.
+    digest = bytes(QCryptographicHash.hash(str(data_dir.resolve()).encode(), QCryptographicHash.Algorithm.Sha256)
+                   .toHex().data()).decode()[:16]
     return f"flowdesk-{digest}"
 
 

@@ -7,10 +7,7 @@ the bundle build) and, when running from source, compiled here on first use if m
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import flowdesk
@@ -30,6 +27,8 @@ def qm_path(language: str) -> Path:
 
 def find_tool(name: str) -> str | None:
     """``pyside6-lrelease`` / ``pyside6-lupdate``: next to this Python (the venv), else on PATH."""
+    import shutil  # the window's start reads a fresh .qm and never gets here
+
     beside = Path(sys.executable).with_name(name)
     if beside.is_file():
         return str(beside)
@@ -45,6 +44,9 @@ def compile_qm(language: str, force: bool = False) -> Path | None:
     lrelease = find_tool("pyside6-lrelease")
     if not ts.is_file() or lrelease is None:
         return qm if qm.is_file() else None  # a frozen bundle ships the .qm alone
+    import subprocess  # only when compiling (from source, once after a .ts change): not on every start
+    import tempfile
+
     # Compile beside, then rename: two processes starting at once never read half a file.
     fd, tmp = tempfile.mkstemp(prefix=f".{qm.name}.", suffix=".tmp", dir=qm.parent)
     os.close(fd)
