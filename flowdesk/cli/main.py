@@ -20,13 +20,14 @@ APP_FLAGS = ("--workspace", "--data-dir", "--interface", "--port", "--host")
 
 def add_app_arguments(parser: argparse.ArgumentParser, *, documented: bool) -> None:
     """The app's listener flags (``flowdesk`` with no command); ``documented`` shows them in ``--help``."""
-    def doc(text: str) -> str:
-        return text if documented else argparse.SUPPRESS
-
-    parser.add_argument("--port", type=int, default=None, metavar="PORT", help=doc(translate(
-        "cli", "with no command: the app's listener port for this launch (default $FLOWDESK_PORT, else Settings)")))
-    parser.add_argument("--host", default=None, metavar="HOST", help=doc(translate(
-        "cli", "with no command: the app's listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)")))
+    # Undocumented (the app's own parse), nothing is translated: deciding the CLI's language would read the
+    # Settings of the default data dir, which may not be the one this launch uses.
+    parser.add_argument("--port", type=int, default=None, metavar="PORT", help=translate(
+        "cli", "with no command: the app's listener port for this launch (default $FLOWDESK_PORT, else Settings)")
+        if documented else argparse.SUPPRESS)
+    parser.add_argument("--host", default=None, metavar="HOST", help=translate(
+        "cli", "with no command: the app's listener address for this launch (default $FLOWDESK_HOST, else 127.0.0.1)")
+        if documented else argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
