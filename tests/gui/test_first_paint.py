@@ -34,6 +34,9 @@ class Watch(QObject):
                 header=overview is not None and overview.header.isVisible(),
                 tiles=overview is not None and all(t.isVisible() for t in overview.tiles.values()),
                 cards_at_paint=overview is not None and overview.cards_built,
+                rail_icons=all(not b.icon().isNull() for b in obj.rail.buttons.values()),
+                tiles_at_their_height=overview is not None and all(
+                    t.height() <= t.sizeHint().height() for t in overview.tiles.values()),
                 views=sorted(obj.views))
             self.window = obj
             QTimer.singleShot(100, self.wait_core)
@@ -69,6 +72,8 @@ def test_the_first_paint_is_the_real_shell_and_the_core_starts_after_it(tmp_path
     seen = json.loads(lines[-1])
     # The window on screen is the real one: rail, status bar, the Overview's header and tiles.
     assert seen["rail"] and seen["status"] and seen["overview_current"] and seen["header"] and seen["tiles"]
+    # Complete as it is: the rail has its icons (none pops in later) and the tiles do not fill the cards' space.
+    assert seen["rail_icons"] and seen["tiles_at_their_height"]
     assert seen["views"] == ["overview"]  # the other views are built when first shown
     # Nothing of the core was loaded or started for it; the app started the core right after.
     assert seen["loaded"] == [] and not seen["core_running"] and not seen["core_thread_started"]

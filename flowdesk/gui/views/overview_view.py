@@ -83,6 +83,7 @@ class OverviewView(QWidget):
         self.body_layout.setContentsMargins(SPACE_XL, 0, SPACE_XL, SPACE_XL)
         self.body_layout.setSpacing(SPACE_LG)
         self.body_layout.addLayout(tiles)
+        self.body_layout.addStretch(1)  # keeps the tiles at their height until the cards take the space
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -164,6 +165,7 @@ class OverviewView(QWidget):
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 3)
+        self.body_layout.takeAt(self.body_layout.count() - 1)  # the stretch that stood in for the cards
         self.body_layout.addLayout(grid, 1)
         self._show_url()
         if self.data is not None:

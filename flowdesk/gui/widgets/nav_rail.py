@@ -12,7 +12,6 @@ from flowdesk.gui.qt import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,17 +32,17 @@ class RailButton(QToolButton):
         self.badge = 0
         self.badge_tip = ""
         self.setText(title)
-        self.setIconSize(QSize(22, 22))  # the icon itself comes with NavRail.refresh_icons, after the first paint
+        self.setIconSize(QSize(22, 22))
+        # With the first paint: the header's and the tiles' icons load the icon font for it anyway, and an icon
+        # arriving later moved every label down under the user's eyes.
+        self.setIcon(icon(icon_name, "text_muted"))
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         self.setFixedSize(RAIL_WIDTH - 2 * SPACE_SM, 56)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName(title)
 
     def set_checked_look(self, checked: bool) -> None:
-        """The selected entry's icon takes the accent colour (once the rail has its icons)."""
-        rail = self.parent()
-        if isinstance(rail, NavRail) and not rail.icons_ready:
-            return
+        """The selected entry's icon takes the accent colour."""
         self.setIcon(icon(self.icon_name, "accent" if checked else "text_muted"))
 
     def set_badge(self, count: int, tip: str = "") -> None:
@@ -88,7 +87,6 @@ class NavRail(QWidget):
         self.setObjectName("NavRail")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setFixedWidth(RAIL_WIDTH)
-        self.icons_ready = False  # the icon font (1.4 MB) loads after the rail's first paint: ~20 ms sooner on screen
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, RailButton] = {}
@@ -139,16 +137,3 @@ class NavRail(QWidget):
     def badge(self, key: str) -> int:
         """The count shown on an entry."""
         return self.buttons[key].badge if key in self.buttons else 0
-
-    def refresh_icons(self) -> None:
-        """Set (or re-tint after a theme switch) every entry's icon."""
-        self.icons_ready = True
-        for button in [*self.buttons.values(), self.settings_button]:
-            button.set_checked_look(button.isChecked())
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        """The rail's background; after its first paint, the icons."""
-        super().paintEvent(event)
-        if not self.icons_ready:
-            self.icons_ready = True
-            QTimer.singleShot(0, self.refresh_icons)
