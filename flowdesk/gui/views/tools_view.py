@@ -11,12 +11,12 @@ from flowdesk.core.oauth.oauth_connect import DisconnectResult
 from flowdesk.gui.core_bridge import CoreBridge
 from flowdesk.gui.i18n import core_text
 from flowdesk.core.scaffold import new_tool
+from flowdesk.gui.pending_selection import PendingSelection
 from flowdesk.gui.oauth_actions import disconnect_profile, start_google_connect
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
     QDesktopServices,
     QInputDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -61,6 +61,7 @@ class ToolsView(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.tools: dict[str, ToolState] = {}
+        self.pending = PendingSelection()  # a tool to show once listed (a new one, a notification's)
         # (tool, profile) -> (ok, message), or None while the test runs; kept across refreshes.
         self.results: dict[tuple[str, str], tuple[bool, str] | None] = {}
         self.awaiting: dict[tuple[str, str], float] = {}  # OAuth consents opened in the browser -> deadline
@@ -119,12 +120,9 @@ class ToolsView(QWidget):
             self.bridge.submit(lambda rt: asyncio.to_thread(collect_tools, rt), self._on_tools,
                                lambda exc: self.detail.notice.setText(self.tr("Cannot read the tools: %1").replace("%1", str(exc))))
 
-    _select_after: str | None = None
-
     def _on_tools(self, tools: list[ToolState]) -> None:
         self.loaded = True
-        selected = self._select_after or self.selected_slug()
-        self._select_after = None
+        selected = self.pending.take(t.slug for t in tools) or self.selected_slug()
         self.tools = {t.slug: t for t in tools}
         self.list.blockSignals(True)
         self.list.clear()
@@ -187,7 +185,7 @@ class ToolsView(QWidget):
             return folder
 
         def created(folder: object) -> None:
-            self._select_after = getattr(folder, "name", None)
+            self.pending.want(getattr(folder, "name", None))
             self.refresh()
 
         self.bridge.submit(make, created, lambda exc: self._notice_error(self.tr("Could not create %1: %2").replace("%1", name).replace("%2", str(exc))))
@@ -209,7 +207,7 @@ class ToolsView(QWidget):
                 self.list.setCurrentRow(row)
                 self._focus_fix()
                 return
-        self._select_after = slug
+        self.pending.want(slug)
 
     _fix_after: tuple[str, str, float] | None = None  # tool, profile, until when (monotonic)
 

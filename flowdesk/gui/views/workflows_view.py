@@ -25,6 +25,7 @@ from flowdesk.gui.models.workflow_table_model import (
     WorkflowTableModel,
     build_rows,
 )
+from flowdesk.gui.pending_selection import PendingSelection
 from flowdesk.gui.qt import (
     QT_TRANSLATE_NOOP,
     QAbstractItemView,
@@ -78,7 +79,7 @@ class WorkflowsView(QWidget):
         self.run_form: RunForm | None = None
         self.config_editor: ConfigEditor | None = None
         self.loaded = False
-        self._select_after: str | None = None
+        self.pending = PendingSelection()  # a workflow to select once listed (a new one, a palette's pick)
         self.header = ViewHeader(self.tr("Workflows"))
         self.search = self.header.add_search(self.tr("Search name, category, description, trigger…"))
         self.new_button = self.header.add_action(self.tr("New workflow…"), "plus", primary=True)
@@ -163,12 +164,11 @@ class WorkflowsView(QWidget):
         if not self.bridge.running:
             return  # the store is closed once the core stopped (a refresh timer may still fire)
         if select is not None:
-            self._select_after = select
+            self.pending.want(select)
         self.bridge.submit(build_rows, self._on_rows)
 
     def _on_rows(self, rows: list[WorkflowRow]) -> None:
-        selected = self._select_after or self.selected_slug()
-        self._select_after = None
+        selected = self.pending.take(r.slug for r in rows) or self.selected_slug()
         self.model.set_rows(rows)
         self.loaded = True
         self.pages.setCurrentIndex(1 if not self.model.rows else 0)

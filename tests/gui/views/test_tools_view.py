@@ -139,3 +139,23 @@ def test_google_connect_and_disconnect(qtbot, bridge) -> None:
     finally:
         QDesktopServices.unsetUrlHandler("http")
         provider.stop()
+
+
+def test_a_new_tool_is_selected_though_an_older_refresh_answers_first(qtbot, bridge) -> None:
+    from flowdesk.gui.tool_status import collect_tools
+    from tests.gui.conftest import call_core
+
+    view = _view(qtbot, bridge)
+    view.select_tool("slack")
+    stale = call_core(qtbot, bridge, collect_tools)  # read before the new tool exists
+    real_refresh = view.refresh
+
+    def an_older_refresh_answers_first() -> None:
+        real_refresh()  # asks the core; its answer reaches the GUI thread on a later turn
+        view._on_tools(stale)  # an older refresh (the reload's, say) still in flight lands first
+
+    view.refresh = an_older_refresh_answers_first  # type: ignore[method-assign]
+    view.create_tool("crm_sync")
+    qtbot.waitUntil(lambda: "crm_sync" in view.tools, timeout=10000)
+    qtbot.waitUntil(lambda: view.selected_slug() == "crm_sync", timeout=5000)
+    assert view.pending.slug is None

@@ -344,3 +344,23 @@ def test_columns_fit_with_the_sparkline_at_both_sizes(qtbot, bridge, size) -> No
     assert metrics.horizontalAdvance(description) > table.columnWidth(NAME)  # elided under the name
     assert description in name.data(Qt.ItemDataRole.ToolTipRole)
     window.grab()  # paints without error
+
+
+def test_a_new_workflow_is_selected_though_an_older_refresh_answers_first(qtbot, bridge) -> None:
+    from flowdesk.gui.models.workflow_table_model import build_rows
+
+    view = make_view(qtbot, bridge)
+    view.select("input_showcase")
+    stale = call_core(qtbot, bridge, build_rows)  # read before the new workflow exists
+    real_refresh = view.refresh
+
+    def an_older_refresh_answers_first(select: str | None = None) -> None:
+        real_refresh(select)  # asks the core; its answer reaches the GUI thread on a later turn
+        if select is not None:
+            view._on_rows(stale)  # an older refresh (a run's, say) still in flight lands first
+
+    view.refresh = an_older_refresh_answers_first  # type: ignore[method-assign]
+    view.create_workflow("weekly_digest")
+    qtbot.waitUntil(lambda: "weekly_digest" in shown_slugs(view), timeout=10000)
+    qtbot.waitUntil(lambda: view.selected_slug() == "weekly_digest", timeout=5000)
+    assert view.detail.slug == "weekly_digest"
