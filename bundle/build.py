@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     pyinstaller = shutil.which("pyinstaller", path=str(bindir)) or "pyinstaller"
     timings: dict[str, float] = {}
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    timings["icons_s"] = step("icons", [sys.executable, "bundle/make_icons.py"], env=env)
+    timings["icons_s"] = step("icons", [sys.executable, "bundle/make_icons.py", "build/icons"], env=env)
     from flowdesk.i18n.catalog import compile_qm  # the .qm files the spec bundles, fresh from the committed .ts
     from flowdesk.i18n.language import TRANSLATED
 

@@ -102,9 +102,17 @@ def interface_datas(repo: Path) -> list[tuple[str, str]]:
             and not folder.name.startswith(("_", ".")) for p in _walk_files(folder)]
 
 
+def icon_dir(repo: Path) -> Path:
+    """Where the bundle takes the app icon files from: ``build/icons/``, rendered there by build.py on this machine
+    (rendering into ``resources/`` rewrote the committed files whenever Qt antialiased a few pixels differently),
+    else the committed ``resources/`` copies (``pyinstaller flowdesk.spec`` run by hand)."""
+    built = repo / "build" / "icons"
+    return built if all((built / f"flowdesk.{ext}").is_file() for ext in ("png", "ico", "icns")) else repo / "resources"
+
+
 def icon_datas(repo: Path) -> list[tuple[str, str]]:
-    """The app icon files (for the .desktop entry and the autostart entry), under ``resources/``."""
-    return [(str(p), "resources") for p in sorted((repo / "resources").glob("flowdesk.*")) if p.is_file()]
+    """The app icon files (for the .desktop entry and the autostart entry), at ``resources/`` in the bundle."""
+    return [(str(p), "resources") for p in sorted(icon_dir(repo).glob("flowdesk.*")) if p.is_file()]
 
 
 def translation_datas(repo: Path) -> list[tuple[str, str]]:

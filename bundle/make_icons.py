@@ -2,6 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bundle/make_icons.py [OUT_DIR]
 
+``bundle/build.py`` renders into ``build/icons/`` for the bundle; with no OUT_DIR this rewrites the committed
+copies in ``resources/`` (do that, and commit them, when ``flowdesk/gui/icons.py`` changes the drawing).
+
 The PNG (512 px) is for Linux (.desktop entries, autostart); the ICO (16-256 px) for the Windows
 executable; the ICNS (16-1024 px) for the macOS app. ICO and ICNS are written here with PNG
 entries (supported since Windows Vista and macOS 10.7), so no Qt image plugin is needed.
