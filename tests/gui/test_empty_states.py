@@ -60,22 +60,24 @@ def test_overview_cards_say_there_is_nothing(qtbot, bridge, window) -> None:
     assert view.tiles["runs"].value.text() == "0"
 
 
-def test_runs_view_open_the_workflows(qtbot, bridge, window) -> None:
-    view = window.show_view("runs")
-    qtbot.waitUntil(lambda: view.model.exhausted and view.list_stack.currentWidget() is view.empty, timeout=10000)
-    assert view.empty.isVisible() and view.empty.title.text() == "No runs yet"
+def assert_empty_state_opens_the_workflows(window, view, title: str) -> None:  # noqa: ANN001
+    """``view`` shows its empty state titled ``title``; its "Open the workflows" button goes there."""
+    assert view.empty.isVisible() and view.empty.title.text() == title
     visible_button(window, "Open the workflows").click()
     assert window.current_key() == "workflows"
     assert window.stack.currentWidget() is window.view("workflows") and window.view("workflows").isVisible()
+
+
+def test_runs_view_open_the_workflows(qtbot, bridge, window) -> None:
+    view = window.show_view("runs")
+    qtbot.waitUntil(lambda: view.model.exhausted and view.list_stack.currentWidget() is view.empty, timeout=10000)
+    assert_empty_state_opens_the_workflows(window, view, "No runs yet")
 
 
 def test_schedule_view_open_the_workflows(qtbot, bridge, window) -> None:
     view = window.show_view("scheduler")
     qtbot.waitUntil(lambda: view.stack.currentWidget() is view.empty, timeout=10000)
-    assert view.empty.isVisible() and view.empty.title.text() == "Nothing scheduled"
-    visible_button(window, "Open the workflows").click()
-    assert window.current_key() == "workflows"
-    assert window.stack.currentWidget() is window.view("workflows") and window.view("workflows").isVisible()
+    assert_empty_state_opens_the_workflows(window, view, "Nothing scheduled")
 
 
 def test_workflows_view_new_workflow_opens_the_dialog_and_creates_it(qtbot, bridge, window) -> None:

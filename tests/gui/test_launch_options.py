@@ -40,6 +40,22 @@ def test_flags_beat_the_environment_which_beats_the_settings() -> None:
         launch_options(_args(), saved, {"FLOWDESK_PORT": "eighty"})
 
 
+def test_parsing_the_app_flags_reads_no_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The app's own parse suppresses the flags' help: it must not decide the CLI's language for it, which read the
+    # default data dir's Settings (and created that dir) even when --data-dir names another one.
+    from flowdesk.i18n import cli_text
+
+    default = tmp_path / "default-data"
+    monkeypatch.setenv("FLOWDESK_DATA_DIR", str(default))
+    cli_text.set_language(None)
+    try:
+        args = _app_options(["--data-dir", str(tmp_path / "chosen"), "--port", "8123"])
+        assert args.port == 8123 and args.data_dir == str(tmp_path / "chosen")
+        assert "language" not in cli_text._state and not default.exists()
+    finally:
+        cli_text.set_language(None)
+
+
 def test_the_app_flags_are_recognised_without_a_command() -> None:
     argv = ["--workspace", "w", "--data-dir=d", "--port", "9", "--host=localhost", "-v"]
     assert _opens_the_app(argv)
